@@ -1,0 +1,67 @@
+//! Engine-wide settings. Every knob lives here, with the reason for its default.
+
+use crate::limits::StoreLimits;
+
+/// Settings shared by every store of an [`Engine`](crate::Engine).
+#[derive(Clone, Debug)]
+pub struct Config {
+    pub(crate) consume_fuel: bool,
+    pub(crate) eager_translation: bool,
+    pub(crate) limits: StoreLimits,
+    pub(crate) tier_up_threshold: Option<u32>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            consume_fuel: false,
+            // Lazy by default: start-up cost stays proportional to the code that actually runs.
+            eager_translation: false,
+            limits: StoreLimits::default(),
+            tier_up_threshold: None,
+        }
+    }
+}
+
+impl Config {
+    /// Default settings: no fuel, lazy translation, default store limits.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Meter execution with fuel: one unit per wasm instruction; running out traps with `all fuel consumed`.
+    pub fn consume_fuel(&mut self, on: bool) -> &mut Self {
+        self.consume_fuel = on;
+        self
+    }
+    /// Translate every function when it is first needed (`false`, the default) or all at instantiation.
+    pub fn eager_translation(&mut self, on: bool) -> &mut Self {
+        self.eager_translation = on;
+        self
+    }
+    /// Default limits for new stores (a store can still change its own).
+    pub fn limits(&mut self, limits: StoreLimits) -> &mut Self {
+        self.limits = limits;
+        self
+    }
+    /// Weighted call/back-edge count after which a function is handed to a higher tier, if one is plugged in.
+    pub fn tier_up_threshold(&mut self, threshold: Option<u32>) -> &mut Self {
+        self.tier_up_threshold = threshold;
+        self
+    }
+    /// Whether fuel metering is on.
+    pub fn get_consume_fuel(&self) -> bool {
+        self.consume_fuel
+    }
+    /// Whether functions are translated eagerly.
+    pub fn get_eager_translation(&self) -> bool {
+        self.eager_translation
+    }
+    /// The default store limits.
+    pub fn get_limits(&self) -> &StoreLimits {
+        &self.limits
+    }
+    /// The tier-up threshold, if any.
+    pub fn get_tier_up_threshold(&self) -> Option<u32> {
+        self.tier_up_threshold
+    }
+}

@@ -1,0 +1,271 @@
+//! Instances and instantiation (the spec's "module instantiation", Wasm 2.0 semantics).
+
+use alloc::boxed::Box;
+use alloc::format;
+use alloc::vec::Vec;
+
+use crate::error::{Error, TrapCode};
+use crate::func::{Func, FuncEntity};
+use crate::global::{Global, GlobalEntity};
+use crate::memory::{Memory, MemoryEntity};
+use crate::module::{ElementSegmentKind, ExternIndex, Module};
+use crate::store::{AsStore, AsStoreMut, StoreInner};
+use crate::table::{Table, TableEntity};
+use crate::typed::{TypedFunc, WasmParams, WasmResults};
+use crate::types::{limits_match, ExternType};
+use crate::value::Extern;
+
+/// An instance as the store holds it: the module and, per index space, the store objects it uses.
+#[derive(Debug)]
+pub struct InstanceEntity {
+    /// The module.
+    pub module: Module,
+    /// Store-wide signature id of each module type index.
+    pub type_ids: Vec<u32>,
+    /// Store function of each module function index.
+    pub funcs: Vec<Func>,
+    /// Store table of each module table index.
+    pub tables: Vec<Table>,
+    /// Store memory of each module memory index.
+    pub memories: Vec<Memory>,
+    /// Store global of each module global index.
+    pub globals: Vec<Global>,
+    /// Element segments as evaluated references (empty once dropped).
+    pub elements: Vec<Box<[u64]>>,
+    /// Whether each data segment has been dropped.
+    pub data_dropped: Vec<bool>,
+}
+
+impl InstanceEntity {
+    /// The export called `name`.
+    pub fn export(&self, name: &str) -> Option<Extern> {
+        let e = self.module.info().exports.iter().find(|e| e.name == name)?;
+        self.extern_at(e.index)
+    }
+
+    /// The store object behind a module index.
+    pub fn extern_at(&self, index: ExternIndex) -> Option<Extern> {
+        Some(match index {
+            ExternIndex::Func(i) => Extern::Func(*self.funcs.get(i as usize)?),
+            ExternIndex::Table(i) => Extern::Table(*self.tables.get(i as usize)?),
+            ExternIndex::Memory(i) => Extern::Memory(*self.memories.get(i as usize)?),
+            ExternIndex::Global(i) => Extern::Global(*self.globals.get(i as usize)?),
+        })
+    }
+
+    /// The bytes of data segment `index`: empty once dropped.
+    pub fn data_segment(&self, index: u32) -> &[u8] {
+        let info = self.module.info();
+        match (info.datas.get(index as usize), self.data_dropped.get(index as usize)) {
+            (Some(seg), Some(false)) => info.bytes.get(seg.bytes.clone()).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+}
+
+/// A handle to an instance in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Instance(u32);
+
+impl Instance {
+    /// The handle for store instance number `index`.
+    pub fn from_index(index: u32) -> Instance {
+        Instance(index)
+    }
+    /// The store instance number.
+    pub fn index(&self) -> u32 {
+        self.0
+    }
+
+    /// Instantiates `module` with `imports` given in the module's import order, then runs its start function.
+    pub fn new(mut store: impl AsStoreMut, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+        instantiate(store.as_inner_mut(), module, imports)
+    }
+
+    /// The export called `name`.
+    pub fn get_export(&self, store: impl AsStore, name: &str) -> Option<Extern> {
+        store.as_inner().instances.get(self.0 as usize)?.export(name)
+    }
+    /// The exported function called `name`.
+    pub fn get_func(&self, store: impl AsStore, name: &str) -> Option<Func> {
+        self.get_export(store, name)?.into_func()
+    }
+    /// The exported memory called `name`.
+    pub fn get_memory(&self, store: impl AsStore, name: &str) -> Option<Memory> {
+        self.get_export(store, name)?.into_memory()
+    }
+    /// The exported table called `name`.
+    pub fn get_table(&self, store: impl AsStore, name: &str) -> Option<Table> {
+        self.get_export(store, name)?.into_table()
+    }
+    /// The exported global called `name`.
+    pub fn get_global(&self, store: impl AsStore, name: &str) -> Option<Global> {
+        self.get_export(store, name)?.into_global()
+    }
+    /// The exported function called `name`, with its signature checked against `Params` and `Results`.
+    pub fn get_typed_func<Params: WasmParams, Results: WasmResults>(
+        &self,
+        store: impl AsStore,
+        name: &str,
+    ) -> Result<TypedFunc<Params, Results>, Error> {
+        let func = self.get_func(&store, name).ok_or_else(|| Error::Usage(format!("no exported function `{name}`")))?;
+        TypedFunc::new(&store, func)
+    }
+    /// All exports, in the module's order.
+    pub fn exports<'a>(&self, store: &'a impl AsStore) -> impl Iterator<Item = (&'a str, Extern)> + 'a {
+        let entity = store.as_inner().instances.get(self.0 as usize);
+        entity.into_iter().flat_map(|e| {
+            e.module.info().exports.iter().filter_map(move |x| Some((x.name.as_str(), e.extern_at(x.index)?)))
+        })
+    }
+    /// The module this instance was made from.
+    pub fn module(&self, store: impl AsStore) -> Option<Module> {
+        Some(store.as_inner().instances.get(self.0 as usize)?.module.clone())
+    }
+}
+
+fn link_error(module: &Module, index: usize, why: &str) -> Error {
+    let import = &module.info().imports[index];
+    Error::Link(format!("{why}: `{}` `{}` ({})", import.module, import.name, import.ty.kind_name()))
+}
+
+/// Checks one import against the module's requirement (spec "import matching", Wasm 2.0 subtyping of limits).
+fn check_import(store: &StoreInner, module: &Module, index: usize, ext: &Extern) -> Result<(), Error> {
+    let required = &module.info().imports[index].ty;
+    let actual = store.extern_type(ext).ok_or_else(|| link_error(module, index, "import is not in this store"))?;
+    let ok = match (required, &actual) {
+        (ExternType::Func(r), ExternType::Func(a)) => r == a,
+        (ExternType::Table(r), ExternType::Table(a)) => {
+            r.element == a.element && limits_match((a.min, a.max), (r.min, r.max))
+        }
+        (ExternType::Memory(r), ExternType::Memory(a)) => {
+            r.memory64 == a.memory64 && r.shared == a.shared && limits_match((a.min, a.max), (r.min, r.max))
+        }
+        (ExternType::Global(r), ExternType::Global(a)) => r == a,
+        _ => false,
+    };
+    if ok { Ok(()) } else { Err(link_error(module, index, "incompatible import type")) }
+}
+
+/// Creates the instance: links imports, allocates and initialises everything, runs active segments and the
+/// start function. A trap during segment initialisation or in the start function fails instantiation, but
+/// (as in Wasm 2.0) writes already done to imported tables and memories stay.
+pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Extern]) -> Result<Instance, Error> {
+    let info = module.info();
+    if imports.len() != info.imports.len() {
+        return Err(Error::Link(format!("expected {} imports, got {}", info.imports.len(), imports.len())));
+    }
+    for (i, ext) in imports.iter().enumerate() {
+        check_import(store, module, i, ext)?;
+    }
+    if store.instances.len() >= store.limits.max_instances {
+        return Err(Error::Limit("too many instances in the store".into()));
+    }
+
+    let type_ids: Vec<u32> = info.types.iter().map(|t| store.intern_type(t)).collect();
+    let mut entity = InstanceEntity {
+        module: module.clone(),
+        type_ids,
+        funcs: Vec::with_capacity(info.funcs.len()),
+        tables: Vec::new(),
+        memories: Vec::new(),
+        globals: Vec::new(),
+        elements: Vec::new(),
+        data_dropped: alloc::vec![false; info.datas.len()],
+    };
+    for ext in imports {
+        match *ext {
+            Extern::Func(f) => entity.funcs.push(f),
+            Extern::Table(t) => entity.tables.push(t),
+            Extern::Memory(m) => entity.memories.push(m),
+            Extern::Global(g) => entity.globals.push(g),
+        }
+    }
+    let instance = Instance(store.instances.len() as u32);
+
+    // Functions first: global initialisers and element items may refer to them.
+    for index in info.num_imported_funcs..info.funcs.len() as u32 {
+        let type_id = entity.type_ids[info.funcs[index as usize] as usize];
+        entity.funcs.push(store.push_func(FuncEntity::Wasm { type_id, instance, index })?);
+    }
+    let func_ref = |funcs: &[Func], i: u32| funcs.get(i as usize).map_or(0, |f| u64::from(f.index()) + 1);
+
+    for (ty, init) in info.globals[info.num_imported_globals as usize..].iter().zip(&info.global_inits) {
+        let bits = init.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
+        entity.globals.push(store.push_global(GlobalEntity { bits, ty: *ty })?);
+    }
+    for (ty, init) in info.tables[info.num_imported_tables as usize..].iter().zip(&info.table_inits) {
+        let init = init
+            .as_ref()
+            .map_or(0, |e| e.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)));
+        let table = TableEntity::new(*ty, init, store.limits.max_table_elements)?;
+        entity.tables.push(store.push_table(table)?);
+    }
+    for ty in &info.memories[info.num_imported_memories as usize..] {
+        let memory = MemoryEntity::new(*ty, store.limits.max_memory_pages)?;
+        entity.memories.push(store.push_memory(memory)?);
+    }
+    for seg in &info.elements {
+        let items: Box<[u64]> = seg
+            .items
+            .iter()
+            .map(|e| e.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)))
+            .collect();
+        entity.elements.push(items);
+    }
+
+    // Active element segments, then active data segments, in order; each is dropped after use.
+    let mut init_result = Ok(());
+    for (index, seg) in info.elements.iter().enumerate() {
+        match &seg.kind {
+            ElementSegmentKind::Active { table, offset } => {
+                let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
+                let table = entity.tables[*table as usize];
+                let items = core::mem::take(&mut entity.elements[index]);
+                let t = &mut store.tables[table.index() as usize];
+                match usize::try_from(offset as u32).ok().and_then(|o| t.elements.get_mut(o..o.checked_add(items.len())?)) {
+                    Some(dst) => dst.copy_from_slice(&items),
+                    None => {
+                        init_result = Err(TrapCode::TableOutOfBounds);
+                        break;
+                    }
+                }
+            }
+            ElementSegmentKind::Declared => entity.elements[index] = Box::new([]),
+            ElementSegmentKind::Passive => {}
+        }
+    }
+    if init_result.is_ok() {
+        for (index, seg) in info.datas.iter().enumerate() {
+            let Some((memory, offset)) = &seg.active else { continue };
+            let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
+            let mem64 = info.memories.get(*memory as usize).is_some_and(|m| m.memory64);
+            let offset = if mem64 { offset } else { offset as u32 as u64 };
+            let bytes = info.bytes.get(seg.bytes.clone()).unwrap_or(&[]);
+            let memory = entity.memories[*memory as usize];
+            let data = &mut store.memories[memory.index() as usize].data;
+            match usize::try_from(offset).ok().and_then(|o| data.get_mut(o..o.checked_add(bytes.len())?)) {
+                Some(dst) => dst.copy_from_slice(bytes),
+                None => {
+                    init_result = Err(TrapCode::MemoryOutOfBounds);
+                    break;
+                }
+            }
+            entity.data_dropped[index] = true;
+        }
+    }
+    store.push_instance(entity)?;
+    init_result?;
+
+    let executor = store.engine().executor();
+    executor.instantiated(store, instance)?;
+    if let Some(start) = info.start {
+        let func = store.instance(instance).funcs[start as usize];
+        executor.call(store, func, &[], &mut [])?;
+    }
+    Ok(instance)
+}
+
+fn global_bits(store: &StoreInner, globals: &[Global], index: u32) -> u64 {
+    globals.get(index as usize).and_then(|g| store.globals.get(g.index() as usize)).map_or(0, |g| g.bits)
+}

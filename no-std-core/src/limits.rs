@@ -1,0 +1,35 @@
+//! Resource limits of a store, set by the embedder.
+
+/// Upper bounds on what wasm code in one [`Store`](crate::Store) may use.
+///
+/// The defaults suit a desktop host; an embedded target lowers them to fit its RAM.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct StoreLimits {
+    /// Largest size any one linear memory may reach, in 64 KiB pages (65536 pages = 4 GiB).
+    pub max_memory_pages: u64,
+    /// Largest number of elements any one table may hold.
+    pub max_table_elements: u64,
+    /// Most instances the store may hold.
+    pub max_instances: usize,
+    /// Most memories, tables or globals each the store may hold.
+    pub max_entities: usize,
+    /// Most 64-bit value-stack slots one execution may use across all its frames.
+    pub max_value_stack: usize,
+    /// Deepest nesting of wasm calls; deeper recursion traps with `call stack exhausted`.
+    pub max_call_depth: usize,
+}
+
+impl Default for StoreLimits {
+    fn default() -> Self {
+        StoreLimits {
+            max_memory_pages: 65536,
+            max_table_elements: 10_000_000,
+            max_instances: 10_000,
+            max_entities: 100_000,
+            // 1 Mi slots = 8 MiB of value stack; wasm3 and wasmi default to similar budgets.
+            max_value_stack: 1 << 20,
+            // Deep enough for recursive real programs, shallow enough to stop runaway recursion quickly.
+            max_call_depth: 100_000,
+        }
+    }
+}

@@ -1,0 +1,115 @@
+//! Linear memories.
+
+use alloc::vec::Vec;
+
+use crate::error::Error;
+use crate::store::{AsStore, AsStoreMut};
+use crate::types::MemoryType;
+
+/// Size of a wasm page in bytes.
+pub const PAGE_SIZE: usize = 65536;
+
+/// A linear memory as the store holds it.
+#[derive(Debug)]
+pub struct MemoryEntity {
+    /// The memory's bytes; its length is always a whole number of pages.
+    pub data: Vec<u8>,
+    /// The declared type (with the current minimum).
+    pub ty: MemoryType,
+    /// Most pages this memory may grow to: its declared maximum capped by the store's limit.
+    pub max_pages: u64,
+}
+
+impl MemoryEntity {
+    /// Allocates a memory of `ty.min` pages. Fails cleanly if the size exceeds `limit_pages` or the allocator
+    /// refuses.
+    pub fn new(ty: MemoryType, limit_pages: u64) -> Result<MemoryEntity, Error> {
+        let addressable = if ty.memory64 { 1u64 << 48 } else { 65536 };
+        let max_pages = ty.max.unwrap_or(addressable).min(addressable).min(limit_pages);
+        if ty.min > max_pages {
+            return Err(Error::Limit(alloc::format!("memory of {} pages exceeds the limit of {max_pages}", ty.min)));
+        }
+        let bytes = usize::try_from(ty.min).ok().and_then(|p| p.checked_mul(PAGE_SIZE));
+        let mut data = Vec::new();
+        match bytes {
+            Some(n) if data.try_reserve_exact(n).is_ok() => data.resize(n, 0),
+            _ => return Err(Error::Limit(alloc::format!("cannot allocate {} pages of memory", ty.min))),
+        }
+        Ok(MemoryEntity { data, ty, max_pages })
+    }
+
+    /// Current size in pages.
+    pub fn pages(&self) -> u64 {
+        (self.data.len() / PAGE_SIZE) as u64
+    }
+
+    /// Grows by `delta` pages; returns the old size, or `None` if the limit or the allocator says no (the
+    /// spec's `-1`). Never aborts on allocation failure.
+    pub fn grow(&mut self, delta: u64) -> Option<u64> {
+        let old = self.pages();
+        let new = old.checked_add(delta)?;
+        if new > self.max_pages {
+            return None;
+        }
+        let new_len = usize::try_from(new).ok()?.checked_mul(PAGE_SIZE)?;
+        self.data.try_reserve_exact(new_len - self.data.len()).ok()?;
+        self.data.resize(new_len, 0);
+        Some(old)
+    }
+}
+
+/// A handle to a memory in a store.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Memory(pub(crate) u32);
+
+impl Memory {
+    /// Creates a memory in `store`.
+    pub fn new(mut store: impl AsStoreMut, ty: MemoryType) -> Result<Memory, Error> {
+        let inner = store.as_inner_mut();
+        let entity = MemoryEntity::new(ty, inner.limits.max_memory_pages)?;
+        inner.push_memory(entity)
+    }
+    /// The handle for store memory number `index`.
+    pub fn from_index(index: u32) -> Memory {
+        Memory(index)
+    }
+    /// The store memory number.
+    pub fn index(&self) -> u32 {
+        self.0
+    }
+    /// The memory's bytes.
+    pub fn data<'a>(&self, store: &'a impl AsStore) -> &'a [u8] {
+        store.as_inner().memories.get(self.0 as usize).map_or(&[], |m| &m.data)
+    }
+    /// The memory's bytes, writable.
+    pub fn data_mut<'a, S: AsStoreMut>(&self, store: &'a mut S) -> &'a mut [u8] {
+        store.as_inner_mut().memories.get_mut(self.0 as usize).map_or(&mut [], |m| &mut m.data)
+    }
+    /// Current size in pages.
+    pub fn size(&self, store: impl AsStore) -> u64 {
+        store.as_inner().memories.get(self.0 as usize).map_or(0, |m| m.pages())
+    }
+    /// The memory's type.
+    pub fn ty(&self, store: impl AsStore) -> Option<MemoryType> {
+        store.as_inner().memories.get(self.0 as usize).map(|m| m.ty)
+    }
+    /// Grows by `delta` pages and returns the old size.
+    pub fn grow(&self, mut store: impl AsStoreMut, delta: u64) -> Result<u64, Error> {
+        let m = store.as_inner_mut().memories.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such memory".into()))?;
+        m.grow(delta).ok_or_else(|| Error::Limit("memory cannot grow".into()))
+    }
+    /// Copies `buf.len()` bytes at `offset` into `buf`.
+    pub fn read(&self, store: impl AsStore, offset: usize, buf: &mut [u8]) -> Result<(), Error> {
+        let data = self.data(&store);
+        let src = offset.checked_add(buf.len()).and_then(|end| data.get(offset..end));
+        buf.copy_from_slice(src.ok_or(crate::error::TrapCode::MemoryOutOfBounds)?);
+        Ok(())
+    }
+    /// Copies `buf` into the memory at `offset`.
+    pub fn write(&self, mut store: impl AsStoreMut, offset: usize, buf: &[u8]) -> Result<(), Error> {
+        let data = self.data_mut(&mut store);
+        let dst = offset.checked_add(buf.len()).and_then(|end| data.get_mut(offset..end));
+        dst.ok_or(crate::error::TrapCode::MemoryOutOfBounds)?.copy_from_slice(buf);
+        Ok(())
+    }
+}

@@ -1,0 +1,327 @@
+//! The store: owner of all runtime objects and of the embedder's data.
+
+use alloc::boxed::Box;
+use alloc::collections::BTreeMap;
+use alloc::vec::Vec;
+use core::any::Any;
+use core::marker::PhantomData;
+
+use crate::engine::Engine;
+use crate::error::{Error, TrapCode};
+use crate::func::{Func, FuncEntity, HostFunc};
+use crate::global::{Global, GlobalEntity};
+use crate::instance::{Instance, InstanceEntity};
+use crate::limits::StoreLimits;
+use crate::memory::{Memory, MemoryEntity};
+use crate::table::{Table, TableEntity};
+use crate::types::FuncType;
+use crate::value::Extern;
+
+/// The store without its data type: what executors and host-function trampolines work on.
+///
+/// Runtime objects live in vectors and are named by index handles ([`Func`], [`Memory`], ...). Fields are
+/// public because executors read them on their hot paths.
+pub struct StoreInner {
+    engine: Engine,
+    /// Canonical function signatures: equal signatures get equal ids.
+    pub types: Vec<FuncType>,
+    type_ids: BTreeMap<FuncType, u32>,
+    /// Functions.
+    pub funcs: Vec<FuncEntity>,
+    /// Memories.
+    pub memories: Vec<MemoryEntity>,
+    /// Tables.
+    pub tables: Vec<TableEntity>,
+    /// Globals.
+    pub globals: Vec<GlobalEntity>,
+    /// Instances.
+    pub instances: Vec<InstanceEntity>,
+    /// Resource limits.
+    pub limits: StoreLimits,
+    /// Remaining fuel, when the engine meters fuel.
+    pub fuel: u64,
+    /// State owned by the executor (its value stack, translated code); the executor's own type.
+    pub executor_state: Option<Box<dyn Any>>,
+    data: Box<dyn Any>,
+}
+
+impl StoreInner {
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        &self.engine
+    }
+
+    /// The id of signature `ty`, registering it if new.
+    pub fn intern_type(&mut self, ty: &FuncType) -> u32 {
+        if let Some(id) = self.type_ids.get(ty) {
+            return *id;
+        }
+        let id = self.types.len() as u32;
+        self.types.push(ty.clone());
+        self.type_ids.insert(ty.clone(), id);
+        id
+    }
+
+    fn check_count(len: usize, limit: usize, what: &str) -> Result<u32, Error> {
+        if len >= limit || len >= u32::MAX as usize {
+            return Err(Error::Limit(alloc::format!("too many {what} in the store")));
+        }
+        Ok(len as u32)
+    }
+
+    /// Adds a function.
+    pub fn push_func(&mut self, entity: FuncEntity) -> Result<Func, Error> {
+        let index = Self::check_count(self.funcs.len(), usize::MAX, "functions")?;
+        self.funcs.push(entity);
+        Ok(Func::from_index(index))
+    }
+
+    /// Adds a host function.
+    pub fn push_host_func(&mut self, func: HostFunc) -> Func {
+        let type_id = self.intern_type(&func.ty);
+        let index = self.funcs.len() as u32;
+        self.funcs.push(FuncEntity::Host { type_id, func });
+        Func::from_index(index)
+    }
+
+    /// Adds a memory.
+    pub fn push_memory(&mut self, entity: MemoryEntity) -> Result<Memory, Error> {
+        let index = Self::check_count(self.memories.len(), self.limits.max_entities, "memories")?;
+        self.memories.push(entity);
+        Ok(Memory(index))
+    }
+
+    /// Adds a table.
+    pub fn push_table(&mut self, entity: TableEntity) -> Result<Table, Error> {
+        let index = Self::check_count(self.tables.len(), self.limits.max_entities, "tables")?;
+        self.tables.push(entity);
+        Ok(Table(index))
+    }
+
+    /// Adds a global.
+    pub fn push_global(&mut self, entity: GlobalEntity) -> Result<Global, Error> {
+        let index = Self::check_count(self.globals.len(), self.limits.max_entities, "globals")?;
+        self.globals.push(entity);
+        Ok(Global(index))
+    }
+
+    /// Adds an instance.
+    pub fn push_instance(&mut self, entity: InstanceEntity) -> Result<Instance, Error> {
+        let index = Self::check_count(self.instances.len(), self.limits.max_instances, "instances")?;
+        self.instances.push(entity);
+        Ok(Instance::from_index(index))
+    }
+
+    /// The instance entity behind a handle.
+    pub fn instance(&self, instance: Instance) -> &InstanceEntity {
+        &self.instances[instance.index() as usize]
+    }
+
+    /// Type of an extern in this store.
+    pub fn extern_type(&self, ext: &Extern) -> Option<crate::types::ExternType> {
+        use crate::types::ExternType;
+        Some(match ext {
+            Extern::Func(f) => ExternType::Func(self.types[self.funcs.get(f.index() as usize)?.type_id() as usize].clone()),
+            Extern::Table(t) => {
+                let t = self.tables.get(t.0 as usize)?;
+                ExternType::Table(crate::types::TableType { min: t.elements.len() as u64, ..t.ty })
+            }
+            Extern::Memory(m) => {
+                let m = self.memories.get(m.0 as usize)?;
+                ExternType::Memory(crate::types::MemoryType { min: m.pages(), ..m.ty })
+            }
+            Extern::Global(g) => ExternType::Global(self.globals.get(g.0 as usize)?.ty),
+        })
+    }
+
+    /// Takes `amount` fuel; traps with `all fuel consumed` if there is not enough.
+    pub fn consume_fuel(&mut self, amount: u64) -> Result<(), TrapCode> {
+        match self.fuel.checked_sub(amount) {
+            Some(rest) => {
+                self.fuel = rest;
+                Ok(())
+            }
+            None => {
+                self.fuel = 0;
+                Err(TrapCode::OutOfFuel)
+            }
+        }
+    }
+}
+
+/// Where wasm runs: all instances, memories, tables, globals and functions, plus the embedder's data `T`.
+pub struct Store<T> {
+    inner: StoreInner,
+    _data: PhantomData<fn() -> T>,
+}
+
+impl<T: 'static> Store<T> {
+    /// A new store for `engine` holding `data`. Limits start at the engine configuration's defaults.
+    pub fn new(engine: &Engine, data: T) -> Store<T> {
+        let inner = StoreInner {
+            engine: engine.clone(),
+            types: Vec::new(),
+            type_ids: BTreeMap::new(),
+            funcs: Vec::new(),
+            memories: Vec::new(),
+            tables: Vec::new(),
+            globals: Vec::new(),
+            instances: Vec::new(),
+            limits: *engine.config().get_limits(),
+            fuel: 0,
+            executor_state: None,
+            data: Box::new(data),
+        };
+        Store { inner, _data: PhantomData }
+    }
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        self.inner.engine()
+    }
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        downcast(&*self.inner.data)
+    }
+    /// The embedder's data, writable.
+    pub fn data_mut(&mut self) -> &mut T {
+        downcast_mut(&mut *self.inner.data)
+    }
+    /// Replaces the limits for objects created from now on.
+    pub fn limiter(&mut self, limits: StoreLimits) {
+        self.inner.limits = limits;
+    }
+    /// The current limits.
+    pub fn limits(&self) -> &StoreLimits {
+        &self.inner.limits
+    }
+    /// Sets the remaining fuel. Fails if the engine does not meter fuel.
+    pub fn set_fuel(&mut self, fuel: u64) -> Result<(), Error> {
+        if !self.engine().config().get_consume_fuel() {
+            return Err(Error::Usage("fuel is not enabled: use Config::consume_fuel(true)".into()));
+        }
+        self.inner.fuel = fuel;
+        Ok(())
+    }
+    /// The remaining fuel. Fails if the engine does not meter fuel.
+    pub fn get_fuel(&self) -> Result<u64, Error> {
+        if !self.engine().config().get_consume_fuel() {
+            return Err(Error::Usage("fuel is not enabled: use Config::consume_fuel(true)".into()));
+        }
+        Ok(self.inner.fuel)
+    }
+    /// The type-erased store, for executors.
+    pub fn inner(&self) -> &StoreInner {
+        &self.inner
+    }
+    /// The type-erased store, writable, for executors.
+    pub fn inner_mut(&mut self) -> &mut StoreInner {
+        &mut self.inner
+    }
+}
+
+// The data box is created in `Store::new` with type `T` and never replaced, and every `Caller<T>` is made by a
+// host function registered for `Store<T>`; so the downcasts below cannot fail.
+fn downcast<T: 'static>(data: &dyn Any) -> &T {
+    match data.downcast_ref::<T>() {
+        Some(d) => d,
+        None => unreachable!("store data has the store's type"),
+    }
+}
+
+fn downcast_mut<T: 'static>(data: &mut dyn Any) -> &mut T {
+    match data.downcast_mut::<T>() {
+        Some(d) => d,
+        None => unreachable!("store data has the store's type"),
+    }
+}
+
+/// What a host function sees of its caller: the store (and its data) and the calling instance.
+pub struct Caller<'a, T> {
+    store: &'a mut StoreInner,
+    instance: Option<Instance>,
+    _data: PhantomData<fn() -> T>,
+}
+
+impl<'a, T: 'static> Caller<'a, T> {
+    /// A caller view of `store`, called from `instance`.
+    pub fn new(store: &'a mut StoreInner, instance: Option<Instance>) -> Self {
+        Caller { store, instance, _data: PhantomData }
+    }
+    /// The embedder's data.
+    pub fn data(&self) -> &T {
+        downcast(&*self.store.data)
+    }
+    /// The embedder's data, writable.
+    pub fn data_mut(&mut self) -> &mut T {
+        downcast_mut(&mut *self.store.data)
+    }
+    /// An export of the calling instance (for example its `memory`).
+    pub fn get_export(&self, name: &str) -> Option<Extern> {
+        self.store.instance(self.instance?).export(name)
+    }
+    /// The calling instance, when called from wasm.
+    pub fn instance(&self) -> Option<Instance> {
+        self.instance
+    }
+    /// The engine.
+    pub fn engine(&self) -> &Engine {
+        self.store.engine()
+    }
+    /// Remaining fuel (0 when fuel is off).
+    pub fn fuel(&self) -> u64 {
+        self.store.fuel
+    }
+}
+
+/// Read access to a store: implemented by [`Store`], [`Caller`] and references to them.
+pub trait AsStore {
+    /// The type-erased store.
+    fn as_inner(&self) -> &StoreInner;
+}
+
+/// Write access to a store.
+pub trait AsStoreMut: AsStore {
+    /// The embedder's data type.
+    type Data: 'static;
+    /// The type-erased store, writable.
+    fn as_inner_mut(&mut self) -> &mut StoreInner;
+}
+
+impl<T: 'static> AsStore for Store<T> {
+    fn as_inner(&self) -> &StoreInner {
+        &self.inner
+    }
+}
+impl<T: 'static> AsStoreMut for Store<T> {
+    type Data = T;
+    fn as_inner_mut(&mut self) -> &mut StoreInner {
+        &mut self.inner
+    }
+}
+impl<T: 'static> AsStore for Caller<'_, T> {
+    fn as_inner(&self) -> &StoreInner {
+        self.store
+    }
+}
+impl<T: 'static> AsStoreMut for Caller<'_, T> {
+    type Data = T;
+    fn as_inner_mut(&mut self) -> &mut StoreInner {
+        self.store
+    }
+}
+impl<S: AsStore + ?Sized> AsStore for &S {
+    fn as_inner(&self) -> &StoreInner {
+        (**self).as_inner()
+    }
+}
+impl<S: AsStore + ?Sized> AsStore for &mut S {
+    fn as_inner(&self) -> &StoreInner {
+        (**self).as_inner()
+    }
+}
+impl<S: AsStoreMut + ?Sized> AsStoreMut for &mut S {
+    type Data = S::Data;
+    fn as_inner_mut(&mut self) -> &mut StoreInner {
+        (**self).as_inner_mut()
+    }
+}
