@@ -1,1 +1,19 @@
+//! Ember's register interpreter.
+//!
+//! Wasm function bodies are translated (lazily, on first call) into compact register bytecode — see [`ops`]
+//! for the instruction table and its encoding — and run by a `match` dispatch loop that never recurses on the
+//! host stack for wasm calls.
 #![no_std]
+#![warn(missing_docs)]
+
+extern crate alloc;
+
+pub mod code;
+pub mod exec;
+pub mod operand;
+pub mod ops;
+#[cfg(feature = "translate")]
+pub mod translate;
+
+pub use code::CompiledFunc;
+pub use exec::{Interpreter, INTERPRETER};

@@ -1,0 +1,25 @@
+//! A translated function: its bytecode and frame layout.
+
+use alloc::boxed::Box;
+
+/// A function translated to register bytecode, ready to run.
+#[derive(Debug, Clone)]
+pub struct CompiledFunc {
+    /// The instructions (see [`crate::ops`]).
+    pub code: Box<[u16]>,
+    /// Number of parameters: slots `0..num_params`.
+    pub num_params: u16,
+    /// Number of parameters plus declared locals: slots `num_params..num_locals` are zeroed on entry.
+    pub num_locals: u32,
+    /// Number of results, written to slots `0..num_results` on return.
+    pub num_results: u16,
+    /// Slots the frame needs: locals plus the deepest operand stack (including call results).
+    pub frame_size: u32,
+}
+
+impl CompiledFunc {
+    /// Size of the bytecode in bytes.
+    pub fn code_bytes(&self) -> usize {
+        self.code.len() * 2
+    }
+}

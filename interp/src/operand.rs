@@ -1,0 +1,110 @@
+//! Operand kinds of bytecode instructions and how each is laid out in 16-bit code units.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+/// A frame slot: index of a 64-bit cell relative to the current frame's base.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Slot(pub u16);
+
+impl Slot {
+    /// The slot index as `usize`.
+    #[inline(always)]
+    pub fn idx(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for Slot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}", self.0)
+    }
+}
+
+/// A branch offset in code units, relative to the first unit of the branching instruction.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct Offset(pub i32);
+
+impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:+}", self.0)
+    }
+}
+
+/// An operand type that can be stored in the code stream.
+pub trait Operand: Copy + fmt::Display {
+    /// Number of 16-bit code units it occupies.
+    const UNITS: usize;
+    /// Reads it at `code[at..at + UNITS]`.
+    fn read(code: &[u16], at: usize) -> Self;
+    /// Appends it to `out`.
+    fn write(self, out: &mut Vec<u16>);
+}
+
+impl Operand for Slot {
+    const UNITS: usize = 1;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        Slot(code[at])
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        out.push(self.0);
+    }
+}
+
+impl Operand for u16 {
+    const UNITS: usize = 1;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        code[at]
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        out.push(self);
+    }
+}
+
+impl Operand for i16 {
+    const UNITS: usize = 1;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        code[at] as i16
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        out.push(self as u16);
+    }
+}
+
+impl Operand for u32 {
+    const UNITS: usize = 2;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        u32::from(code[at]) | (u32::from(code[at + 1]) << 16)
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        out.push(self as u16);
+        out.push((self >> 16) as u16);
+    }
+}
+
+impl Operand for u64 {
+    const UNITS: usize = 4;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        u64::from(u32::read(code, at)) | (u64::from(u32::read(code, at + 2)) << 32)
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        (self as u32).write(out);
+        ((self >> 32) as u32).write(out);
+    }
+}
+
+impl Operand for Offset {
+    const UNITS: usize = 2;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        Offset(u32::read(code, at) as i32)
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        (self.0 as u32).write(out);
+    }
+}

@@ -1,0 +1,686 @@
+//! The register bytecode: one table lists every instruction, and everything else is generated from it.
+//!
+//! # Encoding
+//! Code is a sequence of 16-bit units. An instruction is its opcode unit followed by its operands in the
+//! order listed: a [`Slot`], `u16` or `i16` takes one unit, a `u32` or [`Offset`] two (low half first), a `u64`
+//! four. `BrTable` alone is followed by a variable part (its targets).
+//!
+//! # Semantics
+//! `s[x]` is frame slot `x`: a 64-bit cell at `value_stack[frame_base + x]`. A frame holds the function's
+//! parameters (slots `0..params`), its other locals (zeroed on entry), then its operand-stack temporaries.
+//! i32 and f32 values live in the low 32 bits of a cell: readers ignore the high bits, writers of i32/f32
+//! results zero them. References are 0 for null, else the store index plus one. Branch offsets are relative to
+//! the first unit of the branching instruction.
+//!
+//! Calls pass arguments in place: the caller puts them in consecutive slots starting at `args`, and the
+//! callee's frame starts there, so its parameters are slots `0..n`. On return the callee has written its
+//! results to its slots `0..m`, which are the caller's `args..args + m`.
+
+use alloc::vec::Vec;
+use core::fmt;
+
+pub use crate::operand::{Offset, Operand, Slot};
+
+/// Invokes `$mac!` with the whole instruction table. Each entry: doc comment, name, named typed operands.
+#[macro_export]
+macro_rules! for_each_op {
+    ($mac:ident) => {
+        $mac! {
+            // ---- moves and constants ----
+            /// `s[dst] = s[src]`
+            Copy { dst: Slot, src: Slot }
+            /// `s[dst .. dst+len] = s[src .. src+len]` (as `memmove`)
+            CopySpan { dst: Slot, src: Slot, len: u16 }
+            /// `s[dst] = value` zero-extended (i32, f32 bits)
+            Const32 { dst: Slot, value: u32 }
+            /// `s[dst] = value` sign-extended to 64 bits (small i64 constants)
+            ConstI64S32 { dst: Slot, value: u32 }
+            /// `s[dst] = value` (i64, f64 bits)
+            Const64 { dst: Slot, value: u64 }
+            /// `s[dst] = s[cond] as i32 != 0 ? s[if_true] : s[if_false]`
+            Select { dst: Slot, cond: Slot, if_true: Slot, if_false: Slot }
+
+            // ---- control ----
+            /// Trap with `unreachable`.
+            Unreachable {}
+            /// Jump by `offset`.
+            Br { offset: Offset }
+            /// Jump by `offset` if `s[cond] as i32 != 0`.
+            BrIfNez { cond: Slot, offset: Offset }
+            /// Jump by `offset` if `s[cond] as i32 == 0`.
+            BrIfEqz { cond: Slot, offset: Offset }
+            /// Jump by `offset` if `s[cond] as i64 != 0`.
+            BrIfNez64 { cond: Slot, offset: Offset }
+            /// Jump by `offset` if `s[cond] as i64 == 0`.
+            BrIfEqz64 { cond: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] == s[rhs]` (i32).
+            BrIfI32Eq { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] != s[rhs]` (i32).
+            BrIfI32Ne { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] < s[rhs]` (i32 signed).
+            BrIfI32LtS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] < s[rhs]` (i32 unsigned).
+            BrIfI32LtU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] > s[rhs]` (i32 signed).
+            BrIfI32GtS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] > s[rhs]` (i32 unsigned).
+            BrIfI32GtU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] <= s[rhs]` (i32 signed).
+            BrIfI32LeS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] <= s[rhs]` (i32 unsigned).
+            BrIfI32LeU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] >= s[rhs]` (i32 signed).
+            BrIfI32GeS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] >= s[rhs]` (i32 unsigned).
+            BrIfI32GeU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] == imm` (i32, `imm` sign-extended).
+            BrIfI32EqImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] != imm` (i32).
+            BrIfI32NeImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] < imm` (i32 signed).
+            BrIfI32LtSImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] < imm` (i32 unsigned; `imm` sign-extended then unsigned).
+            BrIfI32LtUImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] > imm` (i32 signed).
+            BrIfI32GtSImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] > imm` (i32 unsigned).
+            BrIfI32GtUImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] <= imm` (i32 signed).
+            BrIfI32LeSImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] <= imm` (i32 unsigned).
+            BrIfI32LeUImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] >= imm` (i32 signed).
+            BrIfI32GeSImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] >= imm` (i32 unsigned).
+            BrIfI32GeUImm { lhs: Slot, imm: i16, offset: Offset }
+            /// Jump by `offset` if `s[lhs] == s[rhs]` (i64).
+            BrIfI64Eq { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] != s[rhs]` (i64).
+            BrIfI64Ne { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] < s[rhs]` (i64 signed).
+            BrIfI64LtS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] < s[rhs]` (i64 unsigned).
+            BrIfI64LtU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] > s[rhs]` (i64 signed).
+            BrIfI64GtS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] > s[rhs]` (i64 unsigned).
+            BrIfI64GtU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] <= s[rhs]` (i64 signed).
+            BrIfI64LeS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] <= s[rhs]` (i64 unsigned).
+            BrIfI64LeU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] >= s[rhs]` (i64 signed).
+            BrIfI64GeS { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Jump by `offset` if `s[lhs] >= s[rhs]` (i64 unsigned).
+            BrIfI64GeU { lhs: Slot, rhs: Slot, offset: Offset }
+            /// Followed by `len + 1` two-unit offsets: jump by target `min(s[index] as u32, len)` (the last is
+            /// the default).
+            BrTable { index: Slot, len: u32 }
+            /// Return with no results.
+            Return0 {}
+            /// Return with one result: `s[0] = s[src]`, then return.
+            Return1 { src: Slot }
+            /// Return with `len` results: `s[0..len] = s[src..src+len]`, then return.
+            ReturnSpan { src: Slot, len: u16 }
+            /// Call function `func` of this instance's function index space (imported or defined).
+            Call { func: u32, args: Slot }
+            /// Call `table[s[index] as u32]`, checking its signature against module type `ty`.
+            CallIndirect { ty: u32, table: u32, index: Slot, args: Slot }
+            /// Subtract `amount` from the store's fuel; trap with `all fuel consumed` if there is not enough.
+            ConsumeFuel { amount: u32 }
+            /// Count a loop back-edge for tier-up profiling (emitted only when a tier-up threshold is set).
+            ProfileLoop {}
+
+            // ---- globals, references, tables ----
+            /// `s[dst] = global[global]`
+            GlobalGet { dst: Slot, global: u32 }
+            /// `global[global] = s[src]`
+            GlobalSet { global: u32, src: Slot }
+            /// `s[dst] = ` reference to this instance's function `func`
+            RefFunc { dst: Slot, func: u32 }
+            /// `s[dst] = table[s[index] as u32]`, trap `out of bounds table access`
+            TableGet { dst: Slot, table: u32, index: Slot }
+            /// `table[s[index] as u32] = s[value]`, trap `out of bounds table access`
+            TableSet { table: u32, index: Slot, value: Slot }
+            /// `s[dst] = size of table`
+            TableSize { dst: Slot, table: u32 }
+            /// `s[dst] = ` old size, or -1: grow by `s[delta]` elements set to `s[init]`
+            TableGrow { dst: Slot, table: u32, init: Slot, delta: Slot }
+            /// Fill `s[len]` elements from `s[dst]` with `s[value]`
+            TableFill { table: u32, dst: Slot, value: Slot, len: Slot }
+            /// Copy `s[len]` elements from `src_table[s[src]..]` to `dst_table[s[dst]..]`
+            TableCopy { dst_table: u32, src_table: u32, dst: Slot, src: Slot, len: Slot }
+            /// Copy `s[len]` items of element segment `elem` from `s[src]` into `table` at `s[dst]`
+            TableInit { table: u32, elem: u32, dst: Slot, src: Slot, len: Slot }
+            /// Drop element segment `elem`
+            ElemDrop { elem: u32 }
+
+            // ---- memory (memory 0; addresses are i32, effective address = addr + offset) ----
+            /// `s[dst] = ` i32 at `s[addr] + offset`
+            I32Load { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i64 at `s[addr] + offset`
+            I64Load { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i8 sign-extended to i32
+            I32Load8S { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u8 zero-extended to i32
+            I32Load8U { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i16 sign-extended to i32
+            I32Load16S { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u16 zero-extended to i32
+            I32Load16U { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i8 sign-extended to i64
+            I64Load8S { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u8 zero-extended to i64
+            I64Load8U { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i16 sign-extended to i64
+            I64Load16S { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u16 zero-extended to i64
+            I64Load16U { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i32 sign-extended to i64
+            I64Load32S { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u32 zero-extended to i64
+            I64Load32U { dst: Slot, addr: Slot, offset: u32 }
+            /// Store the low 32 bits of `s[src]` (also f32.store)
+            I32Store { addr: Slot, src: Slot, offset: u32 }
+            /// Store the 64 bits of `s[src]` (also f64.store)
+            I64Store { addr: Slot, src: Slot, offset: u32 }
+            /// Store the low 8 bits
+            Store8 { addr: Slot, src: Slot, offset: u32 }
+            /// Store the low 16 bits
+            Store16 { addr: Slot, src: Slot, offset: u32 }
+            /// `s[dst] = ` memory size in pages
+            MemorySize { dst: Slot }
+            /// `s[dst] = ` old size in pages, or -1: grow by `s[delta]` pages
+            MemoryGrow { dst: Slot, delta: Slot }
+            /// Fill `s[len]` bytes at `s[dst]` with the byte `s[value]`
+            MemoryFill { dst: Slot, value: Slot, len: Slot }
+            /// Copy `s[len]` bytes from `s[src]` to `s[dst]` (overlap allowed)
+            MemoryCopy { dst: Slot, src: Slot, len: Slot }
+            /// Copy `s[len]` bytes of data segment `data` from `s[src]` to memory at `s[dst]`
+            MemoryInit { data: u32, dst: Slot, src: Slot, len: Slot }
+            /// Drop data segment `data`
+            DataDrop { data: u32 }
+
+            // ---- i32 ----
+            /// `s[dst] = s[src] == 0`
+            I32Eqz { dst: Slot, src: Slot }
+            /// `s[dst] = s[lhs] == s[rhs]`
+            I32Eq { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `s[dst] = s[lhs] != s[rhs]`
+            I32Ne { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `<`
+            I32LtS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `<`
+            I32LtU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `>`
+            I32GtS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `>`
+            I32GtU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `<=`
+            I32LeS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `<=`
+            I32LeU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `>=`
+            I32GeS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `>=`
+            I32GeU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// count leading zeros
+            I32Clz { dst: Slot, src: Slot }
+            /// count trailing zeros
+            I32Ctz { dst: Slot, src: Slot }
+            /// population count
+            I32Popcnt { dst: Slot, src: Slot }
+            /// wrapping add
+            I32Add { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wrapping sub
+            I32Sub { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wrapping mul
+            I32Mul { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed division; traps on zero and overflow
+            I32DivS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned division; traps on zero
+            I32DivU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed remainder; traps on zero (`MIN % -1 == 0`)
+            I32RemS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned remainder; traps on zero
+            I32RemU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// bitwise and
+            I32And { dst: Slot, lhs: Slot, rhs: Slot }
+            /// bitwise or
+            I32Or { dst: Slot, lhs: Slot, rhs: Slot }
+            /// bitwise xor
+            I32Xor { dst: Slot, lhs: Slot, rhs: Slot }
+            /// shift left (count mod 32)
+            I32Shl { dst: Slot, lhs: Slot, rhs: Slot }
+            /// arithmetic shift right
+            I32ShrS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// logical shift right
+            I32ShrU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// rotate left
+            I32Rotl { dst: Slot, lhs: Slot, rhs: Slot }
+            /// rotate right
+            I32Rotr { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `s[dst] = s[lhs] + imm` (imm sign-extended)
+            I32AddImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] * imm`
+            I32MulImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] & imm`
+            I32AndImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] | imm`
+            I32OrImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] ^ imm`
+            I32XorImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] << (imm & 31)`
+            I32ShlImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >> (imm & 31)` (signed)
+            I32ShrSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >> (imm & 31)` (unsigned)
+            I32ShrUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] == imm`
+            I32EqImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] != imm`
+            I32NeImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] < imm` (signed)
+            I32LtSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] < imm` (unsigned)
+            I32LtUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] > imm` (signed)
+            I32GtSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] > imm` (unsigned)
+            I32GtUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] <= imm` (signed)
+            I32LeSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] <= imm` (unsigned)
+            I32LeUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >= imm` (signed)
+            I32GeSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >= imm` (unsigned)
+            I32GeUImm { dst: Slot, lhs: Slot, imm: i16 }
+
+            // ---- i64 ----
+            /// `s[dst] = s[src] == 0` (i32 result)
+            I64Eqz { dst: Slot, src: Slot }
+            /// `==` (i32 result)
+            I64Eq { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `!=`
+            I64Ne { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `<`
+            I64LtS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `<`
+            I64LtU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `>`
+            I64GtS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `>`
+            I64GtU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `<=`
+            I64LeS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `<=`
+            I64LeU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed `>=`
+            I64GeS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned `>=`
+            I64GeU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// count leading zeros
+            I64Clz { dst: Slot, src: Slot }
+            /// count trailing zeros
+            I64Ctz { dst: Slot, src: Slot }
+            /// population count
+            I64Popcnt { dst: Slot, src: Slot }
+            /// wrapping add
+            I64Add { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wrapping sub
+            I64Sub { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wrapping mul
+            I64Mul { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed division; traps on zero and overflow
+            I64DivS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned division; traps on zero
+            I64DivU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// signed remainder; traps on zero
+            I64RemS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// unsigned remainder; traps on zero
+            I64RemU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// bitwise and
+            I64And { dst: Slot, lhs: Slot, rhs: Slot }
+            /// bitwise or
+            I64Or { dst: Slot, lhs: Slot, rhs: Slot }
+            /// bitwise xor
+            I64Xor { dst: Slot, lhs: Slot, rhs: Slot }
+            /// shift left (count mod 64)
+            I64Shl { dst: Slot, lhs: Slot, rhs: Slot }
+            /// arithmetic shift right
+            I64ShrS { dst: Slot, lhs: Slot, rhs: Slot }
+            /// logical shift right
+            I64ShrU { dst: Slot, lhs: Slot, rhs: Slot }
+            /// rotate left
+            I64Rotl { dst: Slot, lhs: Slot, rhs: Slot }
+            /// rotate right
+            I64Rotr { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `s[dst] = s[lhs] + imm` (imm sign-extended to 64 bits)
+            I64AddImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] * imm`
+            I64MulImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] & imm`
+            I64AndImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] | imm`
+            I64OrImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] ^ imm`
+            I64XorImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] << (imm & 63)`
+            I64ShlImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >> (imm & 63)` (signed)
+            I64ShrSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >> (imm & 63)` (unsigned)
+            I64ShrUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] == imm` (i32 result)
+            I64EqImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] != imm`
+            I64NeImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] < imm` (signed)
+            I64LtSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] < imm` (unsigned)
+            I64LtUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] > imm` (signed)
+            I64GtSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] > imm` (unsigned)
+            I64GtUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] <= imm` (signed)
+            I64LeSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] <= imm` (unsigned)
+            I64LeUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >= imm` (signed)
+            I64GeSImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] >= imm` (unsigned)
+            I64GeUImm { dst: Slot, lhs: Slot, imm: i16 }
+
+            // ---- f32 ----
+            /// `==` (i32 result)
+            F32Eq { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `!=`
+            F32Ne { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `<`
+            F32Lt { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `>`
+            F32Gt { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `<=`
+            F32Le { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `>=`
+            F32Ge { dst: Slot, lhs: Slot, rhs: Slot }
+            /// absolute value (clears the sign bit)
+            F32Abs { dst: Slot, src: Slot }
+            /// negation (flips the sign bit)
+            F32Neg { dst: Slot, src: Slot }
+            /// round up
+            F32Ceil { dst: Slot, src: Slot }
+            /// round down
+            F32Floor { dst: Slot, src: Slot }
+            /// round toward zero
+            F32Trunc { dst: Slot, src: Slot }
+            /// round to nearest, ties to even
+            F32Nearest { dst: Slot, src: Slot }
+            /// square root
+            F32Sqrt { dst: Slot, src: Slot }
+            /// add
+            F32Add { dst: Slot, lhs: Slot, rhs: Slot }
+            /// sub
+            F32Sub { dst: Slot, lhs: Slot, rhs: Slot }
+            /// mul
+            F32Mul { dst: Slot, lhs: Slot, rhs: Slot }
+            /// div
+            F32Div { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wasm `min` (NaN-propagating, -0 < +0)
+            F32Min { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wasm `max`
+            F32Max { dst: Slot, lhs: Slot, rhs: Slot }
+            /// magnitude of lhs, sign of rhs
+            F32Copysign { dst: Slot, lhs: Slot, rhs: Slot }
+
+            // ---- f64 ----
+            /// `==` (i32 result)
+            F64Eq { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `!=`
+            F64Ne { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `<`
+            F64Lt { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `>`
+            F64Gt { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `<=`
+            F64Le { dst: Slot, lhs: Slot, rhs: Slot }
+            /// `>=`
+            F64Ge { dst: Slot, lhs: Slot, rhs: Slot }
+            /// absolute value
+            F64Abs { dst: Slot, src: Slot }
+            /// negation
+            F64Neg { dst: Slot, src: Slot }
+            /// round up
+            F64Ceil { dst: Slot, src: Slot }
+            /// round down
+            F64Floor { dst: Slot, src: Slot }
+            /// round toward zero
+            F64Trunc { dst: Slot, src: Slot }
+            /// round to nearest, ties to even
+            F64Nearest { dst: Slot, src: Slot }
+            /// square root
+            F64Sqrt { dst: Slot, src: Slot }
+            /// add
+            F64Add { dst: Slot, lhs: Slot, rhs: Slot }
+            /// sub
+            F64Sub { dst: Slot, lhs: Slot, rhs: Slot }
+            /// mul
+            F64Mul { dst: Slot, lhs: Slot, rhs: Slot }
+            /// div
+            F64Div { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wasm `min`
+            F64Min { dst: Slot, lhs: Slot, rhs: Slot }
+            /// wasm `max`
+            F64Max { dst: Slot, lhs: Slot, rhs: Slot }
+            /// magnitude of lhs, sign of rhs
+            F64Copysign { dst: Slot, lhs: Slot, rhs: Slot }
+
+            // ---- conversions (reinterpretations are plain copies) ----
+            /// i64 -> i32 (low 32 bits)
+            I32WrapI64 { dst: Slot, src: Slot }
+            /// f32 -> i32 signed, trapping
+            I32TruncF32S { dst: Slot, src: Slot }
+            /// f32 -> i32 unsigned, trapping
+            I32TruncF32U { dst: Slot, src: Slot }
+            /// f64 -> i32 signed, trapping
+            I32TruncF64S { dst: Slot, src: Slot }
+            /// f64 -> i32 unsigned, trapping
+            I32TruncF64U { dst: Slot, src: Slot }
+            /// i32 -> i64 sign-extended
+            I64ExtendI32S { dst: Slot, src: Slot }
+            /// i32 -> i64 zero-extended
+            I64ExtendI32U { dst: Slot, src: Slot }
+            /// f32 -> i64 signed, trapping
+            I64TruncF32S { dst: Slot, src: Slot }
+            /// f32 -> i64 unsigned, trapping
+            I64TruncF32U { dst: Slot, src: Slot }
+            /// f64 -> i64 signed, trapping
+            I64TruncF64S { dst: Slot, src: Slot }
+            /// f64 -> i64 unsigned, trapping
+            I64TruncF64U { dst: Slot, src: Slot }
+            /// i32 signed -> f32
+            F32ConvertI32S { dst: Slot, src: Slot }
+            /// i32 unsigned -> f32
+            F32ConvertI32U { dst: Slot, src: Slot }
+            /// i64 signed -> f32
+            F32ConvertI64S { dst: Slot, src: Slot }
+            /// i64 unsigned -> f32
+            F32ConvertI64U { dst: Slot, src: Slot }
+            /// f64 -> f32
+            F32DemoteF64 { dst: Slot, src: Slot }
+            /// i32 signed -> f64
+            F64ConvertI32S { dst: Slot, src: Slot }
+            /// i32 unsigned -> f64
+            F64ConvertI32U { dst: Slot, src: Slot }
+            /// i64 signed -> f64
+            F64ConvertI64S { dst: Slot, src: Slot }
+            /// i64 unsigned -> f64
+            F64ConvertI64U { dst: Slot, src: Slot }
+            /// f32 -> f64
+            F64PromoteF32 { dst: Slot, src: Slot }
+            /// sign-extend the low 8 bits (i32)
+            I32Extend8S { dst: Slot, src: Slot }
+            /// sign-extend the low 16 bits (i32)
+            I32Extend16S { dst: Slot, src: Slot }
+            /// sign-extend the low 8 bits (i64)
+            I64Extend8S { dst: Slot, src: Slot }
+            /// sign-extend the low 16 bits (i64)
+            I64Extend16S { dst: Slot, src: Slot }
+            /// sign-extend the low 32 bits (i64)
+            I64Extend32S { dst: Slot, src: Slot }
+            /// f32 -> i32 signed, saturating
+            I32TruncSatF32S { dst: Slot, src: Slot }
+            /// f32 -> i32 unsigned, saturating
+            I32TruncSatF32U { dst: Slot, src: Slot }
+            /// f64 -> i32 signed, saturating
+            I32TruncSatF64S { dst: Slot, src: Slot }
+            /// f64 -> i32 unsigned, saturating
+            I32TruncSatF64U { dst: Slot, src: Slot }
+            /// f32 -> i64 signed, saturating
+            I64TruncSatF32S { dst: Slot, src: Slot }
+            /// f32 -> i64 unsigned, saturating
+            I64TruncSatF32U { dst: Slot, src: Slot }
+            /// f64 -> i64 signed, saturating
+            I64TruncSatF64S { dst: Slot, src: Slot }
+            /// f64 -> i64 unsigned, saturating
+            I64TruncSatF64U { dst: Slot, src: Slot }
+        }
+    };
+}
+
+macro_rules! define_ops {
+    ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
+        /// Every instruction's opcode.
+        #[repr(u16)]
+        #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+        pub enum Opcode {
+            $( $(#[doc = $doc])* $name, )*
+        }
+
+        impl Opcode {
+            /// All opcodes, in numbering order.
+            pub const ALL: &'static [Opcode] = &[$(Opcode::$name),*];
+
+            /// The opcode with this number, if any.
+            pub fn from_u16(unit: u16) -> Option<Opcode> {
+                Self::ALL.get(unit as usize).copied()
+            }
+
+            /// The instruction's name as the disassembler prints it.
+            pub fn name(self) -> &'static str {
+                match self { $(Opcode::$name => stringify!($name),)* }
+            }
+
+            /// Length of the fixed part of the instruction in code units.
+            pub fn units(self) -> usize {
+                match self { $(Opcode::$name => op::$name::UNITS,)* }
+            }
+        }
+
+        /// One struct per instruction, with its decoder and encoder.
+        pub mod op {
+            #[allow(unused_imports)]
+            use super::{Offset, Operand, Slot};
+            use alloc::vec::Vec;
+            $(
+                $(#[doc = $doc])*
+                #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+                pub struct $name { $(#[allow(missing_docs)] pub $field: $ty),* }
+
+                impl $name {
+                    /// The opcode unit.
+                    pub const OPCODE: u16 = super::Opcode::$name as u16;
+                    /// Length in code units (the fixed part, for `BrTable`).
+                    pub const UNITS: usize = 1 $(+ <$ty as Operand>::UNITS)*;
+
+                    /// Decodes the operands of the instruction starting at `code[pc]`.
+                    #[inline(always)]
+                    #[allow(unused_variables, unused_mut, unused_assignments)]
+                    pub fn decode(code: &[u16], pc: usize) -> Self {
+                        let mut at = pc + 1;
+                        $(
+                            let $field = <$ty as Operand>::read(code, at);
+                            at += <$ty as Operand>::UNITS;
+                        )*
+                        $name { $($field),* }
+                    }
+
+                    /// Appends the instruction to `out`.
+                    pub fn encode(&self, out: &mut Vec<u16>) {
+                        out.push(Self::OPCODE);
+                        $( self.$field.write(out); )*
+                    }
+                }
+
+                impl From<$name> for super::Instr {
+                    fn from(op: $name) -> super::Instr {
+                        super::Instr::$name(op)
+                    }
+                }
+            )*
+        }
+
+        /// Any instruction: for the translator's bookkeeping, the disassembler and image checks.
+        #[derive(Copy, Clone, Debug, PartialEq, Eq)]
+        pub enum Instr {
+            $( $(#[doc = $doc])* $name(op::$name), )*
+        }
+
+        impl Instr {
+            /// Appends the instruction to `out`.
+            pub fn encode(&self, out: &mut Vec<u16>) {
+                match self { $(Instr::$name(op) => op.encode(out),)* }
+            }
+
+            /// Decodes the instruction at `code[pc]`; `None` if the opcode is unknown or it does not fit.
+            pub fn decode(code: &[u16], pc: usize) -> Option<Instr> {
+                let opcode = Opcode::from_u16(*code.get(pc)?)?;
+                if pc + opcode.units() > code.len() {
+                    return None;
+                }
+                Some(match opcode { $(Opcode::$name => Instr::$name(op::$name::decode(code, pc)),)* })
+            }
+
+            /// The opcode.
+            pub fn opcode(&self) -> Opcode {
+                match self { $(Instr::$name(_) => Opcode::$name,)* }
+            }
+
+            /// Writes `Name a, b, c` (operands in table order).
+            pub fn fmt_operands(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                match self {
+                    $(Instr::$name(_op) => {
+                        f.write_str(stringify!($name))?;
+                        let mut _first = true;
+                        $(
+                            f.write_str(if _first { " " } else { ", " })?;
+                            _first = false;
+                            write!(f, "{}={}", stringify!($field), _op.$field)?;
+                        )*
+                        Ok(())
+                    })*
+                }
+            }
+        }
+    };
+}
+
+for_each_op!(define_ops);
+
+impl fmt::Display for Instr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_operands(f)
+    }
+}
+
+impl Instr {
+    /// Total length in code units, including `BrTable`'s targets.
+    pub fn units(&self) -> usize {
+        match self {
+            Instr::BrTable(t) => op::BrTable::UNITS + 2 * (t.len as usize + 1),
+            other => other.opcode().units(),
+        }
+    }
+}
