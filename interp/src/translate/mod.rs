@@ -1,8 +1,27 @@
-//! Translation of wasm function bodies into register bytecode (one pass over wasmparser's operators).
+//! Translation of wasm function bodies into register bytecode, in one pass over wasmparser's operators.
+//!
+//! The translator keeps a *virtual operand stack*: each wasm stack entry is either a pending `local.get`
+//! ([`Operand::Local`]), a pending constant ([`Operand::Const`]), or a value already computed into its
+//! *canonical slot* (`locals + depth`, [`Operand::Temp`]). Instructions read locals and temporaries directly
+//! by slot, so `local.get a; local.get b; i32.add` becomes one `I32Add` with no copies. A result written to a
+//! temporary and then `local.set` is retargeted to write the local directly (see [`Translator::local_set`]);
+//! a compare followed by `br_if`/`if` becomes one compare-and-branch (see `control.rs`); a small constant
+//! operand selects an immediate form.
+//!
+//! At block boundaries every entry is materialised into its canonical slot, so all paths into a label agree
+//! on where each value lives: branch values go to the target's canonical result slots.
+
+mod control;
+mod visit;
+
+use alloc::vec::Vec;
 
 use ember_core::{Error, ModuleInfo};
+use wasmparser::{BinaryReader, FunctionBody};
 
 use crate::code::CompiledFunc;
+use crate::ops::{op, Instr, Slot};
+use control::Control;
 
 /// What the translator should emit besides the function's own semantics.
 #[derive(Copy, Clone, Debug, Default)]
@@ -15,7 +34,374 @@ pub struct TranslateOptions {
 
 /// Translates function `func_index` (an index in the module's function index space; must be a defined
 /// function, not an import) of a validated module.
-pub fn translate(module: &ModuleInfo, func_index: u32, options: &TranslateOptions) -> Result<CompiledFunc, Error> {
-    let _ = (module, func_index, options);
-    Err(Error::Unsupported("translator not yet written".into()))
+pub fn translate(
+    module: &ModuleInfo,
+    func_index: u32,
+    options: &TranslateOptions,
+) -> Result<CompiledFunc, Error> {
+    let defined = func_index
+        .checked_sub(module.num_imported_funcs)
+        .and_then(|i| module.bodies.get(i as usize))
+        .ok_or_else(|| Error::Usage(alloc::format!("function {func_index} has no body")))?;
+    let ty = module
+        .func_type(func_index)
+        .ok_or_else(|| Error::Usage("function type out of range".into()))?;
+    let bytes = module
+        .bytes
+        .get(defined.range.clone())
+        .ok_or_else(|| Error::Usage("body out of range".into()))?;
+    let body = FunctionBody::new(BinaryReader::new(bytes, defined.range.start as u64));
+
+    let mut num_locals = ty.params().len() as u64;
+    let mut locals = body.get_locals_reader().map_err(invalid)?;
+    for _ in 0..locals.get_count() {
+        let (count, _ty) = locals.read().map_err(invalid)?;
+        num_locals += u64::from(count);
+    }
+    if num_locals > u64::from(MAX_SLOTS) {
+        return Err(too_large());
+    }
+
+    let mut t = Translator::new(
+        module,
+        *options,
+        num_locals as u32,
+        ty.params().len(),
+        ty.results().len(),
+    );
+    let mut reader = body.get_operators_reader().map_err(invalid)?;
+    while !reader.eof() {
+        let operator = reader.read().map_err(invalid)?;
+        t.visit(operator)?;
+        if t.controls.is_empty() {
+            break;
+        }
+    }
+    t.finish()
+}
+
+/// Largest slot index plus one: operands are 16-bit.
+const MAX_SLOTS: u32 = 1 << 16;
+
+fn invalid(e: wasmparser::BinaryReaderError) -> Error {
+    Error::Invalid {
+        offset: e.offset() as usize,
+        message: alloc::string::ToString::to_string(e.message()),
+    }
+}
+
+fn too_large() -> Error {
+    Error::Unsupported(
+        "function needs more than 65536 frame slots (locals plus operand stack)".into(),
+    )
+}
+
+/// A constant waiting on the virtual stack.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) enum Const {
+    /// i32 (also references' null as 0 of this width is not used: see `Ref`).
+    I32(i32),
+    /// i64.
+    I64(i64),
+    /// f32 bits.
+    F32(u32),
+    /// f64 bits.
+    F64(u64),
+}
+
+impl Const {
+    /// The constant as an `i16` immediate, if it is an integer that fits.
+    fn as_i16(self) -> Option<i16> {
+        match self {
+            Const::I32(v) => i16::try_from(v).ok(),
+            Const::I64(v) => i16::try_from(v).ok(),
+            _ => None,
+        }
+    }
+}
+
+/// One entry of the virtual operand stack.
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) enum Operand {
+    /// The current value of a local (pending `local.get`).
+    Local(Slot),
+    /// A constant not yet written anywhere.
+    Const(Const),
+    /// A value in its canonical slot.
+    Temp,
+}
+
+/// The last emitted instruction, if it wrote a temporary: lets `local.set` retarget it and `br_if` fuse it.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct LastResult {
+    /// Code position of the instruction.
+    start: usize,
+    /// The temporary it wrote (its `dst` operand, the first after the opcode).
+    dst: Slot,
+    /// If it is an integer compare: enough to re-emit it as a compare-and-branch.
+    compare: Option<control::Compare>,
+}
+
+pub(crate) struct Translator<'a> {
+    module: &'a ModuleInfo,
+    options: TranslateOptions,
+    code: Vec<u16>,
+    stack: Vec<Operand>,
+    controls: Vec<Control>,
+    num_locals: u32,
+    num_params: usize,
+    num_results: usize,
+    max_height: u32,
+    too_large: bool,
+    /// The code being visited cannot be reached: skip until the matching `else`/`end`.
+    unreachable: bool,
+    /// Blocks opened inside unreachable code (skipped whole).
+    dead_depth: u32,
+    last: Option<LastResult>,
+    /// Position of the current `ConsumeFuel`'s amount, and the instructions counted so far.
+    fuel_at: Option<usize>,
+    fuel_count: u32,
+}
+
+impl<'a> Translator<'a> {
+    fn new(
+        module: &'a ModuleInfo,
+        options: TranslateOptions,
+        num_locals: u32,
+        params: usize,
+        results: usize,
+    ) -> Self {
+        let mut t = Translator {
+            module,
+            options,
+            code: Vec::new(),
+            stack: Vec::new(),
+            controls: Vec::new(),
+            num_locals,
+            num_params: params,
+            num_results: results,
+            max_height: 0,
+            too_large: false,
+            unreachable: false,
+            dead_depth: 0,
+            last: None,
+            fuel_at: None,
+            fuel_count: 0,
+        };
+        t.controls.push(Control::function(results));
+        t.start_fuel_segment();
+        t
+    }
+
+    fn finish(mut self) -> Result<CompiledFunc, Error> {
+        self.end_fuel_segment();
+        let frame_size = self.num_locals + self.max_height;
+        if self.too_large || frame_size > MAX_SLOTS {
+            return Err(too_large());
+        }
+        Ok(CompiledFunc {
+            code: self.code.into_boxed_slice(),
+            num_params: self.num_params as u16,
+            num_locals: self.num_locals,
+            num_results: self.num_results as u16,
+            frame_size,
+        })
+    }
+
+    // ---- emission ----
+
+    fn emit(&mut self, instr: impl Into<Instr>) -> usize {
+        let start = self.code.len();
+        instr.into().encode(&mut self.code);
+        self.last = None;
+        start
+    }
+
+    /// Emits an instruction whose first operand is `dst`, a fresh temporary; remembers it for fusion.
+    fn emit_result(
+        &mut self,
+        instr: impl Into<Instr>,
+        dst: Slot,
+        compare: Option<control::Compare>,
+    ) {
+        let start = self.emit(instr);
+        self.last = Some(LastResult {
+            start,
+            dst,
+            compare,
+        });
+    }
+
+    // ---- virtual stack ----
+
+    /// The canonical slot of stack depth `depth`.
+    fn canonical(&mut self, depth: usize) -> Slot {
+        let slot = self.num_locals as usize + depth;
+        if slot >= MAX_SLOTS as usize {
+            self.too_large = true;
+            return Slot(0);
+        }
+        Slot(slot as u16)
+    }
+
+    fn note_height(&mut self) {
+        self.max_height = self.max_height.max(self.stack.len() as u32);
+    }
+
+    fn push(&mut self, operand: Operand) {
+        self.stack.push(operand);
+        self.note_height();
+    }
+
+    /// Pushes a temporary and returns its slot (the destination of the instruction about to be emitted).
+    fn push_temp(&mut self) -> Slot {
+        self.push(Operand::Temp);
+        self.canonical(self.stack.len() - 1)
+    }
+
+    fn pop(&mut self) -> Operand {
+        // Validation guarantees the stack never underflows in reachable code.
+        self.stack.pop().unwrap_or(Operand::Temp)
+    }
+
+    /// Pops an operand and returns the slot holding it, writing a constant into its canonical slot first.
+    fn pop_slot(&mut self) -> Slot {
+        let depth = self.stack.len().saturating_sub(1);
+        let operand = self.pop();
+        self.slot_of(operand, depth)
+    }
+
+    /// Where operand `operand` (at stack depth `depth`) can be read, materialising constants.
+    fn slot_of(&mut self, operand: Operand, depth: usize) -> Slot {
+        match operand {
+            Operand::Local(slot) => slot,
+            Operand::Temp => self.canonical(depth),
+            Operand::Const(c) => {
+                let dst = self.canonical(depth);
+                self.emit_const(dst, c);
+                dst
+            }
+        }
+    }
+
+    fn emit_const(&mut self, dst: Slot, c: Const) {
+        let instr: Instr = match c {
+            Const::I32(v) => op::Const32 {
+                dst,
+                value: v as u32,
+            }
+            .into(),
+            Const::F32(v) => op::Const32 { dst, value: v }.into(),
+            Const::I64(v) if i32::try_from(v).is_ok() => op::ConstI64S32 {
+                dst,
+                value: v as i32 as u32,
+            }
+            .into(),
+            Const::I64(v) => op::Const64 {
+                dst,
+                value: v as u64,
+            }
+            .into(),
+            Const::F64(v) => op::Const64 { dst, value: v }.into(),
+        };
+        self.emit_result(instr, dst, None);
+    }
+
+    /// Writes stack entry `depth` into its canonical slot, if it is not there yet.
+    fn materialize(&mut self, depth: usize) {
+        let operand = self.stack[depth];
+        let dst = self.canonical(depth);
+        match operand {
+            Operand::Temp => return,
+            Operand::Local(src) => {
+                self.emit(op::Copy { dst, src });
+            }
+            Operand::Const(c) => self.emit_const(dst, c),
+        }
+        self.stack[depth] = Operand::Temp;
+    }
+
+    /// Materialises the top `n` entries.
+    fn materialize_top(&mut self, n: usize) {
+        let len = self.stack.len();
+        for depth in len.saturating_sub(n)..len {
+            self.materialize(depth);
+        }
+    }
+
+    fn materialize_all(&mut self) {
+        self.materialize_top(self.stack.len());
+    }
+
+    // ---- locals ----
+
+    fn local_slot(&mut self, index: u32) -> Slot {
+        if index >= self.num_locals {
+            self.too_large = true;
+            return Slot(0);
+        }
+        Slot(index as u16)
+    }
+
+    /// `local.set`: retargets the last instruction into the local when it just computed the value into a
+    /// temporary; otherwise copies. Pending reads of the old value are materialised first.
+    fn local_set(&mut self, index: u32) {
+        let local = self.local_slot(index);
+        let depth = self.stack.len().saturating_sub(1);
+        let value = self.pop();
+        let pending_reads = self.stack.iter().any(|o| *o == Operand::Local(local));
+        if pending_reads {
+            for d in 0..self.stack.len() {
+                if self.stack[d] == Operand::Local(local) {
+                    self.materialize(d);
+                }
+            }
+        }
+        match value {
+            Operand::Local(src) if src == local => {}
+            Operand::Local(src) => {
+                self.emit(op::Copy { dst: local, src });
+            }
+            Operand::Const(c) => {
+                self.emit_const(local, c);
+                self.last = None;
+            }
+            Operand::Temp => {
+                let temp = self.canonical(depth);
+                match self.last {
+                    Some(last) if !pending_reads && last.dst == temp => {
+                        self.code[last.start + 1] = local.0;
+                        self.last = None;
+                    }
+                    _ => {
+                        self.emit(op::Copy {
+                            dst: local,
+                            src: temp,
+                        });
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- fuel ----
+
+    /// Starts a straight-line segment: emits `ConsumeFuel` whose amount is filled in when the segment ends.
+    fn start_fuel_segment(&mut self) {
+        if !self.options.fuel {
+            return;
+        }
+        self.end_fuel_segment();
+        let start = self.emit(op::ConsumeFuel { amount: 0 });
+        self.fuel_at = Some(start + 1);
+        self.fuel_count = 0;
+    }
+
+    fn end_fuel_segment(&mut self) {
+        if let Some(at) = self.fuel_at.take() {
+            let amount = self.fuel_count;
+            self.code[at] = amount as u16;
+            self.code[at + 1] = (amount >> 16) as u16;
+        }
+    }
 }

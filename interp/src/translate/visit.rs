@@ -1,0 +1,695 @@
+//! The operator-by-operator translation: what each wasm instruction becomes.
+
+use ember_core::Error;
+use wasmparser::{BlockType, MemArg, Operator};
+
+use super::control::{Compare, Cond, ControlKind, Rhs};
+use super::{Const, Operand, Translator};
+use crate::ops::{op, Instr, Slot};
+
+type Binary = fn(Slot, Slot, Slot) -> Instr;
+type BinaryImm = fn(Slot, Slot, i16) -> Instr;
+type Unary = fn(Slot, Slot) -> Instr;
+
+macro_rules! bin {
+    ($name:ident) => {
+        (|dst, lhs, rhs| op::$name { dst, lhs, rhs }.into()) as Binary
+    };
+}
+macro_rules! imm {
+    ($name:ident) => {
+        Some((|dst, lhs, imm| op::$name { dst, lhs, imm }.into()) as BinaryImm)
+    };
+}
+macro_rules! un {
+    ($name:ident) => {
+        (|dst, src| op::$name { dst, src }.into()) as Unary
+    };
+}
+
+fn compare_instr(wide: bool, cond: Cond, dst: Slot, lhs: Slot, rhs: Rhs) -> Instr {
+    use Cond::*;
+    match (wide, rhs) {
+        (false, Rhs::Slot(rhs)) => match cond {
+            Eq => op::I32Eq { dst, lhs, rhs }.into(),
+            Ne => op::I32Ne { dst, lhs, rhs }.into(),
+            LtS => op::I32LtS { dst, lhs, rhs }.into(),
+            LtU => op::I32LtU { dst, lhs, rhs }.into(),
+            GtS => op::I32GtS { dst, lhs, rhs }.into(),
+            GtU => op::I32GtU { dst, lhs, rhs }.into(),
+            LeS => op::I32LeS { dst, lhs, rhs }.into(),
+            LeU => op::I32LeU { dst, lhs, rhs }.into(),
+            GeS => op::I32GeS { dst, lhs, rhs }.into(),
+            GeU => op::I32GeU { dst, lhs, rhs }.into(),
+        },
+        (false, Rhs::Imm(imm)) => match cond {
+            Eq => op::I32EqImm { dst, lhs, imm }.into(),
+            Ne => op::I32NeImm { dst, lhs, imm }.into(),
+            LtS => op::I32LtSImm { dst, lhs, imm }.into(),
+            LtU => op::I32LtUImm { dst, lhs, imm }.into(),
+            GtS => op::I32GtSImm { dst, lhs, imm }.into(),
+            GtU => op::I32GtUImm { dst, lhs, imm }.into(),
+            LeS => op::I32LeSImm { dst, lhs, imm }.into(),
+            LeU => op::I32LeUImm { dst, lhs, imm }.into(),
+            GeS => op::I32GeSImm { dst, lhs, imm }.into(),
+            GeU => op::I32GeUImm { dst, lhs, imm }.into(),
+        },
+        (true, Rhs::Slot(rhs)) => match cond {
+            Eq => op::I64Eq { dst, lhs, rhs }.into(),
+            Ne => op::I64Ne { dst, lhs, rhs }.into(),
+            LtS => op::I64LtS { dst, lhs, rhs }.into(),
+            LtU => op::I64LtU { dst, lhs, rhs }.into(),
+            GtS => op::I64GtS { dst, lhs, rhs }.into(),
+            GtU => op::I64GtU { dst, lhs, rhs }.into(),
+            LeS => op::I64LeS { dst, lhs, rhs }.into(),
+            LeU => op::I64LeU { dst, lhs, rhs }.into(),
+            GeS => op::I64GeS { dst, lhs, rhs }.into(),
+            GeU => op::I64GeU { dst, lhs, rhs }.into(),
+        },
+        (true, Rhs::Imm(imm)) => match cond {
+            Eq => op::I64EqImm { dst, lhs, imm }.into(),
+            Ne => op::I64NeImm { dst, lhs, imm }.into(),
+            LtS => op::I64LtSImm { dst, lhs, imm }.into(),
+            LtU => op::I64LtUImm { dst, lhs, imm }.into(),
+            GtS => op::I64GtSImm { dst, lhs, imm }.into(),
+            GtU => op::I64GtUImm { dst, lhs, imm }.into(),
+            LeS => op::I64LeSImm { dst, lhs, imm }.into(),
+            LeU => op::I64LeUImm { dst, lhs, imm }.into(),
+            GeS => op::I64GeSImm { dst, lhs, imm }.into(),
+            GeU => op::I64GeUImm { dst, lhs, imm }.into(),
+        },
+    }
+}
+
+impl Translator<'_> {
+    fn const_at(&self, from_top: usize) -> Option<i16> {
+        match self
+            .stack
+            .get(self.stack.len().checked_sub(from_top + 1)?)?
+        {
+            Operand::Const(c) => c.as_i16(),
+            _ => None,
+        }
+    }
+
+    fn unary(&mut self, make: Unary) {
+        let src = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(make(dst, src), dst, None);
+    }
+
+    fn binary(&mut self, make: Binary) {
+        let rhs = self.pop_slot();
+        let lhs = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(make(dst, lhs, rhs), dst, None);
+    }
+
+    /// A binary operator with an immediate form for a small constant right operand (or left, if commutative).
+    fn binary_imm(&mut self, make: Binary, make_imm: Option<BinaryImm>, commutative: bool) {
+        if let Some(make_imm) = make_imm {
+            if let Some(imm) = self.const_at(0) {
+                self.pop();
+                let lhs = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(make_imm(dst, lhs, imm), dst, None);
+                return;
+            }
+            if let (true, Some(imm)) = (commutative, self.const_at(1)) {
+                let rhs = self.pop_slot();
+                self.pop();
+                let dst = self.push_temp();
+                self.emit_result(make_imm(dst, rhs, imm), dst, None);
+                return;
+            }
+        }
+        self.binary(make)
+    }
+
+    /// `x - c` as `x + (-c)` when `-c` fits the immediate.
+    fn sub(&mut self, make: Binary, add_imm: Option<BinaryImm>) {
+        let negated = self.const_at(0).and_then(|c| c.checked_neg());
+        if let (Some(imm), Some(add_imm)) = (negated, add_imm) {
+            self.pop();
+            let lhs = self.pop_slot();
+            let dst = self.push_temp();
+            self.emit_result(add_imm(dst, lhs, imm), dst, None);
+        } else {
+            self.binary(make)
+        }
+    }
+
+    fn compare(&mut self, wide: bool, cond: Cond) {
+        let (cond, lhs, rhs) = if let Some(imm) = self.const_at(0) {
+            self.pop();
+            (cond, self.pop_slot(), Rhs::Imm(imm))
+        } else if let Some(imm) = self.const_at(1) {
+            let rhs = self.pop_slot();
+            self.pop();
+            (cond.swap(), rhs, Rhs::Imm(imm))
+        } else {
+            let rhs = self.pop_slot();
+            (cond, self.pop_slot(), Rhs::Slot(rhs))
+        };
+        let dst = self.push_temp();
+        let compare = Compare {
+            wide,
+            cond,
+            lhs,
+            rhs,
+        };
+        self.emit_result(compare_instr(wide, cond, dst, lhs, rhs), dst, Some(compare));
+    }
+
+    fn load(&mut self, memarg: MemArg, make: fn(Slot, Slot, u32) -> Instr) -> Result<(), Error> {
+        let offset = memory_offset(&memarg)?;
+        let addr = self.pop_slot();
+        let dst = self.push_temp();
+        self.emit_result(make(dst, addr, offset), dst, None);
+        Ok(())
+    }
+
+    fn store(&mut self, memarg: MemArg, make: fn(Slot, Slot, u32) -> Instr) -> Result<(), Error> {
+        let offset = memory_offset(&memarg)?;
+        let src = self.pop_slot();
+        let addr = self.pop_slot();
+        self.emit(make(addr, src, offset));
+        Ok(())
+    }
+
+    fn call(&mut self, params: usize, results: usize, make: impl FnOnce(Slot) -> Instr) {
+        self.materialize_top(params);
+        let base = self.stack.len() - params;
+        let args = self.canonical(base);
+        self.stack.truncate(base);
+        self.emit(make(args));
+        for _ in 0..results {
+            self.push(Operand::Temp);
+        }
+    }
+
+    fn block_arity(&self, ty: BlockType) -> (usize, usize) {
+        match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(i) => self
+                .module
+                .types
+                .get(i as usize)
+                .map_or((0, 0), |t| (t.params().len(), t.results().len())),
+        }
+    }
+
+    fn func_arity(&self, func: u32) -> (usize, usize) {
+        self.module
+            .func_type(func)
+            .map_or((0, 0), |t| (t.params().len(), t.results().len()))
+    }
+
+    fn type_arity(&self, ty: u32) -> (usize, usize) {
+        self.module
+            .types
+            .get(ty as usize)
+            .map_or((0, 0), |t| (t.params().len(), t.results().len()))
+    }
+
+    /// Translates one operator.
+    pub(super) fn visit(&mut self, operator: Operator<'_>) -> Result<(), Error> {
+        use Operator as O;
+        if self.unreachable {
+            self.skip_unreachable(&operator);
+            return Ok(());
+        }
+        self.fuel_count += 1;
+        match operator {
+            // ---- control ----
+            O::Unreachable => {
+                self.emit(op::Unreachable {});
+                self.unreachable = true;
+            }
+            O::Nop => {}
+            O::Block { blockty } => {
+                let (p, r) = self.block_arity(blockty);
+                self.open(ControlKind::Block, p, r);
+            }
+            O::Loop { blockty } => {
+                let (p, r) = self.block_arity(blockty);
+                self.open(ControlKind::Loop, p, r);
+            }
+            O::If { blockty } => {
+                let (p, r) = self.block_arity(blockty);
+                self.open(ControlKind::If, p, r);
+            }
+            O::Else => self.else_(),
+            O::End => self.end(),
+            O::Br { relative_depth } => self.br(relative_depth),
+            O::BrIf { relative_depth } => self.br_if(relative_depth),
+            O::BrTable { targets } => {
+                let default = targets.default();
+                let list = targets
+                    .targets()
+                    .collect::<Result<alloc::vec::Vec<u32>, _>>()
+                    .map_err(super::invalid)?;
+                self.br_table(&list, default);
+            }
+            O::Return => self.return_(),
+            O::Call { function_index } => {
+                let (p, r) = self.func_arity(function_index);
+                self.call(p, r, |args| {
+                    op::Call {
+                        func: function_index,
+                        args,
+                    }
+                    .into()
+                });
+            }
+            O::CallIndirect {
+                type_index,
+                table_index,
+            } => {
+                let index = self.pop_slot();
+                let (p, r) = self.type_arity(type_index);
+                self.call(p, r, |args| {
+                    op::CallIndirect {
+                        ty: type_index,
+                        table: table_index,
+                        index,
+                        args,
+                    }
+                    .into()
+                });
+            }
+            O::Drop => {
+                self.pop();
+            }
+            O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } => {
+                let cond = self.pop_slot();
+                let if_false = self.pop_slot();
+                let if_true = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(
+                    op::Select {
+                        dst,
+                        cond,
+                        if_true,
+                        if_false,
+                    },
+                    dst,
+                    None,
+                );
+            }
+
+            // ---- variables ----
+            O::LocalGet { local_index } => {
+                let slot = self.local_slot(local_index);
+                self.push(Operand::Local(slot));
+            }
+            O::LocalSet { local_index } => self.local_set(local_index),
+            O::LocalTee { local_index } => {
+                self.local_set(local_index);
+                let slot = self.local_slot(local_index);
+                self.push(Operand::Local(slot));
+            }
+            O::GlobalGet { global_index } => {
+                let dst = self.push_temp();
+                self.emit_result(
+                    op::GlobalGet {
+                        dst,
+                        global: global_index,
+                    },
+                    dst,
+                    None,
+                );
+            }
+            O::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(op::GlobalSet {
+                    global: global_index,
+                    src,
+                });
+            }
+
+            // ---- tables and references ----
+            O::TableGet { table } => {
+                let index = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(op::TableGet { dst, table, index }, dst, None);
+            }
+            O::TableSet { table } => {
+                let value = self.pop_slot();
+                let index = self.pop_slot();
+                self.emit(op::TableSet {
+                    table,
+                    index,
+                    value,
+                });
+            }
+            O::TableSize { table } => {
+                let dst = self.push_temp();
+                self.emit_result(op::TableSize { dst, table }, dst, None);
+            }
+            O::TableGrow { table } => {
+                let delta = self.pop_slot();
+                let init = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(
+                    op::TableGrow {
+                        dst,
+                        table,
+                        init,
+                        delta,
+                    },
+                    dst,
+                    None,
+                );
+            }
+            O::TableFill { table } => {
+                let len = self.pop_slot();
+                let value = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(op::TableFill {
+                    table,
+                    dst,
+                    value,
+                    len,
+                });
+            }
+            O::TableCopy {
+                dst_table,
+                src_table,
+            } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(op::TableCopy {
+                    dst_table,
+                    src_table,
+                    dst,
+                    src,
+                    len,
+                });
+            }
+            O::TableInit { elem_index, table } => {
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(op::TableInit {
+                    table,
+                    elem: elem_index,
+                    dst,
+                    src,
+                    len,
+                });
+            }
+            O::ElemDrop { elem_index } => {
+                self.emit(op::ElemDrop { elem: elem_index });
+            }
+            O::RefNull { .. } => self.push(Operand::Const(Const::I32(0))),
+            O::RefIsNull => self.unary(un!(I64Eqz)),
+            O::RefFunc { function_index } => {
+                let dst = self.push_temp();
+                self.emit_result(
+                    op::RefFunc {
+                        dst,
+                        func: function_index,
+                    },
+                    dst,
+                    None,
+                );
+            }
+
+            // ---- memory ----
+            O::I32Load { memarg } | O::F32Load { memarg } => self
+                .load(memarg, |dst, addr, offset| {
+                    op::I32Load { dst, addr, offset }.into()
+                })?,
+            O::I64Load { memarg } | O::F64Load { memarg } => self
+                .load(memarg, |dst, addr, offset| {
+                    op::I64Load { dst, addr, offset }.into()
+                })?,
+            O::I32Load8S { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I32Load8S { dst, addr, offset }.into()
+            })?,
+            O::I32Load8U { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I32Load8U { dst, addr, offset }.into()
+            })?,
+            O::I32Load16S { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I32Load16S { dst, addr, offset }.into()
+            })?,
+            O::I32Load16U { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I32Load16U { dst, addr, offset }.into()
+            })?,
+            O::I64Load8S { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I64Load8S { dst, addr, offset }.into()
+            })?,
+            O::I64Load8U { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I64Load8U { dst, addr, offset }.into()
+            })?,
+            O::I64Load16S { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I64Load16S { dst, addr, offset }.into()
+            })?,
+            O::I64Load16U { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I64Load16U { dst, addr, offset }.into()
+            })?,
+            O::I64Load32S { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I64Load32S { dst, addr, offset }.into()
+            })?,
+            O::I64Load32U { memarg } => self.load(memarg, |dst, addr, offset| {
+                op::I64Load32U { dst, addr, offset }.into()
+            })?,
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self
+                .store(memarg, |addr, src, offset| {
+                    op::I32Store { addr, src, offset }.into()
+                })?,
+            O::I64Store { memarg } | O::F64Store { memarg } => self
+                .store(memarg, |addr, src, offset| {
+                    op::I64Store { addr, src, offset }.into()
+                })?,
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self
+                .store(memarg, |addr, src, offset| {
+                    op::Store8 { addr, src, offset }.into()
+                })?,
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self
+                .store(memarg, |addr, src, offset| {
+                    op::Store16 { addr, src, offset }.into()
+                })?,
+            O::MemorySize { mem } => {
+                check_memory(mem)?;
+                let dst = self.push_temp();
+                self.emit_result(op::MemorySize { dst }, dst, None);
+            }
+            O::MemoryGrow { mem } => {
+                check_memory(mem)?;
+                let delta = self.pop_slot();
+                let dst = self.push_temp();
+                self.emit_result(op::MemoryGrow { dst, delta }, dst, None);
+            }
+            O::MemoryFill { mem } => {
+                check_memory(mem)?;
+                let len = self.pop_slot();
+                let value = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(op::MemoryFill { dst, value, len });
+            }
+            O::MemoryCopy { dst_mem, src_mem } => {
+                check_memory(dst_mem)?;
+                check_memory(src_mem)?;
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(op::MemoryCopy { dst, src, len });
+            }
+            O::MemoryInit { data_index, mem } => {
+                check_memory(mem)?;
+                let len = self.pop_slot();
+                let src = self.pop_slot();
+                let dst = self.pop_slot();
+                self.emit(op::MemoryInit {
+                    data: data_index,
+                    dst,
+                    src,
+                    len,
+                });
+            }
+            O::DataDrop { data_index } => {
+                self.emit(op::DataDrop { data: data_index });
+            }
+
+            // ---- constants ----
+            O::I32Const { value } => self.push(Operand::Const(Const::I32(value))),
+            O::I64Const { value } => self.push(Operand::Const(Const::I64(value))),
+            O::F32Const { value } => self.push(Operand::Const(Const::F32(value.bits()))),
+            O::F64Const { value } => self.push(Operand::Const(Const::F64(value.bits()))),
+
+            // ---- i32 ----
+            O::I32Eqz => self.unary(un!(I32Eqz)),
+            O::I32Eq => self.compare(false, Cond::Eq),
+            O::I32Ne => self.compare(false, Cond::Ne),
+            O::I32LtS => self.compare(false, Cond::LtS),
+            O::I32LtU => self.compare(false, Cond::LtU),
+            O::I32GtS => self.compare(false, Cond::GtS),
+            O::I32GtU => self.compare(false, Cond::GtU),
+            O::I32LeS => self.compare(false, Cond::LeS),
+            O::I32LeU => self.compare(false, Cond::LeU),
+            O::I32GeS => self.compare(false, Cond::GeS),
+            O::I32GeU => self.compare(false, Cond::GeU),
+            O::I32Clz => self.unary(un!(I32Clz)),
+            O::I32Ctz => self.unary(un!(I32Ctz)),
+            O::I32Popcnt => self.unary(un!(I32Popcnt)),
+            O::I32Add => self.binary_imm(bin!(I32Add), imm!(I32AddImm), true),
+            O::I32Sub => self.sub(bin!(I32Sub), imm!(I32AddImm)),
+            O::I32Mul => self.binary_imm(bin!(I32Mul), imm!(I32MulImm), true),
+            O::I32DivS => self.binary(bin!(I32DivS)),
+            O::I32DivU => self.binary(bin!(I32DivU)),
+            O::I32RemS => self.binary(bin!(I32RemS)),
+            O::I32RemU => self.binary(bin!(I32RemU)),
+            O::I32And => self.binary_imm(bin!(I32And), imm!(I32AndImm), true),
+            O::I32Or => self.binary_imm(bin!(I32Or), imm!(I32OrImm), true),
+            O::I32Xor => self.binary_imm(bin!(I32Xor), imm!(I32XorImm), true),
+            O::I32Shl => self.binary_imm(bin!(I32Shl), imm!(I32ShlImm), false),
+            O::I32ShrS => self.binary_imm(bin!(I32ShrS), imm!(I32ShrSImm), false),
+            O::I32ShrU => self.binary_imm(bin!(I32ShrU), imm!(I32ShrUImm), false),
+            O::I32Rotl => self.binary(bin!(I32Rotl)),
+            O::I32Rotr => self.binary(bin!(I32Rotr)),
+
+            // ---- i64 ----
+            O::I64Eqz => self.unary(un!(I64Eqz)),
+            O::I64Eq => self.compare(true, Cond::Eq),
+            O::I64Ne => self.compare(true, Cond::Ne),
+            O::I64LtS => self.compare(true, Cond::LtS),
+            O::I64LtU => self.compare(true, Cond::LtU),
+            O::I64GtS => self.compare(true, Cond::GtS),
+            O::I64GtU => self.compare(true, Cond::GtU),
+            O::I64LeS => self.compare(true, Cond::LeS),
+            O::I64LeU => self.compare(true, Cond::LeU),
+            O::I64GeS => self.compare(true, Cond::GeS),
+            O::I64GeU => self.compare(true, Cond::GeU),
+            O::I64Clz => self.unary(un!(I64Clz)),
+            O::I64Ctz => self.unary(un!(I64Ctz)),
+            O::I64Popcnt => self.unary(un!(I64Popcnt)),
+            O::I64Add => self.binary_imm(bin!(I64Add), imm!(I64AddImm), true),
+            O::I64Sub => self.sub(bin!(I64Sub), imm!(I64AddImm)),
+            O::I64Mul => self.binary_imm(bin!(I64Mul), imm!(I64MulImm), true),
+            O::I64DivS => self.binary(bin!(I64DivS)),
+            O::I64DivU => self.binary(bin!(I64DivU)),
+            O::I64RemS => self.binary(bin!(I64RemS)),
+            O::I64RemU => self.binary(bin!(I64RemU)),
+            O::I64And => self.binary_imm(bin!(I64And), imm!(I64AndImm), true),
+            O::I64Or => self.binary_imm(bin!(I64Or), imm!(I64OrImm), true),
+            O::I64Xor => self.binary_imm(bin!(I64Xor), imm!(I64XorImm), true),
+            O::I64Shl => self.binary_imm(bin!(I64Shl), imm!(I64ShlImm), false),
+            O::I64ShrS => self.binary_imm(bin!(I64ShrS), imm!(I64ShrSImm), false),
+            O::I64ShrU => self.binary_imm(bin!(I64ShrU), imm!(I64ShrUImm), false),
+            O::I64Rotl => self.binary(bin!(I64Rotl)),
+            O::I64Rotr => self.binary(bin!(I64Rotr)),
+
+            // ---- f32 ----
+            O::F32Eq => self.binary(bin!(F32Eq)),
+            O::F32Ne => self.binary(bin!(F32Ne)),
+            O::F32Lt => self.binary(bin!(F32Lt)),
+            O::F32Gt => self.binary(bin!(F32Gt)),
+            O::F32Le => self.binary(bin!(F32Le)),
+            O::F32Ge => self.binary(bin!(F32Ge)),
+            O::F32Abs => self.unary(un!(F32Abs)),
+            O::F32Neg => self.unary(un!(F32Neg)),
+            O::F32Ceil => self.unary(un!(F32Ceil)),
+            O::F32Floor => self.unary(un!(F32Floor)),
+            O::F32Trunc => self.unary(un!(F32Trunc)),
+            O::F32Nearest => self.unary(un!(F32Nearest)),
+            O::F32Sqrt => self.unary(un!(F32Sqrt)),
+            O::F32Add => self.binary(bin!(F32Add)),
+            O::F32Sub => self.binary(bin!(F32Sub)),
+            O::F32Mul => self.binary(bin!(F32Mul)),
+            O::F32Div => self.binary(bin!(F32Div)),
+            O::F32Min => self.binary(bin!(F32Min)),
+            O::F32Max => self.binary(bin!(F32Max)),
+            O::F32Copysign => self.binary(bin!(F32Copysign)),
+
+            // ---- f64 ----
+            O::F64Eq => self.binary(bin!(F64Eq)),
+            O::F64Ne => self.binary(bin!(F64Ne)),
+            O::F64Lt => self.binary(bin!(F64Lt)),
+            O::F64Gt => self.binary(bin!(F64Gt)),
+            O::F64Le => self.binary(bin!(F64Le)),
+            O::F64Ge => self.binary(bin!(F64Ge)),
+            O::F64Abs => self.unary(un!(F64Abs)),
+            O::F64Neg => self.unary(un!(F64Neg)),
+            O::F64Ceil => self.unary(un!(F64Ceil)),
+            O::F64Floor => self.unary(un!(F64Floor)),
+            O::F64Trunc => self.unary(un!(F64Trunc)),
+            O::F64Nearest => self.unary(un!(F64Nearest)),
+            O::F64Sqrt => self.unary(un!(F64Sqrt)),
+            O::F64Add => self.binary(bin!(F64Add)),
+            O::F64Sub => self.binary(bin!(F64Sub)),
+            O::F64Mul => self.binary(bin!(F64Mul)),
+            O::F64Div => self.binary(bin!(F64Div)),
+            O::F64Min => self.binary(bin!(F64Min)),
+            O::F64Max => self.binary(bin!(F64Max)),
+            O::F64Copysign => self.binary(bin!(F64Copysign)),
+
+            // ---- conversions ----
+            O::I32WrapI64 => self.unary(un!(I32WrapI64)),
+            O::I32TruncF32S => self.unary(un!(I32TruncF32S)),
+            O::I32TruncF32U => self.unary(un!(I32TruncF32U)),
+            O::I32TruncF64S => self.unary(un!(I32TruncF64S)),
+            O::I32TruncF64U => self.unary(un!(I32TruncF64U)),
+            O::I64ExtendI32S => self.unary(un!(I64ExtendI32S)),
+            O::I64ExtendI32U => self.unary(un!(I64ExtendI32U)),
+            O::I64TruncF32S => self.unary(un!(I64TruncF32S)),
+            O::I64TruncF32U => self.unary(un!(I64TruncF32U)),
+            O::I64TruncF64S => self.unary(un!(I64TruncF64S)),
+            O::I64TruncF64U => self.unary(un!(I64TruncF64U)),
+            O::F32ConvertI32S => self.unary(un!(F32ConvertI32S)),
+            O::F32ConvertI32U => self.unary(un!(F32ConvertI32U)),
+            O::F32ConvertI64S => self.unary(un!(F32ConvertI64S)),
+            O::F32ConvertI64U => self.unary(un!(F32ConvertI64U)),
+            O::F32DemoteF64 => self.unary(un!(F32DemoteF64)),
+            O::F64ConvertI32S => self.unary(un!(F64ConvertI32S)),
+            O::F64ConvertI32U => self.unary(un!(F64ConvertI32U)),
+            O::F64ConvertI64S => self.unary(un!(F64ConvertI64S)),
+            O::F64ConvertI64U => self.unary(un!(F64ConvertI64U)),
+            O::F64PromoteF32 => self.unary(un!(F64PromoteF32)),
+            // Reinterpretations keep the bits: the value stays where it is.
+            O::I32ReinterpretF32
+            | O::I64ReinterpretF64
+            | O::F32ReinterpretI32
+            | O::F64ReinterpretI64 => {}
+            O::I32Extend8S => self.unary(un!(I32Extend8S)),
+            O::I32Extend16S => self.unary(un!(I32Extend16S)),
+            O::I64Extend8S => self.unary(un!(I64Extend8S)),
+            O::I64Extend16S => self.unary(un!(I64Extend16S)),
+            O::I64Extend32S => self.unary(un!(I64Extend32S)),
+            O::I32TruncSatF32S => self.unary(un!(I32TruncSatF32S)),
+            O::I32TruncSatF32U => self.unary(un!(I32TruncSatF32U)),
+            O::I32TruncSatF64S => self.unary(un!(I32TruncSatF64S)),
+            O::I32TruncSatF64U => self.unary(un!(I32TruncSatF64U)),
+            O::I64TruncSatF32S => self.unary(un!(I64TruncSatF32S)),
+            O::I64TruncSatF32U => self.unary(un!(I64TruncSatF32U)),
+            O::I64TruncSatF64S => self.unary(un!(I64TruncSatF64S)),
+            O::I64TruncSatF64U => self.unary(un!(I64TruncSatF64U)),
+
+            other => {
+                return Err(Error::Unsupported(alloc::format!("instruction {other:?}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+fn check_memory(mem: u32) -> Result<(), Error> {
+    if mem == 0 {
+        Ok(())
+    } else {
+        Err(Error::Unsupported("multiple memories".into()))
+    }
+}
+
+fn memory_offset(memarg: &MemArg) -> Result<u32, Error> {
+    match memarg.target {
+        wasmparser::MemArgTarget::Memory(mem) => check_memory(mem)?,
+        wasmparser::MemArgTarget::Array(_) => {
+            return Err(Error::Unsupported("GC array accesses".into()))
+        }
+    }
+    u32::try_from(memarg.offset).map_err(|_| Error::Unsupported("64-bit memory offsets".into()))
+}

@@ -1,0 +1,93 @@
+//! Translator tests: the shape of the bytecode for typical wasm patterns.
+
+use ember_core::{Config, Engine, Executor, Func, Module, StoreInner, Trap, Val};
+use ember_interp::ops::Instr;
+use ember_interp::translate::{translate, TranslateOptions};
+
+struct NoExec;
+impl Executor for NoExec {
+    fn call(&self, _: &mut StoreInner, _: Func, _: &[Val], _: &mut [Val]) -> Result<(), Trap> {
+        Ok(())
+    }
+}
+static NO_EXEC: NoExec = NoExec;
+
+fn listing(wat: &str, func: u32, options: TranslateOptions) -> Vec<String> {
+    let engine = Engine::with_executor(&Config::new(), &NO_EXEC);
+    let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+    let f = translate(module.info(), func, &options).unwrap();
+    let mut pc = 0;
+    let mut out = Vec::new();
+    while pc < f.code.len() {
+        let instr = Instr::decode(&f.code, pc).unwrap();
+        out.push(format!("{instr}"));
+        pc += instr.units();
+    }
+    out
+}
+
+#[test]
+fn local_get_get_op_set_is_one_instruction() {
+    let code = listing(
+        "(module (func (param i32 i32) (local i32) local.get 0 local.get 1 i32.add local.set 2))",
+        0,
+        TranslateOptions::default(),
+    );
+    assert_eq!(code, ["I32Add dst=s2, lhs=s0, rhs=s1", "Return0"]);
+}
+
+#[test]
+fn compare_and_branch_fuse() {
+    let code = listing(
+        "(module (func (param i32 i32) (result i32)
+            (block (br_if 0 (i32.lt_s (local.get 0) (local.get 1))) (return (i32.const 1)))
+            (i32.const 2)))",
+        0,
+        TranslateOptions::default(),
+    );
+    assert_eq!(code[0], "BrIfI32LtS lhs=s0, rhs=s1, offset=+11");
+}
+
+#[test]
+fn small_constants_become_immediates() {
+    let code = listing(
+        "(module (func (param i32) (result i32) local.get 0 i32.const 1 i32.sub))",
+        0,
+        TranslateOptions::default(),
+    );
+    assert_eq!(code[0], "I32AddImm dst=s1, lhs=s0, imm=-1");
+}
+
+#[test]
+fn fib_listing_is_compact() {
+    let code = listing(
+        "(module (func $fib (param i32) (result i32)
+            (if (result i32) (i32.lt_u (local.get 0) (i32.const 2))
+              (then (local.get 0))
+              (else (i32.add (call $fib (i32.sub (local.get 0) (i32.const 1)))
+                             (call $fib (i32.sub (local.get 0) (i32.const 2))))))))",
+        0,
+        TranslateOptions::default(),
+    );
+    for line in &code {
+        println!("{line}");
+    }
+    assert!(
+        code[0].starts_with("BrIfI32GeUImm lhs=s0, imm=2"),
+        "{code:?}"
+    );
+    assert!(code.len() <= 10, "{code:?}");
+}
+
+#[test]
+fn fuel_segments_are_metered() {
+    let code = listing(
+        "(module (func (param i32) (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))",
+        0,
+        TranslateOptions { fuel: true, profile: false },
+    );
+    assert!(
+        code.iter().filter(|l| l.starts_with("ConsumeFuel")).count() >= 2,
+        "{code:?}"
+    );
+}
