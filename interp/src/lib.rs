@@ -9,6 +9,7 @@
 extern crate alloc;
 
 pub mod code;
+pub mod disasm;
 pub mod exec;
 pub mod operand;
 pub mod ops;
