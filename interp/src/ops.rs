@@ -10,7 +10,9 @@
 //! parameters (slots `0..params`), its other locals (zeroed on entry), then its operand-stack temporaries.
 //! i32 and f32 values live in the low 32 bits of a cell: readers ignore the high bits, writers of i32/f32
 //! results zero them. References are 0 for null, else the store index plus one. Branch offsets are relative to
-//! the first unit of the branching instruction.
+//! the first unit of the branching instruction. Every instruction reads all its operands before it writes its
+//! destination, so a destination may equal an operand (the translator relies on this when it retargets a
+//! result straight into a local).
 //!
 //! Calls pass arguments in place: the caller puts them in consecutive slots starting at `args`, and the
 //! callee's frame starts there, so its parameters are slots `0..n`. On return the callee has written its

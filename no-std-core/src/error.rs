@@ -143,7 +143,11 @@ pub enum Error {
 impl Error {
     /// The trap, if this error is one.
     pub fn as_trap(&self) -> Option<&Trap> {
-        if let Error::Trap(t) = self { Some(t) } else { None }
+        if let Error::Trap(t) = self {
+            Some(t)
+        } else {
+            None
+        }
     }
 }
 
@@ -162,7 +166,9 @@ impl From<TrapCode> for Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::Invalid { offset, message } => write!(f, "invalid module at byte offset {offset:#x}: {message}"),
+            Error::Invalid { offset, message } => {
+                write!(f, "invalid module at byte offset {offset:#x}: {message}")
+            }
             Error::Unsupported(m) => write!(f, "unsupported: {m}"),
             Error::Link(m) => write!(f, "link error: {m}"),
             Error::Limit(m) => write!(f, "limit exceeded: {m}"),

@@ -95,7 +95,8 @@ impl Func {
     /// Calls the function: checks the arguments against its signature, runs it, and writes `results`.
     pub fn call(&self, mut store: impl AsStoreMut, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
         let inner = store.as_inner_mut();
-        let entity = inner.funcs.get(self.0 as usize).ok_or_else(|| Error::Usage("function not in this store".into()))?;
+        let entity =
+            inner.funcs.get(self.0 as usize).ok_or_else(|| Error::Usage("function not in this store".into()))?;
         let ty = &inner.types[entity.type_id() as usize];
         if ty.params().len() != params.len() || ty.params().iter().zip(params).any(|(t, v)| *t != v.ty()) {
             return Err(Error::Usage(alloc::format!("arguments do not match the signature {ty}")));

@@ -47,7 +47,11 @@ impl Global {
     }
     /// Sets a mutable global.
     pub fn set(&self, mut store: impl AsStoreMut, value: Val) -> Result<(), Error> {
-        let g = store.as_inner_mut().globals.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such global".into()))?;
+        let g = store
+            .as_inner_mut()
+            .globals
+            .get_mut(self.0 as usize)
+            .ok_or_else(|| Error::Usage("no such global".into()))?;
         if g.ty.mutability != Mutability::Var || g.ty.content != value.ty() {
             return Err(Error::Usage("global is immutable or of another type".into()));
         }

@@ -144,7 +144,11 @@ fn check_import(store: &StoreInner, module: &Module, index: usize, ext: &Extern)
         (ExternType::Global(r), ExternType::Global(a)) => r == a,
         _ => false,
     };
-    if ok { Ok(()) } else { Err(link_error(module, index, "incompatible import type")) }
+    if ok {
+        Ok(())
+    } else {
+        Err(link_error(module, index, "incompatible import type"))
+    }
 }
 
 /// Creates the instance: links imports, allocates and initialises everything, runs active segments and the
@@ -223,7 +227,10 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
                 let table = entity.tables[*table as usize];
                 let items = core::mem::take(&mut entity.elements[index]);
                 let t = &mut store.tables[table.index() as usize];
-                match usize::try_from(offset as u32).ok().and_then(|o| t.elements.get_mut(o..o.checked_add(items.len())?)) {
+                match usize::try_from(offset as u32)
+                    .ok()
+                    .and_then(|o| t.elements.get_mut(o..o.checked_add(items.len())?))
+                {
                     Some(dst) => dst.copy_from_slice(&items),
                     None => {
                         init_result = Err(TrapCode::TableOutOfBounds);
@@ -237,7 +244,9 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
     }
     if init_result.is_ok() {
         for (index, seg) in info.datas.iter().enumerate() {
-            let Some((memory, offset)) = &seg.active else { continue };
+            let Some((memory, offset)) = &seg.active else {
+                continue;
+            };
             let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
             let mem64 = info.memories.get(*memory as usize).is_some_and(|m| m.memory64);
             let offset = if mem64 { offset } else { offset as u32 as u64 };

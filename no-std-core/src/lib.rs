@@ -50,7 +50,7 @@ pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner};
 pub use table::{Table, TableEntity};
 pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
-pub use value::{ExternRef, Extern, Ref, Val};
+pub use value::{Extern, ExternRef, Ref, Val};
 
 /// Reference-counted pointer used for data shared between stores and threads.
 ///

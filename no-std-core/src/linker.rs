@@ -105,7 +105,12 @@ impl<T: 'static> Linker<T> {
         let mut imports = Vec::with_capacity(module.info().imports.len());
         for import in module.imports() {
             let ext = self.get(&mut store, &import.module, &import.name).ok_or_else(|| {
-                Error::Link(format!("unknown import: `{}` `{}` ({})", import.module, import.name, import.ty.kind_name()))
+                Error::Link(format!(
+                    "unknown import: `{}` `{}` ({})",
+                    import.module,
+                    import.name,
+                    import.ty.kind_name()
+                ))
             })?;
             imports.push(ext);
         }

@@ -95,7 +95,11 @@ impl Memory {
     }
     /// Grows by `delta` pages and returns the old size.
     pub fn grow(&self, mut store: impl AsStoreMut, delta: u64) -> Result<u64, Error> {
-        let m = store.as_inner_mut().memories.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such memory".into()))?;
+        let m = store
+            .as_inner_mut()
+            .memories
+            .get_mut(self.0 as usize)
+            .ok_or_else(|| Error::Usage("no such memory".into()))?;
         m.grow(delta).ok_or_else(|| Error::Limit("memory cannot grow".into()))
     }
     /// Copies `buf.len()` bytes at `offset` into `buf`.

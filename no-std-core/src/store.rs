@@ -121,7 +121,9 @@ impl StoreInner {
     pub fn extern_type(&self, ext: &Extern) -> Option<crate::types::ExternType> {
         use crate::types::ExternType;
         Some(match ext {
-            Extern::Func(f) => ExternType::Func(self.types[self.funcs.get(f.index() as usize)?.type_id() as usize].clone()),
+            Extern::Func(f) => {
+                ExternType::Func(self.types[self.funcs.get(f.index() as usize)?.type_id() as usize].clone())
+            }
             Extern::Table(t) => {
                 let t = self.tables.get(t.0 as usize)?;
                 ExternType::Table(crate::types::TableType { min: t.elements.len() as u64, ..t.ty })

@@ -23,7 +23,10 @@ impl TableEntity {
     pub fn new(ty: TableType, init: u64, limit: u64) -> Result<TableEntity, Error> {
         let max_elements = ty.max.unwrap_or(u64::from(u32::MAX)).min(limit);
         if ty.min > max_elements {
-            return Err(Error::Limit(alloc::format!("table of {} elements exceeds the limit of {max_elements}", ty.min)));
+            return Err(Error::Limit(alloc::format!(
+                "table of {} elements exceeds the limit of {max_elements}",
+                ty.min
+            )));
         }
         let mut elements = Vec::new();
         let n = usize::try_from(ty.min).map_err(|_| Error::Limit("table too large".into()))?;
@@ -81,14 +84,16 @@ impl Table {
     }
     /// Sets the element at `index`.
     pub fn set(&self, mut store: impl AsStoreMut, index: u64, value: Ref) -> Result<(), Error> {
-        let t = store.as_inner_mut().tables.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such table".into()))?;
+        let t =
+            store.as_inner_mut().tables.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such table".into()))?;
         let slot = usize::try_from(index).ok().and_then(|i| t.elements.get_mut(i));
         *slot.ok_or(crate::error::TrapCode::TableOutOfBounds)? = value.to_bits();
         Ok(())
     }
     /// Grows by `delta` elements set to `init`; returns the old size.
     pub fn grow(&self, mut store: impl AsStoreMut, delta: u64, init: Ref) -> Result<u64, Error> {
-        let t = store.as_inner_mut().tables.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such table".into()))?;
+        let t =
+            store.as_inner_mut().tables.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such table".into()))?;
         t.grow(delta, init.to_bits()).ok_or_else(|| Error::Limit("table cannot grow".into()))
     }
 }

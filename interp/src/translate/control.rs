@@ -148,10 +148,7 @@ impl BranchIf {
             BranchIf::Always => BranchIf::Always,
             BranchIf::Nez(s, w) => BranchIf::Eqz(s, w),
             BranchIf::Eqz(s, w) => BranchIf::Nez(s, w),
-            BranchIf::Compare(c) => BranchIf::Compare(Compare {
-                cond: c.cond.negate(),
-                ..c
-            }),
+            BranchIf::Compare(c) => BranchIf::Compare(Compare { cond: c.cond.negate(), ..c }),
         }
     }
 
@@ -226,10 +223,7 @@ impl Translator<'_> {
         if let (Some(Operand::Temp), Some(last)) = (self.stack.last().copied(), self.last) {
             let temp = self.canonical(depth);
             if last.dst == temp {
-                if let Some(c) = last
-                    .compare
-                    .filter(|c| !(c.wide && matches!(c.rhs, Rhs::Imm(_))))
-                {
+                if let Some(c) = last.compare.filter(|c| !(c.wide && matches!(c.rhs, Rhs::Imm(_)))) {
                     self.code.truncate(last.start);
                     self.last = None;
                     self.stack.pop();
@@ -298,20 +292,13 @@ impl Translator<'_> {
                     k += 1;
                 }
                 Operand::Temp => {
-                    let run = self.stack[from + k..]
-                        .iter()
-                        .take_while(|o| **o == Operand::Temp)
-                        .count();
+                    let run = self.stack[from + k..].iter().take_while(|o| **o == Operand::Temp).count();
                     let src = self.canonical(from + k);
                     if src != dst {
                         if run == 1 {
                             self.emit(op::Copy { dst, src });
                         } else {
-                            self.emit(op::CopySpan {
-                                dst,
-                                src,
-                                len: run as u16,
-                            });
+                            self.emit(op::CopySpan { dst, src, len: run as u16 });
                         }
                     }
                     k += run;
@@ -399,10 +386,7 @@ impl Translator<'_> {
 
     pub(super) fn br_table(&mut self, targets: &[u32], default: u32) {
         let index = self.pop_slot();
-        let start = self.emit(op::BrTable {
-            index,
-            len: targets.len() as u32,
-        });
+        let start = self.emit(op::BrTable { index, len: targets.len() as u32 });
         let table_at = self.code.len();
         // Placeholders for len + 1 offsets.
         self.code.resize(table_at + 2 * (targets.len() + 1), 0);
@@ -445,11 +429,7 @@ impl Translator<'_> {
 
     /// Opens a block, loop or if whose signature has `params` and `results` values.
     pub(super) fn open(&mut self, kind: ControlKind, params: usize, results: usize) {
-        let cond = if kind == ControlKind::If {
-            Some(self.pop_condition())
-        } else {
-            None
-        };
+        let cond = if kind == ControlKind::If { Some(self.pop_condition()) } else { None };
         self.materialize_all();
         let height = self.stack.len() - params;
         let mut control = Control {
@@ -475,10 +455,7 @@ impl Translator<'_> {
             ControlKind::If => {
                 let cond = cond.unwrap_or(BranchIf::Always);
                 let start = self.emit(cond.negate().instr());
-                control.else_patch = Some(Patch {
-                    start,
-                    at: self.code.len() - 2,
-                });
+                control.else_patch = Some(Patch { start, at: self.code.len() - 2 });
                 self.controls.push(control);
                 self.start_fuel_segment();
             }
@@ -536,8 +513,7 @@ impl Translator<'_> {
             self.bind(*p);
         }
         self.stack.truncate(control.height);
-        self.stack
-            .resize(control.height + control.results, Operand::Temp);
+        self.stack.resize(control.height + control.results, Operand::Temp);
         self.note_height();
         self.last = None;
         self.unreachable = !reachable;

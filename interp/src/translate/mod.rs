@@ -34,22 +34,13 @@ pub struct TranslateOptions {
 
 /// Translates function `func_index` (an index in the module's function index space; must be a defined
 /// function, not an import) of a validated module.
-pub fn translate(
-    module: &ModuleInfo,
-    func_index: u32,
-    options: &TranslateOptions,
-) -> Result<CompiledFunc, Error> {
+pub fn translate(module: &ModuleInfo, func_index: u32, options: &TranslateOptions) -> Result<CompiledFunc, Error> {
     let defined = func_index
         .checked_sub(module.num_imported_funcs)
         .and_then(|i| module.bodies.get(i as usize))
         .ok_or_else(|| Error::Usage(alloc::format!("function {func_index} has no body")))?;
-    let ty = module
-        .func_type(func_index)
-        .ok_or_else(|| Error::Usage("function type out of range".into()))?;
-    let bytes = module
-        .bytes
-        .get(defined.range.clone())
-        .ok_or_else(|| Error::Usage("body out of range".into()))?;
+    let ty = module.func_type(func_index).ok_or_else(|| Error::Usage("function type out of range".into()))?;
+    let bytes = module.bytes.get(defined.range.clone()).ok_or_else(|| Error::Usage("body out of range".into()))?;
     let body = FunctionBody::new(BinaryReader::new(bytes, defined.range.start as u64));
 
     let mut num_locals = ty.params().len() as u64;
@@ -62,13 +53,7 @@ pub fn translate(
         return Err(too_large());
     }
 
-    let mut t = Translator::new(
-        module,
-        *options,
-        num_locals as u32,
-        ty.params().len(),
-        ty.results().len(),
-    );
+    let mut t = Translator::new(module, *options, num_locals as u32, ty.params().len(), ty.results().len());
     let mut reader = body.get_operators_reader().map_err(invalid)?;
     while !reader.eof() {
         let operator = reader.read().map_err(invalid)?;
@@ -84,16 +69,11 @@ pub fn translate(
 const MAX_SLOTS: u32 = 1 << 16;
 
 fn invalid(e: wasmparser::BinaryReaderError) -> Error {
-    Error::Invalid {
-        offset: e.offset() as usize,
-        message: alloc::string::ToString::to_string(e.message()),
-    }
+    Error::Invalid { offset: e.offset() as usize, message: alloc::string::ToString::to_string(e.message()) }
 }
 
 fn too_large() -> Error {
-    Error::Unsupported(
-        "function needs more than 65536 frame slots (locals plus operand stack)".into(),
-    )
+    Error::Unsupported("function needs more than 65536 frame slots (locals plus operand stack)".into())
 }
 
 /// A constant waiting on the virtual stack.
@@ -164,13 +144,7 @@ pub(crate) struct Translator<'a> {
 }
 
 impl<'a> Translator<'a> {
-    fn new(
-        module: &'a ModuleInfo,
-        options: TranslateOptions,
-        num_locals: u32,
-        params: usize,
-        results: usize,
-    ) -> Self {
+    fn new(module: &'a ModuleInfo, options: TranslateOptions, num_locals: u32, params: usize, results: usize) -> Self {
         let mut t = Translator {
             module,
             options,
@@ -218,18 +192,9 @@ impl<'a> Translator<'a> {
     }
 
     /// Emits an instruction whose first operand is `dst`, a fresh temporary; remembers it for fusion.
-    fn emit_result(
-        &mut self,
-        instr: impl Into<Instr>,
-        dst: Slot,
-        compare: Option<control::Compare>,
-    ) {
+    fn emit_result(&mut self, instr: impl Into<Instr>, dst: Slot, compare: Option<control::Compare>) {
         let start = self.emit(instr);
-        self.last = Some(LastResult {
-            start,
-            dst,
-            compare,
-        });
+        self.last = Some(LastResult { start, dst, compare });
     }
 
     // ---- virtual stack ----
@@ -286,22 +251,10 @@ impl<'a> Translator<'a> {
 
     fn emit_const(&mut self, dst: Slot, c: Const) {
         let instr: Instr = match c {
-            Const::I32(v) => op::Const32 {
-                dst,
-                value: v as u32,
-            }
-            .into(),
+            Const::I32(v) => op::Const32 { dst, value: v as u32 }.into(),
             Const::F32(v) => op::Const32 { dst, value: v }.into(),
-            Const::I64(v) if i32::try_from(v).is_ok() => op::ConstI64S32 {
-                dst,
-                value: v as i32 as u32,
-            }
-            .into(),
-            Const::I64(v) => op::Const64 {
-                dst,
-                value: v as u64,
-            }
-            .into(),
+            Const::I64(v) if i32::try_from(v).is_ok() => op::ConstI64S32 { dst, value: v as i32 as u32 }.into(),
+            Const::I64(v) => op::Const64 { dst, value: v as u64 }.into(),
             Const::F64(v) => op::Const64 { dst, value: v }.into(),
         };
         self.emit_result(instr, dst, None);
@@ -374,10 +327,7 @@ impl<'a> Translator<'a> {
                         self.last = None;
                     }
                     _ => {
-                        self.emit(op::Copy {
-                            dst: local,
-                            src: temp,
-                        });
+                        self.emit(op::Copy { dst: local, src: temp });
                     }
                 }
             }

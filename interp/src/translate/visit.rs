@@ -83,10 +83,7 @@ fn compare_instr(wide: bool, cond: Cond, dst: Slot, lhs: Slot, rhs: Rhs) -> Inst
 
 impl Translator<'_> {
     fn const_at(&self, from_top: usize) -> Option<i16> {
-        match self
-            .stack
-            .get(self.stack.len().checked_sub(from_top + 1)?)?
-        {
+        match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
             Operand::Const(c) => c.as_i16(),
             _ => None,
         }
@@ -152,12 +149,7 @@ impl Translator<'_> {
             (cond, self.pop_slot(), Rhs::Slot(rhs))
         };
         let dst = self.push_temp();
-        let compare = Compare {
-            wide,
-            cond,
-            lhs,
-            rhs,
-        };
+        let compare = Compare { wide, cond, lhs, rhs };
         self.emit_result(compare_instr(wide, cond, dst, lhs, rhs), dst, Some(compare));
     }
 
@@ -192,25 +184,18 @@ impl Translator<'_> {
         match ty {
             BlockType::Empty => (0, 0),
             BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(i) => self
-                .module
-                .types
-                .get(i as usize)
-                .map_or((0, 0), |t| (t.params().len(), t.results().len())),
+            BlockType::FuncType(i) => {
+                self.module.types.get(i as usize).map_or((0, 0), |t| (t.params().len(), t.results().len()))
+            }
         }
     }
 
     fn func_arity(&self, func: u32) -> (usize, usize) {
-        self.module
-            .func_type(func)
-            .map_or((0, 0), |t| (t.params().len(), t.results().len()))
+        self.module.func_type(func).map_or((0, 0), |t| (t.params().len(), t.results().len()))
     }
 
     fn type_arity(&self, ty: u32) -> (usize, usize) {
-        self.module
-            .types
-            .get(ty as usize)
-            .map_or((0, 0), |t| (t.params().len(), t.results().len()))
+        self.module.types.get(ty as usize).map_or((0, 0), |t| (t.params().len(), t.results().len()))
     }
 
     /// Translates one operator.
@@ -246,38 +231,18 @@ impl Translator<'_> {
             O::BrIf { relative_depth } => self.br_if(relative_depth),
             O::BrTable { targets } => {
                 let default = targets.default();
-                let list = targets
-                    .targets()
-                    .collect::<Result<alloc::vec::Vec<u32>, _>>()
-                    .map_err(super::invalid)?;
+                let list = targets.targets().collect::<Result<alloc::vec::Vec<u32>, _>>().map_err(super::invalid)?;
                 self.br_table(&list, default);
             }
             O::Return => self.return_(),
             O::Call { function_index } => {
                 let (p, r) = self.func_arity(function_index);
-                self.call(p, r, |args| {
-                    op::Call {
-                        func: function_index,
-                        args,
-                    }
-                    .into()
-                });
+                self.call(p, r, |args| op::Call { func: function_index, args }.into());
             }
-            O::CallIndirect {
-                type_index,
-                table_index,
-            } => {
+            O::CallIndirect { type_index, table_index } => {
                 let index = self.pop_slot();
                 let (p, r) = self.type_arity(type_index);
-                self.call(p, r, |args| {
-                    op::CallIndirect {
-                        ty: type_index,
-                        table: table_index,
-                        index,
-                        args,
-                    }
-                    .into()
-                });
+                self.call(p, r, |args| op::CallIndirect { ty: type_index, table: table_index, index, args }.into());
             }
             O::Drop => {
                 self.pop();
@@ -287,16 +252,7 @@ impl Translator<'_> {
                 let if_false = self.pop_slot();
                 let if_true = self.pop_slot();
                 let dst = self.push_temp();
-                self.emit_result(
-                    op::Select {
-                        dst,
-                        cond,
-                        if_true,
-                        if_false,
-                    },
-                    dst,
-                    None,
-                );
+                self.emit_result(op::Select { dst, cond, if_true, if_false }, dst, None);
             }
 
             // ---- variables ----
@@ -312,21 +268,11 @@ impl Translator<'_> {
             }
             O::GlobalGet { global_index } => {
                 let dst = self.push_temp();
-                self.emit_result(
-                    op::GlobalGet {
-                        dst,
-                        global: global_index,
-                    },
-                    dst,
-                    None,
-                );
+                self.emit_result(op::GlobalGet { dst, global: global_index }, dst, None);
             }
             O::GlobalSet { global_index } => {
                 let src = self.pop_slot();
-                self.emit(op::GlobalSet {
-                    global: global_index,
-                    src,
-                });
+                self.emit(op::GlobalSet { global: global_index, src });
             }
 
             // ---- tables and references ----
@@ -338,11 +284,7 @@ impl Translator<'_> {
             O::TableSet { table } => {
                 let value = self.pop_slot();
                 let index = self.pop_slot();
-                self.emit(op::TableSet {
-                    table,
-                    index,
-                    value,
-                });
+                self.emit(op::TableSet { table, index, value });
             }
             O::TableSize { table } => {
                 let dst = self.push_temp();
@@ -352,54 +294,25 @@ impl Translator<'_> {
                 let delta = self.pop_slot();
                 let init = self.pop_slot();
                 let dst = self.push_temp();
-                self.emit_result(
-                    op::TableGrow {
-                        dst,
-                        table,
-                        init,
-                        delta,
-                    },
-                    dst,
-                    None,
-                );
+                self.emit_result(op::TableGrow { dst, table, init, delta }, dst, None);
             }
             O::TableFill { table } => {
                 let len = self.pop_slot();
                 let value = self.pop_slot();
                 let dst = self.pop_slot();
-                self.emit(op::TableFill {
-                    table,
-                    dst,
-                    value,
-                    len,
-                });
+                self.emit(op::TableFill { table, dst, value, len });
             }
-            O::TableCopy {
-                dst_table,
-                src_table,
-            } => {
+            O::TableCopy { dst_table, src_table } => {
                 let len = self.pop_slot();
                 let src = self.pop_slot();
                 let dst = self.pop_slot();
-                self.emit(op::TableCopy {
-                    dst_table,
-                    src_table,
-                    dst,
-                    src,
-                    len,
-                });
+                self.emit(op::TableCopy { dst_table, src_table, dst, src, len });
             }
             O::TableInit { elem_index, table } => {
                 let len = self.pop_slot();
                 let src = self.pop_slot();
                 let dst = self.pop_slot();
-                self.emit(op::TableInit {
-                    table,
-                    elem: elem_index,
-                    dst,
-                    src,
-                    len,
-                });
+                self.emit(op::TableInit { table, elem: elem_index, dst, src, len });
             }
             O::ElemDrop { elem_index } => {
                 self.emit(op::ElemDrop { elem: elem_index });
@@ -408,71 +321,58 @@ impl Translator<'_> {
             O::RefIsNull => self.unary(un!(I64Eqz)),
             O::RefFunc { function_index } => {
                 let dst = self.push_temp();
-                self.emit_result(
-                    op::RefFunc {
-                        dst,
-                        func: function_index,
-                    },
-                    dst,
-                    None,
-                );
+                self.emit_result(op::RefFunc { dst, func: function_index }, dst, None);
             }
 
             // ---- memory ----
-            O::I32Load { memarg } | O::F32Load { memarg } => self
-                .load(memarg, |dst, addr, offset| {
-                    op::I32Load { dst, addr, offset }.into()
-                })?,
-            O::I64Load { memarg } | O::F64Load { memarg } => self
-                .load(memarg, |dst, addr, offset| {
-                    op::I64Load { dst, addr, offset }.into()
-                })?,
-            O::I32Load8S { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I32Load8S { dst, addr, offset }.into()
-            })?,
-            O::I32Load8U { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I32Load8U { dst, addr, offset }.into()
-            })?,
-            O::I32Load16S { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I32Load16S { dst, addr, offset }.into()
-            })?,
-            O::I32Load16U { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I32Load16U { dst, addr, offset }.into()
-            })?,
-            O::I64Load8S { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I64Load8S { dst, addr, offset }.into()
-            })?,
-            O::I64Load8U { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I64Load8U { dst, addr, offset }.into()
-            })?,
-            O::I64Load16S { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I64Load16S { dst, addr, offset }.into()
-            })?,
-            O::I64Load16U { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I64Load16U { dst, addr, offset }.into()
-            })?,
-            O::I64Load32S { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I64Load32S { dst, addr, offset }.into()
-            })?,
-            O::I64Load32U { memarg } => self.load(memarg, |dst, addr, offset| {
-                op::I64Load32U { dst, addr, offset }.into()
-            })?,
-            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => self
-                .store(memarg, |addr, src, offset| {
-                    op::I32Store { addr, src, offset }.into()
-                })?,
-            O::I64Store { memarg } | O::F64Store { memarg } => self
-                .store(memarg, |addr, src, offset| {
-                    op::I64Store { addr, src, offset }.into()
-                })?,
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self
-                .store(memarg, |addr, src, offset| {
-                    op::Store8 { addr, src, offset }.into()
-                })?,
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self
-                .store(memarg, |addr, src, offset| {
-                    op::Store16 { addr, src, offset }.into()
-                })?,
+            O::I32Load { memarg } | O::F32Load { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I32Load { dst, addr, offset }.into())?
+            }
+            O::I64Load { memarg } | O::F64Load { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I64Load { dst, addr, offset }.into())?
+            }
+            O::I32Load8S { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I32Load8S { dst, addr, offset }.into())?
+            }
+            O::I32Load8U { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I32Load8U { dst, addr, offset }.into())?
+            }
+            O::I32Load16S { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I32Load16S { dst, addr, offset }.into())?
+            }
+            O::I32Load16U { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I32Load16U { dst, addr, offset }.into())?
+            }
+            O::I64Load8S { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I64Load8S { dst, addr, offset }.into())?
+            }
+            O::I64Load8U { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I64Load8U { dst, addr, offset }.into())?
+            }
+            O::I64Load16S { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I64Load16S { dst, addr, offset }.into())?
+            }
+            O::I64Load16U { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I64Load16U { dst, addr, offset }.into())?
+            }
+            O::I64Load32S { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I64Load32S { dst, addr, offset }.into())?
+            }
+            O::I64Load32U { memarg } => {
+                self.load(memarg, |dst, addr, offset| op::I64Load32U { dst, addr, offset }.into())?
+            }
+            O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
+                self.store(memarg, |addr, src, offset| op::I32Store { addr, src, offset }.into())?
+            }
+            O::I64Store { memarg } | O::F64Store { memarg } => {
+                self.store(memarg, |addr, src, offset| op::I64Store { addr, src, offset }.into())?
+            }
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
+                self.store(memarg, |addr, src, offset| op::Store8 { addr, src, offset }.into())?
+            }
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
+                self.store(memarg, |addr, src, offset| op::Store16 { addr, src, offset }.into())?
+            }
             O::MemorySize { mem } => {
                 check_memory(mem)?;
                 let dst = self.push_temp();
@@ -504,12 +404,7 @@ impl Translator<'_> {
                 let len = self.pop_slot();
                 let src = self.pop_slot();
                 let dst = self.pop_slot();
-                self.emit(op::MemoryInit {
-                    data: data_index,
-                    dst,
-                    src,
-                    len,
-                });
+                self.emit(op::MemoryInit { data: data_index, dst, src, len });
             }
             O::DataDrop { data_index } => {
                 self.emit(op::DataDrop { data: data_index });
@@ -650,10 +545,7 @@ impl Translator<'_> {
             O::F64ConvertI64U => self.unary(un!(F64ConvertI64U)),
             O::F64PromoteF32 => self.unary(un!(F64PromoteF32)),
             // Reinterpretations keep the bits: the value stays where it is.
-            O::I32ReinterpretF32
-            | O::I64ReinterpretF64
-            | O::F32ReinterpretI32
-            | O::F64ReinterpretI64 => {}
+            O::I32ReinterpretF32 | O::I64ReinterpretF64 | O::F32ReinterpretI32 | O::F64ReinterpretI64 => {}
             O::I32Extend8S => self.unary(un!(I32Extend8S)),
             O::I32Extend16S => self.unary(un!(I32Extend16S)),
             O::I64Extend8S => self.unary(un!(I64Extend8S)),
@@ -687,9 +579,7 @@ fn check_memory(mem: u32) -> Result<(), Error> {
 fn memory_offset(memarg: &MemArg) -> Result<u32, Error> {
     match memarg.target {
         wasmparser::MemArgTarget::Memory(mem) => check_memory(mem)?,
-        wasmparser::MemArgTarget::Array(_) => {
-            return Err(Error::Unsupported("GC array accesses".into()))
-        }
+        wasmparser::MemArgTarget::Array(_) => return Err(Error::Unsupported("GC array accesses".into())),
     }
     u32::try_from(memarg.offset).map_err(|_| Error::Unsupported("64-bit memory offsets".into()))
 }
