@@ -47,11 +47,10 @@ pub use ember_core;
 pub use ember_interp;
 
 pub use ember_core::{
-    AsStore, AsStoreMut, Caller, Config, ConstExpr, ConstOp, DataSegment, ElementSegment,
-    ElementSegmentKind, Error, Export, Extern, ExternIndex, ExternRef, ExternType, Func, FuncBody,
-    FuncType, Global, GlobalType, Import, Instance, Linker, Memory, MemoryType, Module, ModuleInfo,
-    Mutability, Ref, Store, StoreLimits, Table, TableType, Trap, TrapCode, TypedFunc, Val, ValType,
-    WasmParams, WasmResults, WasmTy, PAGE_SIZE,
+    AsStore, AsStoreMut, Caller, Config, ConstExpr, ConstOp, DataSegment, ElementSegment, ElementSegmentKind, Error,
+    Export, Extern, ExternIndex, ExternRef, ExternType, Func, FuncBody, FuncType, Global, GlobalType, Import, Instance,
+    Linker, Memory, MemoryType, Module, ModuleInfo, Mutability, Ref, Store, StoreLimits, Table, TableType, Trap,
+    TrapCode, TypedFunc, Val, ValType, WasmParams, WasmResults, WasmTy, PAGE_SIZE,
 };
 
 /// Configuration plus the register interpreter: the engine to create modules, stores and linkers with.
@@ -64,10 +63,7 @@ pub struct Engine(ember_core::Engine);
 impl Engine {
     /// An engine with this configuration that runs code with Ember's register interpreter.
     pub fn new(config: &Config) -> Engine {
-        Engine(ember_core::Engine::with_executor(
-            config,
-            &ember_interp::INTERPRETER,
-        ))
+        Engine(ember_core::Engine::with_executor(config, &ember_interp::INTERPRETER))
     }
 
     /// The underlying core engine.
@@ -120,10 +116,7 @@ impl fmt::Debug for Engine {
 /// Text that does not parse is reported as [`Error::Invalid`] with the byte offset of the problem in the text
 /// and a message that includes its line and column.
 #[cfg(feature = "wat")]
-pub fn module_from_bytes_or_wat(
-    engine: &ember_core::Engine,
-    bytes: &[u8],
-) -> Result<Module, Error> {
+pub fn module_from_bytes_or_wat(engine: &ember_core::Engine, bytes: &[u8]) -> Result<Module, Error> {
     use alloc::borrow::Cow;
     use alloc::format;
 
@@ -132,9 +125,7 @@ pub fn module_from_bytes_or_wat(
     } else {
         let text = core::str::from_utf8(bytes).map_err(|e| Error::Invalid {
             offset: e.valid_up_to(),
-            message: alloc::string::String::from(
-                "neither a wasm binary nor UTF-8 WebAssembly text",
-            ),
+            message: alloc::string::String::from("neither a wasm binary nor UTF-8 WebAssembly text"),
         })?;
         let parsed = wat_to_binary(text).map_err(|(offset, line, col, message)| Error::Invalid {
             offset,
@@ -147,9 +138,7 @@ pub fn module_from_bytes_or_wat(
 
 /// Parses WebAssembly text; on failure returns the byte offset, 1-based line and column, and message.
 #[cfg(feature = "wat")]
-fn wat_to_binary(
-    text: &str,
-) -> Result<alloc::vec::Vec<u8>, (usize, usize, usize, alloc::string::String)> {
+fn wat_to_binary(text: &str) -> Result<alloc::vec::Vec<u8>, (usize, usize, usize, alloc::string::String)> {
     let fail = |e: wast::Error| {
         let (line, col) = e.span().linecol_in(text);
         (e.span().offset(), line + 1, col + 1, e.message())

@@ -12,8 +12,8 @@ use std::process::ExitCode;
 
 use anyhow::{anyhow, Context};
 use ember::{
-    Config, Engine, Error, ExternIndex, ExternType, FuncType, GlobalType, Linker, MemoryType,
-    Module, ModuleInfo, Mutability, StoreLimits, TableType, Trap, Val, ValType, PAGE_SIZE,
+    Config, Engine, Error, ExternIndex, ExternType, FuncType, GlobalType, Linker, MemoryType, Module, ModuleInfo,
+    Mutability, StoreLimits, TableType, Trap, Val, ValType, PAGE_SIZE,
 };
 use ember_interp::translate::{translate, TranslateOptions};
 
@@ -167,11 +167,7 @@ fn dispatch(args: Vec<OsString>) -> Result<(), Failure> {
                 Some("run") => print!("{RUN_HELP}"),
                 Some("validate") => print!("{VALIDATE_HELP}"),
                 Some("inspect") => print!("{INSPECT_HELP}"),
-                Some(other) => {
-                    return Err(Failure::Usage(format!(
-                        "no help for `{other}`: not a command"
-                    )))
-                }
+                Some(other) => return Err(Failure::Usage(format!("no help for `{other}`: not a command"))),
             }
             Ok(())
         }
@@ -208,13 +204,10 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
         match arg {
             Long("invoke") => options.invoke = Some(string_value(parser.value()?, "--invoke")?),
             Long("fuel") => options.fuel = Some(parse_count(&parser.value()?, "--fuel")?),
-            Long("max-memory") => {
-                options.max_memory_pages = Some(parse_memory_size(&parser.value()?)?)
-            }
+            Long("max-memory") => options.max_memory_pages = Some(parse_memory_size(&parser.value()?)?),
             Long("max-stack") => {
                 let n = parse_count(&parser.value()?, "--max-stack")?;
-                let n = usize::try_from(n)
-                    .map_err(|_| Failure::Usage("--max-stack: too large".into()))?;
+                let n = usize::try_from(n).map_err(|_| Failure::Usage("--max-stack: too large".into()))?;
                 options.max_stack = Some(n);
             }
             Long("eager") => options.eager = true,
@@ -238,9 +231,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     };
 
     let mut config = Config::new();
-    config
-        .consume_fuel(options.fuel.is_some())
-        .eager_translation(options.eager);
+    config.consume_fuel(options.fuel.is_some()).eager_translation(options.eager);
     let mut limits = StoreLimits::default();
     if let Some(pages) = options.max_memory_pages {
         limits.max_memory_pages = pages;
@@ -253,10 +244,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let module = load_module(&engine, &file)?;
 
     // Say why a WASI program cannot run rather than listing its first unknown import.
-    if let Some(import) = module
-        .imports()
-        .find(|i| i.module.starts_with("wasi_") || i.module == "wasi")
-    {
+    if let Some(import) = module.imports().find(|i| i.module.starts_with("wasi_") || i.module == "wasi") {
         return Err(Failure::Error(anyhow!(
             "link error: WASI is not available yet: the module imports `{}` `{}`",
             import.module,
@@ -269,9 +257,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
         store.set_fuel(fuel).map_err(ember_failure)?;
     }
     let linker = Linker::new(&engine);
-    let instance = linker
-        .instantiate(&mut store, &module)
-        .map_err(ember_failure)?;
+    let instance = linker.instantiate(&mut store, &module).map_err(ember_failure)?;
 
     let Some(name) = options.invoke else {
         if !program_args.is_empty() {
@@ -283,31 +269,22 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
         if let Some(start) = instance.get_func(&store, "_start") {
             let ty = start.ty(&store);
             if !ty.params().is_empty() || !ty.results().is_empty() {
-                return Err(Failure::Error(anyhow!(
-                    "`_start` has type {ty}; expected (func)"
-                )));
+                return Err(Failure::Error(anyhow!("`_start` has type {ty}; expected (func)")));
             }
-            start
-                .call(&mut store, &[], &mut [])
-                .map_err(ember_failure)?;
+            start.call(&mut store, &[], &mut []).map_err(ember_failure)?;
         }
         return Ok(());
     };
 
     let Some(func) = instance.get_func(&store, &name) else {
-        let available: Vec<&str> = instance
-            .exports(&store)
-            .filter(|(_, e)| matches!(e, ember::Extern::Func(_)))
-            .map(|(n, _)| n)
-            .collect();
+        let available: Vec<&str> =
+            instance.exports(&store).filter(|(_, e)| matches!(e, ember::Extern::Func(_))).map(|(n, _)| n).collect();
         let hint = if available.is_empty() {
             "the module exports no functions".to_string()
         } else {
             format!("exported functions: {}", available.join(", "))
         };
-        return Err(Failure::Error(anyhow!(
-            "no exported function `{name}` ({hint})"
-        )));
+        return Err(Failure::Error(anyhow!("no exported function `{name}` ({hint})")));
     };
     let ty = func.ty(&store);
     if program_args.len() != ty.params().len() {
@@ -319,20 +296,12 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     }
     let mut params = Vec::with_capacity(program_args.len());
     for (i, (arg, ty)) in program_args.iter().zip(ty.params()).enumerate() {
-        let text = arg
-            .to_str()
-            .ok_or_else(|| Failure::Usage(format!("argument {} is not UTF-8", i + 1)))?;
-        let value = parse_val(text, *ty).ok_or_else(|| {
-            Failure::Usage(format!(
-                "argument {} of `{name}`: `{text}` is not a valid {ty}",
-                i + 1
-            ))
-        })?;
+        let text = arg.to_str().ok_or_else(|| Failure::Usage(format!("argument {} is not UTF-8", i + 1)))?;
+        let value = parse_val(text, *ty)
+            .ok_or_else(|| Failure::Usage(format!("argument {} of `{name}`: `{text}` is not a valid {ty}", i + 1)))?;
         params.push(value);
     }
-    let results = func
-        .call_to_vec(&mut store, &params)
-        .map_err(ember_failure)?;
+    let results = func.call_to_vec(&mut store, &params).map_err(ember_failure)?;
     for result in &results {
         println!("{}", format_val(result));
     }
@@ -355,9 +324,7 @@ fn validate(args: Vec<OsString>) -> Result<(), Failure> {
         }
     }
     let Some(file) = file else {
-        return Err(Failure::Usage(
-            "`validate` needs a FILE (.wasm or .wat)".into(),
-        ));
+        return Err(Failure::Usage("`validate` needs a FILE (.wasm or .wat)".into()));
     };
     load_module(&Engine::default(), &file)?;
     println!("ok");
@@ -382,9 +349,7 @@ fn inspect(args: Vec<OsString>) -> Result<(), Failure> {
         }
     }
     let Some(file) = file else {
-        return Err(Failure::Usage(
-            "`inspect` needs a FILE (.wasm or .wat)".into(),
-        ));
+        return Err(Failure::Usage("`inspect` needs a FILE (.wasm or .wat)".into()));
     };
     let module = load_module(&Engine::default(), &file)?;
     print!("{}", describe(module.info(), bytecode));
@@ -392,9 +357,7 @@ fn inspect(args: Vec<OsString>) -> Result<(), Failure> {
 }
 
 fn string_value(value: OsString, option: &str) -> Result<String, Failure> {
-    value
-        .into_string()
-        .map_err(|_| Failure::Usage(format!("{option}: the value is not UTF-8")))
+    value.into_string().map_err(|_| Failure::Usage(format!("{option}: the value is not UTF-8")))
 }
 
 /// A non-negative integer option (decimal, or hex with `0x`; `_` separators allowed).
@@ -404,12 +367,8 @@ fn parse_count(value: &OsString, option: &str) -> Result<u64, Failure> {
         Some(hex) => u64::from_str_radix(hex, 16).ok(),
         None => text.parse().ok(),
     };
-    parsed.ok_or_else(|| {
-        Failure::Usage(format!(
-            "{option}: `{}` is not a non-negative integer",
-            value.to_string_lossy()
-        ))
-    })
+    parsed
+        .ok_or_else(|| Failure::Usage(format!("{option}: `{}` is not a non-negative integer", value.to_string_lossy())))
 }
 
 /// `--max-memory`: a page count, or a byte size with a unit (rounded down to whole pages).
@@ -421,9 +380,7 @@ fn parse_memory_size(value: &OsString) -> Result<u64, Failure> {
         ))
     };
     let text = value.to_str().ok_or_else(bad)?.trim().replace('_', "");
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
     let number: u64 = digits.parse().map_err(|_| bad())?;
     let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
@@ -450,20 +407,11 @@ fn load_module(engine: &Engine, path: &Path) -> Result<Module, Failure> {
         bytes
     } else {
         let text = std::str::from_utf8(&bytes).map_err(|_| {
-            anyhow!(
-                "`{}` is neither a wasm binary (no `\\0asm` header) nor UTF-8 WebAssembly text",
-                path.display()
-            )
+            anyhow!("`{}` is neither a wasm binary (no `\\0asm` header) nor UTF-8 WebAssembly text", path.display())
         })?;
         wat_to_binary(text).map_err(|e| {
             let (line, col) = e.span().linecol_in(text);
-            anyhow!(
-                "{}:{}:{}: {}",
-                path.display(),
-                line + 1,
-                col + 1,
-                e.message()
-            )
+            anyhow!("{}:{}:{}: {}", path.display(), line + 1, col + 1, e.message())
         })?
     };
     Module::new(engine, &binary).map_err(ember_failure)
@@ -478,9 +426,7 @@ fn wat_to_binary(text: &str) -> Result<Vec<u8>, wast::Error> {
 /// Parses a command-line argument as a value of type `ty`.
 fn parse_val(text: &str, ty: ValType) -> Option<Val> {
     Some(match ty {
-        ValType::I32 => {
-            Val::I32(parse_int(text, i64::from(i32::MIN), i128::from(u32::MAX))? as i32)
-        }
+        ValType::I32 => Val::I32(parse_int(text, i64::from(i32::MIN), i128::from(u32::MAX))? as i32),
         ValType::I64 => Val::I64(parse_int(text, i64::MIN, i128::from(u64::MAX))? as i64),
         ValType::F32 => Val::F32(parse_float::<f32>(text)?.to_bits()),
         ValType::F64 => Val::F64(parse_float::<f64>(text)?.to_bits()),
@@ -491,9 +437,7 @@ fn parse_val(text: &str, ty: ValType) -> Option<Val> {
         },
         ValType::ExternRef => match text {
             "null" => Val::ExternRef(None),
-            _ => Val::ExternRef(Some(ember::ExternRef(
-                parse_int(text, 0, i128::from(u32::MAX))? as u32,
-            ))),
+            _ => Val::ExternRef(Some(ember::ExternRef(parse_int(text, 0, i128::from(u32::MAX))? as u32))),
         },
     })
 }
@@ -505,15 +449,10 @@ fn parse_int(text: &str, min: i64, max: i128) -> Option<i128> {
         Some(rest) => (true, rest),
         None => (false, text.strip_prefix('+').unwrap_or(&text)),
     };
-    let magnitude = match digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
+    let magnitude = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
         Some(hex) if !hex.is_empty() => u128::from_str_radix(hex, 16).ok()?,
         Some(_) => return None,
-        None if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() => {
-            digits.parse::<u128>().ok()?
-        }
+        None if digits.bytes().all(|b| b.is_ascii_digit()) && !digits.is_empty() => digits.parse::<u128>().ok()?,
         None => return None,
     };
     let magnitude = i128::try_from(magnitude).ok()?;
@@ -544,36 +483,22 @@ fn format_val(val: &Val) -> String {
         Val::F32(bits) => {
             let x = f32::from_bits(bits);
             let payload = bits & 0x007f_ffff;
-            format_float(
-                x.is_nan(),
-                bits >> 31 == 1,
-                payload == 0x0040_0000,
-                u64::from(payload),
-                || format_finite(f64::from(x), &x.to_string(), &format!("{x:e}")),
-            )
+            format_float(x.is_nan(), bits >> 31 == 1, payload == 0x0040_0000, u64::from(payload), || {
+                format_finite(f64::from(x), &x.to_string(), &format!("{x:e}"))
+            })
         }
         Val::F64(bits) => {
             let x = f64::from_bits(bits);
             let payload = bits & 0x000f_ffff_ffff_ffff;
-            format_float(
-                x.is_nan(),
-                bits >> 63 == 1,
-                payload == 0x0008_0000_0000_0000,
-                payload,
-                || format_finite(x, &x.to_string(), &format!("{x:e}")),
-            )
+            format_float(x.is_nan(), bits >> 63 == 1, payload == 0x0008_0000_0000_0000, payload, || {
+                format_finite(x, &x.to_string(), &format!("{x:e}"))
+            })
         }
         other => other.to_string(),
     }
 }
 
-fn format_float(
-    nan: bool,
-    negative: bool,
-    canonical: bool,
-    payload: u64,
-    finite: impl Fn() -> String,
-) -> String {
+fn format_float(nan: bool, negative: bool, canonical: bool, payload: u64, finite: impl Fn() -> String) -> String {
     let sign = if negative { "-" } else { "" };
     match (nan, canonical) {
         (true, true) => format!("{sign}nan"),
@@ -647,13 +572,7 @@ fn describe(info: &ModuleInfo, bytecode: bool) -> String {
 
     let _ = writeln!(out, "imports: {}", info.imports.len());
     for import in &info.imports {
-        let _ = writeln!(
-            out,
-            "  {:?} {:?} {}",
-            import.module,
-            import.name,
-            extern_type(&import.ty)
-        );
+        let _ = writeln!(out, "  {:?} {:?} {}", import.module, import.name, extern_type(&import.ty));
     }
 
     let mut export_names: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
@@ -664,66 +583,29 @@ fn describe(info: &ModuleInfo, bytecode: bool) -> String {
                 export_names.entry(i).or_default().push(&export.name);
                 (format!("func {i}"), info.func_type(i).map(func_type))
             }
-            ExternIndex::Table(i) => (
-                format!("table {i}"),
-                info.tables.get(i as usize).map(table_type),
-            ),
-            ExternIndex::Memory(i) => (
-                format!("memory {i}"),
-                info.memories.get(i as usize).map(memory_type),
-            ),
-            ExternIndex::Global(i) => (
-                format!("global {i}"),
-                info.globals.get(i as usize).map(global_type),
-            ),
+            ExternIndex::Table(i) => (format!("table {i}"), info.tables.get(i as usize).map(table_type)),
+            ExternIndex::Memory(i) => (format!("memory {i}"), info.memories.get(i as usize).map(memory_type)),
+            ExternIndex::Global(i) => (format!("global {i}"), info.globals.get(i as usize).map(global_type)),
         };
-        let _ = writeln!(
-            out,
-            "  {:?} {index} {}",
-            export.name,
-            ty.unwrap_or_default()
-        );
+        let _ = writeln!(out, "  {:?} {index} {}", export.name, ty.unwrap_or_default());
     }
 
     let imported = |i: usize, n: u32| if i < n as usize { " (imported)" } else { "" };
     let _ = writeln!(out, "memories: {}", info.memories.len());
     for (i, m) in info.memories.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  {i}: {}{}",
-            memory_type(m),
-            imported(i, info.num_imported_memories)
-        );
+        let _ = writeln!(out, "  {i}: {}{}", memory_type(m), imported(i, info.num_imported_memories));
     }
     let _ = writeln!(out, "tables: {}", info.tables.len());
     for (i, t) in info.tables.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  {i}: {}{}",
-            table_type(t),
-            imported(i, info.num_imported_tables)
-        );
+        let _ = writeln!(out, "  {i}: {}{}", table_type(t), imported(i, info.num_imported_tables));
     }
     let _ = writeln!(out, "globals: {}", info.globals.len());
     for (i, g) in info.globals.iter().enumerate() {
-        let _ = writeln!(
-            out,
-            "  {i}: {}{}",
-            global_type(g),
-            imported(i, info.num_imported_globals)
-        );
+        let _ = writeln!(out, "  {i}: {}{}", global_type(g), imported(i, info.num_imported_globals));
     }
 
-    let defined = info
-        .funcs
-        .len()
-        .saturating_sub(info.num_imported_funcs as usize);
-    let _ = writeln!(
-        out,
-        "functions: {} ({} imported, {defined} defined)",
-        info.funcs.len(),
-        info.num_imported_funcs
-    );
+    let defined = info.funcs.len().saturating_sub(info.num_imported_funcs as usize);
+    let _ = writeln!(out, "functions: {} ({} imported, {defined} defined)", info.funcs.len(), info.num_imported_funcs);
     if let Some(start) = info.start {
         let _ = writeln!(out, "start function: {start}");
     }
@@ -739,10 +621,7 @@ fn describe(info: &ModuleInfo, bytecode: bool) -> String {
     let mut first_failure = None;
     let mut listings = String::new();
     for index in info.num_imported_funcs..info.funcs.len() as u32 {
-        let names = export_names
-            .get(&index)
-            .map(|n| format!(" (export {})", quoted(n)))
-            .unwrap_or_default();
+        let names = export_names.get(&index).map(|n| format!(" (export {})", quoted(n))).unwrap_or_default();
         let ty = info.func_type(index).map(func_type).unwrap_or_default();
         match translate(info, index, &options) {
             Ok(compiled) => {
@@ -755,10 +634,7 @@ fn describe(info: &ModuleInfo, bytecode: bool) -> String {
             Err(e) => {
                 failures += 1;
                 if bytecode {
-                    let _ = writeln!(
-                        listings,
-                        "\nfunc {index}{names} {ty}\n  translation failed: {e}"
-                    );
+                    let _ = writeln!(listings, "\nfunc {index}{names} {ty}\n  translation failed: {e}");
                 }
                 first_failure.get_or_insert((index, e));
             }
@@ -770,10 +646,7 @@ fn describe(info: &ModuleInfo, bytecode: bool) -> String {
         }
         None => {
             let ratio = total as f64 / code_bytes as f64;
-            let _ = writeln!(
-                out,
-                "bytecode: {total} bytes ({ratio:.2} x the code section)"
-            );
+            let _ = writeln!(out, "bytecode: {total} bytes ({ratio:.2} x the code section)");
         }
         Some((index, e)) => {
             let _ = writeln!(
@@ -787,11 +660,7 @@ fn describe(info: &ModuleInfo, bytecode: bool) -> String {
 }
 
 fn quoted(names: &[&str]) -> String {
-    names
-        .iter()
-        .map(|n| format!("{n:?}"))
-        .collect::<Vec<_>>()
-        .join(" ")
+    names.iter().map(|n| format!("{n:?}")).collect::<Vec<_>>().join(" ")
 }
 
 #[cfg(test)]
@@ -805,10 +674,7 @@ mod tests {
         assert_eq!(parse_val("4294967295", ValType::I32), Some(Val::I32(-1)));
         assert_eq!(parse_val("4294967296", ValType::I32), None);
         assert_eq!(parse_val("-2147483649", ValType::I32), None);
-        assert_eq!(
-            parse_val("18446744073709551615", ValType::I64),
-            Some(Val::I64(-1))
-        );
+        assert_eq!(parse_val("18446744073709551615", ValType::I64), Some(Val::I64(-1)));
         assert_eq!(parse_val("-0x10", ValType::I64), Some(Val::I64(-16)));
         assert_eq!(parse_val("", ValType::I32), None);
         assert_eq!(parse_val("0x", ValType::I32), None);

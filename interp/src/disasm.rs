@@ -146,63 +146,27 @@ mod tests {
     #[test]
     fn lists_instructions_with_absolute_targets() {
         let mut code = Vec::new();
-        op::I32Add {
-            dst: Slot(2),
-            lhs: Slot(0),
-            rhs: Slot(1),
-        }
-        .encode(&mut code);
+        op::I32Add { dst: Slot(2), lhs: Slot(0), rhs: Slot(1) }.encode(&mut code);
         let br_at = code.len();
-        op::BrTable {
-            index: Slot(2),
-            len: 1,
-        }
-        .encode(&mut code);
+        op::BrTable { index: Slot(2), len: 1 }.encode(&mut code);
         let table_end = br_at + op::BrTable::UNITS + 4;
         Offset((table_end - br_at) as i32).write(&mut code);
         Offset((table_end + 2 - br_at) as i32).write(&mut code);
         op::Return1 { src: Slot(2) }.encode(&mut code);
         op::Return0 {}.encode(&mut code);
-        let f = CompiledFunc {
-            code: code.into(),
-            num_params: 2,
-            num_locals: 2,
-            num_results: 1,
-            frame_size: 3,
-        };
+        let f = CompiledFunc { code: code.into(), num_params: 2, num_locals: 2, num_results: 1, frame_size: 3 };
         let text = disassemble(&f);
-        assert!(
-            text.starts_with("; params 2, locals 2 (params included), results 1, frame 3 slots"),
-            "{text}"
-        );
-        assert!(
-            text.contains("     0: I32Add dst=s2, lhs=s0, rhs=s1\n"),
-            "{text}"
-        );
+        assert!(text.starts_with("; params 2, locals 2 (params included), results 1, frame 3 slots"), "{text}");
+        assert!(text.contains("     0: I32Add dst=s2, lhs=s0, rhs=s1\n"), "{text}");
         assert!(text.contains("BrTable index=s2, len=1\n"), "{text}");
-        assert!(
-            text.contains(&alloc::format!("[0] -> {table_end}\n")),
-            "{text}"
-        );
-        assert!(
-            text.contains(&alloc::format!("default -> {}\n", table_end + 2)),
-            "{text}"
-        );
-        assert!(
-            text.contains(&alloc::format!("{table_end:>6}: Return1 src=s2\n")),
-            "{text}"
-        );
+        assert!(text.contains(&alloc::format!("[0] -> {table_end}\n")), "{text}");
+        assert!(text.contains(&alloc::format!("default -> {}\n", table_end + 2)), "{text}");
+        assert!(text.contains(&alloc::format!("{table_end:>6}: Return1 src=s2\n")), "{text}");
     }
 
     #[test]
     fn stops_at_undecodable_code() {
-        let f = CompiledFunc {
-            code: [0xffffu16].into(),
-            num_params: 0,
-            num_locals: 0,
-            num_results: 0,
-            frame_size: 0,
-        };
+        let f = CompiledFunc { code: [0xffffu16].into(), num_params: 0, num_locals: 0, num_results: 0, frame_size: 0 };
         assert!(disassemble(&f).contains("<undecodable unit 0xffff>"));
     }
 }
