@@ -99,7 +99,11 @@ impl Module {
         let mut allocs = FuncValidatorAllocations::default();
         let base = bytes.as_ptr() as usize;
 
-        for payload in Parser::new(0).parse_all(bytes) {
+        // Decode with the same features as we validate: the reader's defaults include memory64, under which
+        // 32-bit memory limits would be decoded as 64-bit LEB128s and overlong encodings accepted.
+        let mut parser = Parser::new(0);
+        parser.set_features(supported_features());
+        for payload in parser.parse_all(bytes) {
             let payload = payload.map_err(invalid)?;
             if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(invalid)? {
                 let mut func_validator = to_validate.into_validator(allocs);
