@@ -48,7 +48,7 @@ Options come before FILE; everything after FILE is an argument of the called fun
 
 Options:
   --invoke NAME          call the exported function NAME with ARGS and print its results, one per line
-                         (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan;
+                         (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan, nan:0xPAYLOAD;
                          funcref/externref: null, or a number for an externref)
   --fuel N               meter execution: trap with `all fuel consumed` after N units (one per instruction)
   --max-memory SIZE      largest size of any linear memory: a number of 64 KiB pages, or a size such as
@@ -118,8 +118,7 @@ fn main() -> ExitCode {
     match dispatch(args) {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure::Usage(message)) => {
-            eprintln!("error: {message}");
-            eprintln!("Run `ember --help` for usage.");
+            eprintln!("error: {message} (see `ember --help`)");
             ExitCode::from(EXIT_USAGE)
         }
         Err(Failure::Error(e)) => {
@@ -137,6 +136,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// Writes to stdout. A closed pipe (`ember inspect x.wasm | head`) is not an error worth a panic: the rest
+/// of the output is dropped.
+fn out(text: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout.write_all(text.as_bytes()).and_then(|()| stdout.flush());
+}
+
 /// An error and its causes on one line: `outer: inner: innermost`.
 fn one_line(e: &anyhow::Error) -> String {
     let mut line = String::new();
@@ -152,7 +159,7 @@ fn one_line(e: &anyhow::Error) -> String {
 
 fn dispatch(args: Vec<OsString>) -> Result<(), Failure> {
     let Some(first) = args.first() else {
-        print!("{HELP}");
+        out(HELP);
         return Ok(());
     };
     let rest = || args[1..].to_vec();
@@ -163,20 +170,20 @@ fn dispatch(args: Vec<OsString>) -> Result<(), Failure> {
         Some("help") => {
             let topic = args.get(1).and_then(|a| a.to_str());
             match topic {
-                None => print!("{HELP}"),
-                Some("run") => print!("{RUN_HELP}"),
-                Some("validate") => print!("{VALIDATE_HELP}"),
-                Some("inspect") => print!("{INSPECT_HELP}"),
+                None => out(HELP),
+                Some("run") => out(RUN_HELP),
+                Some("validate") => out(VALIDATE_HELP),
+                Some("inspect") => out(INSPECT_HELP),
                 Some(other) => return Err(Failure::Usage(format!("no help for `{other}`: not a command"))),
             }
             Ok(())
         }
         Some("-h" | "--help") => {
-            print!("{HELP}");
+            out(HELP);
             Ok(())
         }
         Some("-V" | "--version") => {
-            println!("ember {}", env!("CARGO_PKG_VERSION"));
+            out(&format!("ember {}\n", env!("CARGO_PKG_VERSION")));
             Ok(())
         }
         // Like wasmtime: `ember [OPTIONS] FILE [ARGS...]` runs the file.
@@ -212,7 +219,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
             }
             Long("eager") => options.eager = true,
             Short('h') | Long("help") => {
-                print!("{RUN_HELP}");
+                out(RUN_HELP);
                 return Ok(());
             }
             Value(path) => {
@@ -303,7 +310,7 @@ fn run(args: Vec<OsString>) -> Result<(), Failure> {
     }
     let results = func.call_to_vec(&mut store, &params).map_err(ember_failure)?;
     for result in &results {
-        println!("{}", format_val(result));
+        out(&format!("{}\n", format_val(result)));
     }
     Ok(())
 }
@@ -316,7 +323,7 @@ fn validate(args: Vec<OsString>) -> Result<(), Failure> {
     while let Some(arg) = parser.next()? {
         match arg {
             Short('h') | Long("help") => {
-                print!("{VALIDATE_HELP}");
+                out(VALIDATE_HELP);
                 return Ok(());
             }
             Value(path) if file.is_none() => file = Some(PathBuf::from(path)),
@@ -327,7 +334,7 @@ fn validate(args: Vec<OsString>) -> Result<(), Failure> {
         return Err(Failure::Usage("`validate` needs a FILE (.wasm or .wat)".into()));
     };
     load_module(&Engine::default(), &file)?;
-    println!("ok");
+    out("ok\n");
     Ok(())
 }
 
@@ -341,7 +348,7 @@ fn inspect(args: Vec<OsString>) -> Result<(), Failure> {
         match arg {
             Long("bytecode") => bytecode = true,
             Short('h') | Long("help") => {
-                print!("{INSPECT_HELP}");
+                out(INSPECT_HELP);
                 return Ok(());
             }
             Value(path) if file.is_none() => file = Some(PathBuf::from(path)),
@@ -352,7 +359,7 @@ fn inspect(args: Vec<OsString>) -> Result<(), Failure> {
         return Err(Failure::Usage("`inspect` needs a FILE (.wasm or .wat)".into()));
     };
     let module = load_module(&Engine::default(), &file)?;
-    print!("{}", describe(module.info(), bytecode));
+    out(&describe(module.info(), bytecode));
     Ok(())
 }
 
@@ -428,8 +435,14 @@ fn parse_val(text: &str, ty: ValType) -> Option<Val> {
     Some(match ty {
         ValType::I32 => Val::I32(parse_int(text, i64::from(i32::MIN), i128::from(u32::MAX))? as i32),
         ValType::I64 => Val::I64(parse_int(text, i64::MIN, i128::from(u64::MAX))? as i64),
-        ValType::F32 => Val::F32(parse_float::<f32>(text)?.to_bits()),
-        ValType::F64 => Val::F64(parse_float::<f64>(text)?.to_bits()),
+        ValType::F32 => Val::F32(match nan_bits(text, 23)? {
+            Some(bits) => bits as u32,
+            None => parse_float::<f32>(text)?.to_bits(),
+        }),
+        ValType::F64 => Val::F64(match nan_bits(text, 52)? {
+            Some(bits) => bits,
+            None => parse_float::<f64>(text)?.to_bits(),
+        }),
         ValType::V128 => Val::V128(parse_int_u128(text)?),
         ValType::FuncRef => match text {
             "null" => Val::FuncRef(None),
@@ -466,6 +479,25 @@ fn parse_int_u128(text: &str) -> Option<u128> {
         Some(hex) => u128::from_str_radix(hex, 16).ok(),
         None => text.parse().ok(),
     }
+}
+
+/// `nan:0xPAYLOAD` or `-nan:0xPAYLOAD` (as `format_val` prints NaNs) as the bits of an f32 (`mantissa_bits`
+/// 23) or f64 (52): `Some(None)` if `text` is not of that form, `None` if the payload is invalid.
+fn nan_bits(text: &str, mantissa_bits: u32) -> Option<Option<u64>> {
+    let (negative, rest) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.strip_prefix('+').unwrap_or(text)),
+    };
+    let Some(payload) = rest.strip_prefix("nan:0x") else { return Some(None) };
+    let payload = u64::from_str_radix(&payload.replace('_', ""), 16).ok()?;
+    let mantissa_mask = (1u64 << mantissa_bits) - 1;
+    if payload == 0 || payload & !mantissa_mask != 0 {
+        return None;
+    }
+    let exponent_bits = if mantissa_bits == 23 { 8 } else { 11 };
+    let exponent = ((1u64 << exponent_bits) - 1) << mantissa_bits;
+    let sign = u64::from(negative) << (mantissa_bits + exponent_bits);
+    Some(Some(sign | exponent | payload))
 }
 
 fn parse_float<F: std::str::FromStr>(text: &str) -> Option<F> {
@@ -691,6 +723,14 @@ mod tests {
         assert_eq!(format_val(&Val::F32(0x7fc0_0000)), "nan");
         assert_eq!(format_val(&Val::F32(0xffc0_0000)), "-nan");
         assert_eq!(format_val(&Val::F32(0x7f80_0001)), "nan:0x1");
+        for bits in [0x7f80_0001u32, 0xffa0_0000, 0x7fc0_0000, 0xffc0_0000] {
+            assert_eq!(parse_val(&format_val(&Val::F32(bits)), ValType::F32), Some(Val::F32(bits)));
+        }
+        for bits in [0x7ff0_0000_0000_0001u64, 0xfff4_0000_0000_0000, 0x7ff8_0000_0000_0000] {
+            assert_eq!(parse_val(&format_val(&Val::F64(bits)), ValType::F64), Some(Val::F64(bits)));
+        }
+        assert_eq!(parse_val("nan:0x0", ValType::F32), None);
+        assert_eq!(parse_val("nan:0x800000", ValType::F32), None);
         assert_eq!(format_val(&Val::F64(f64::NEG_INFINITY.to_bits())), "-inf");
         assert_eq!(format_val(&Val::F64(1e300f64.to_bits())), "1e300");
         assert_eq!(format_val(&Val::F64(0.1f64.to_bits())), "0.1");
