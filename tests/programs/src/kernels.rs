@@ -7,6 +7,7 @@
 //! target: integer arithmetic wraps explicitly, floats use only IEEE-exact operations (`+ - * / sqrt`), and
 //! hash-map results are order-independent.
 #![allow(dead_code)]
+#![allow(clippy::excessive_precision, clippy::needless_range_loop, clippy::unusual_byte_groupings)]
 
 use std::boxed::Box;
 use std::collections::{BTreeMap, HashMap};
@@ -866,7 +867,7 @@ pub fn format_text(n: i32) -> i32 {
     let mut rng = Rng::new(0xf0);
     for i in 0..n.max(0) {
         let v = rng.next_u32();
-        let p = Point { x: i * -7, y: f64::from(v) / 3.0, tag: if v % 2 == 0 { "even\n" } else { "odd\"" } };
+        let p = Point { x: i * -7, y: f64::from(v) / 3.0, tag: if v & 1 == 0 { "even\n" } else { "odd\"" } };
         let _ = write!(s, "{i:>5}|{v:#010x}|{:.3}|{:e}|{p:?}|", f64::from(v as i32) / 1000.0, v as f32);
         let _ = writeln!(s, "{:?}", &[i as u8, v as u8]);
     }
