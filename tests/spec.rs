@@ -39,6 +39,9 @@ use wast::{QuoteWat, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
 /// Scripts not run, with the reason. Keep this empty: a script that fails should show up as failing.
 const SKIP: &[(&str, &str)] = &[];
 
+/// The fuel budget under `EMBER_SPEC_CONFIG=fuel`: more than any script uses.
+const FUEL: u64 = u64::MAX;
+
 /// Failures detailed per script unless `EMBER_SPEC_FAILURES` says otherwise.
 const DEFAULT_SHOWN_FAILURES: usize = 5;
 /// Seconds a script may run before the whole run is aborted, unless `EMBER_SPEC_TIMEOUT` says otherwise.
@@ -302,6 +305,13 @@ fn run_script(config: SpecConfig, test: &TestFile<'_>, shown: usize) -> ScriptRe
             }
         }
     }
+    // Under `fuel`, a script that ran code must have paid for it: metering that silently does nothing fails.
+    if config == SpecConfig::Fuel && script.calls > 0 {
+        match script.store.get_fuel() {
+            Ok(left) if left < FUEL => result.passed += 1,
+            other => fail(&mut result, 0, "fuel", format!("{} calls consumed no fuel ({other:?} left)", script.calls)),
+        }
+    }
     result
 }
 
@@ -345,6 +355,8 @@ struct Script {
     last_definition: Option<Module>,
     /// The most recently instantiated module (`None` if the last `module` directive failed).
     current: Option<Instance>,
+    /// Number of exported functions called.
+    calls: usize,
 }
 
 impl Script {
@@ -353,7 +365,7 @@ impl Script {
         let mut store = Store::new(&engine, ());
         if config == SpecConfig::Fuel {
             // Metering runs; the budget never runs out.
-            let _ = store.set_fuel(u64::MAX);
+            let _ = store.set_fuel(FUEL);
         }
         let mut linker = Linker::new(&engine);
         linker.allow_shadowing(true);
@@ -369,6 +381,7 @@ impl Script {
             definitions: HashMap::new(),
             last_definition: None,
             current: None,
+            calls: 0,
         }
     }
 
@@ -513,6 +526,7 @@ impl Script {
             .get_func(&self.store, invoke.name)
             .ok_or_else(|| format!("no exported function `{}`", invoke.name))?;
         let args = invoke.args.iter().map(arg_val).collect::<Result<Vec<_>, _>>()?;
+        self.calls += 1;
         Ok(func.call_to_vec(&mut self.store, &args))
     }
 
