@@ -1,0 +1,85 @@
+//! The `ember` command-line tool: results on stdout, one-line errors on stderr, documented exit codes.
+#![cfg(feature = "cli")]
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// Writes `contents` to a fresh file named `name` in a per-test directory and returns its path.
+fn file(test: &str, name: &str, contents: &[u8]) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ember-cli-{}-{test}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join(name);
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+/// Runs `ember` and returns (exit code, stdout, stderr).
+fn ember(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ember")).args(args).output().expect("ember runs");
+    let text = |b: Vec<u8>| String::from_utf8(b).expect("UTF-8 output");
+    (out.status.code().unwrap_or(-1), text(out.stdout), text(out.stderr))
+}
+
+const MATH: &str = r#"(module
+  (func (export "add") (param i32 i32) (result i32) local.get 0 local.get 1 i32.add)
+  (func (export "div") (param i32 i32) (result i32) local.get 0 local.get 1 i32.div_s)
+  (func (export "pair") (param f64) (result f64 i64) local.get 0 i64.const -1))"#;
+
+#[test]
+fn invoke_prints_results() {
+    let path = file("invoke", "math.wat", MATH.as_bytes());
+    let path = path.to_str().expect("UTF-8 path");
+    assert_eq!(ember(&["run", "--invoke", "add", path, "2", "0x28"]), (0, "42\n".into(), String::new()));
+    assert_eq!(ember(&["--invoke", "pair", path, "-1.5"]), (0, "-1.5\n-1\n".into(), String::new()));
+}
+
+#[test]
+fn traps_exit_134_with_one_line() {
+    let path = file("trap", "math.wat", MATH.as_bytes());
+    let (code, out, err) = ember(&["run", "--invoke", "div", path.to_str().expect("UTF-8"), "1", "0"]);
+    assert_eq!((code, out.as_str(), err.as_str()), (134, "", "error: trap: integer divide by zero\n"));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let path = file("usage", "math.wat", MATH.as_bytes());
+    let path = path.to_str().expect("UTF-8 path");
+    for args in [&["run"][..], &["run", "--invoke", "add", path, "1"], &["run", "--frobnicate", path], &["nope"]] {
+        let (code, _, err) = ember(args);
+        assert_eq!(code, if args == ["nope"] { 1 } else { 2 }, "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+}
+
+#[test]
+fn validate_reports_offset() {
+    let good = file("validate", "good.wat", MATH.as_bytes());
+    assert_eq!(ember(&["validate", good.to_str().expect("UTF-8")]), (0, "ok\n".into(), String::new()));
+    let bad = file("validate", "bad.wasm", b"\0asm\x01\0\0\0\x01\x05");
+    let (code, _, err) = ember(&["validate", bad.to_str().expect("UTF-8")]);
+    assert_eq!(code, 1);
+    assert!(err.starts_with("error: invalid module at byte offset 0x"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}
+
+#[test]
+fn unsatisfiable_imports_are_link_errors() {
+    let wasi =
+        file("link", "wasi.wat", br#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))"#);
+    let (code, _, err) = ember(&["run", wasi.to_str().expect("UTF-8")]);
+    assert_eq!(code, 1);
+    assert!(err.contains("WASI is not available yet"), "{err}");
+    let env = file("link", "env.wat", br#"(module (import "env" "f" (func)))"#);
+    let (code, _, err) = ember(&["run", env.to_str().expect("UTF-8")]);
+    assert_eq!((code, err.as_str()), (1, "error: link error: unknown import: `env` `f` (func)\n"));
+}
+
+#[test]
+fn inspect_lists_bytecode() {
+    let path = file("inspect", "math.wat", MATH.as_bytes());
+    let (code, out, err) = ember(&["inspect", "--bytecode", path.to_str().expect("UTF-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("\"add\" func 0 (func (param i32 i32) (result i32))"), "{out}");
+    assert!(out.contains("x the code section"), "{out}");
+    assert!(out.contains(": I32Add "), "{out}");
+}
