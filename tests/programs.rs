@@ -140,6 +140,32 @@ fn eager_translation() {
     assert_no_failures(check(&config, &small, &[0, 1000]));
 }
 
+/// Larger inputs, for release builds: `cargo test --release --test programs -- --ignored`.
+#[test]
+#[ignore = "slow in debug builds"]
+fn larger_sizes() {
+    let larger: &[Kernel] = &[
+        ("sha256_bench", kernels::sha256_bench, &[500]),
+        ("sort_bench", kernels::sort_bench, &[200_000]),
+        ("mandelbrot", kernels::mandelbrot, &[400]),
+        ("nbody", kernels::nbody, &[100_000]),
+        ("matmul_f64", kernels::matmul_f64, &[120]),
+        ("float_mix", kernels::float_mix, &[200_000]),
+        ("fib_rec", kernels::fib_rec, &[30]),
+        ("sieve", kernels::sieve, &[5_000_000]),
+        ("crc32", kernels::crc32, &[2_000_000]),
+        ("matmul", kernels::matmul, &[150]),
+        ("int64_mix", kernels::int64_mix, &[200_000]),
+        ("linked_list", kernels::linked_list, &[300_000]),
+        ("stack_vm", kernels::stack_vm, &[5_000]),
+        ("tokenize", kernels::tokenize, &[1_000_000]),
+        ("dyn_dispatch", kernels::dyn_dispatch, &[100_000]),
+        ("collections", kernels::collections, &[100_000]),
+        ("format_text", kernels::format_text, &[5_000]),
+    ];
+    assert_no_failures(check(&Config::default(), larger, &[]));
+}
+
 /// The host writes input into linear memory and reads results back: buffers from the guest's allocator
 /// (`std`'s dlmalloc, growing memory), a digest written by the guest, and reuse after `buffer_free`.
 #[test]

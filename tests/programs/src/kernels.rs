@@ -406,6 +406,9 @@ pub fn sieve(n: i32) -> i32 {
     for i in 2..=n {
         if !composite[i] {
             count += 1;
+            if i > n / i {
+                continue; // i * i > n (and would overflow a 32-bit usize)
+            }
             let mut j = i * i;
             while j <= n {
                 composite[j] = true;
