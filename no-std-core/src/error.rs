@@ -114,8 +114,7 @@ impl fmt::Display for Trap {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Trap {}
+impl core::error::Error for Trap {}
 
 /// Everything that can go wrong in the embedding API.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -178,5 +177,4 @@ impl fmt::Display for Error {
     }
 }
 
-#[cfg(feature = "std")]
-impl std::error::Error for Error {}
+impl core::error::Error for Error {}

@@ -48,7 +48,7 @@ pub use module::{
 };
 pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner};
 pub use table::{Table, TableEntity};
-pub use typed::{TypedFunc, WasmParams, WasmResults, WasmTy};
+pub use typed::{HostReturn, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 pub use value::{Extern, ExternRef, Ref, Val};
 

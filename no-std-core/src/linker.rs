@@ -96,7 +96,7 @@ impl<T: 'static> Linker<T> {
     pub fn get(&self, mut store: impl AsStoreMut<Data = T>, module: &str, name: &str) -> Option<Extern> {
         match self.definitions.get(&(String::from(module), String::from(name)))? {
             Definition::Extern(e) => Some(*e),
-            Definition::HostFunc(h) => Some(Extern::Func(store.as_inner_mut().push_host_func(h.clone()))),
+            Definition::HostFunc(h) => Some(Extern::Func(store.as_inner_mut().linked_host_func(h))),
         }
     }
 

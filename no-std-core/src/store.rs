@@ -26,6 +26,9 @@ pub struct StoreInner {
     /// Canonical function signatures: equal signatures get equal ids.
     pub types: Vec<FuncType>,
     type_ids: BTreeMap<FuncType, u32>,
+    /// Store function already made for a linker's host function, keyed by the address of its shared code (kept
+    /// alive by the function entity, so the address stays unique).
+    linked_host_funcs: BTreeMap<usize, Func>,
     /// Functions.
     pub funcs: Vec<FuncEntity>,
     /// Memories.
@@ -82,6 +85,18 @@ impl StoreInner {
         let index = self.funcs.len() as u32;
         self.funcs.push(FuncEntity::Host { type_id, func });
         Func::from_index(index)
+    }
+
+    /// The store function for a linker's host function: made on first use, then reused, so repeated
+    /// instantiation does not grow the store and every instance sees the same function for the same import.
+    pub fn linked_host_func(&mut self, func: &HostFunc) -> Func {
+        let key = crate::Shared::as_ptr(&func.call) as *const () as usize;
+        if let Some(f) = self.linked_host_funcs.get(&key) {
+            return *f;
+        }
+        let f = self.push_host_func(func.clone());
+        self.linked_host_funcs.insert(key, f);
+        f
     }
 
     /// Adds a memory.
@@ -164,6 +179,7 @@ impl<T: 'static> Store<T> {
             engine: engine.clone(),
             types: Vec::new(),
             type_ids: BTreeMap::new(),
+            linked_host_funcs: BTreeMap::new(),
             funcs: Vec::new(),
             memories: Vec::new(),
             tables: Vec::new(),
