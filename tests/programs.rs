@@ -20,6 +20,19 @@ mod expected;
 /// The fixture module, built by `tests/programs/build.sh`.
 static WASM: &[u8] = include_bytes!("programs/ember_test_programs.wasm");
 
+/// The module under test: [`WASM`], or the file named by `EMBER_TEST_PROGRAMS` (another build of the same
+/// crate, e.g. `cargo build --target wasm32-unknown-unknown` at another opt-level, to try other code shapes).
+fn wasm() -> &'static [u8] {
+    static OVERRIDE: std::sync::OnceLock<Option<Vec<u8>>> = std::sync::OnceLock::new();
+    OVERRIDE
+        .get_or_init(|| {
+            let path = std::env::var_os("EMBER_TEST_PROGRAMS")?;
+            Some(std::fs::read(&path).unwrap_or_else(|e| panic!("EMBER_TEST_PROGRAMS={path:?}: {e}")))
+        })
+        .as_deref()
+        .unwrap_or(WASM)
+}
+
 /// A kernel export's name, its native twin and the arguments to try.
 type Kernel = (&'static str, fn(i32) -> i32, &'static [i32]);
 
@@ -52,7 +65,7 @@ const OTHER_EXPORTS: &[&str] = &["memory", "buffer_alloc", "buffer_free", "buffe
 
 fn instantiate(config: &Config) -> (Module, Store<()>, Instance) {
     let engine = Engine::new(config);
-    let module = Module::new(&engine, WASM).expect("the fixture module validates");
+    let module = Module::new(&engine, wasm()).expect("the fixture module validates");
     let mut store = Store::new(&engine, ());
     let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("the fixture has no imports");
     (module, store, instance)
@@ -106,7 +119,7 @@ fn assert_no_failures(failures: Vec<String>) {
 #[test]
 fn exports_and_no_imports() {
     let engine = Engine::default();
-    let module = Module::new(&engine, WASM).expect("the fixture module validates");
+    let module = Module::new(&engine, wasm()).expect("the fixture module validates");
     assert_eq!(module.imports().count(), 0, "the fixture must be self-contained");
     let mut names: Vec<&str> = module.exports().map(|(name, _)| name).collect();
     names.sort_unstable();
@@ -224,7 +237,7 @@ fn native_sha256_is_sha256() {
 #[test]
 fn bytecode_size_ratio() {
     let engine = Engine::default();
-    let module = Module::new(&engine, WASM).expect("the fixture module validates");
+    let module = Module::new(&engine, wasm()).expect("the fixture module validates");
     let info = module.info();
     let options = Default::default();
     let mut bytecode = 0usize;
