@@ -1,0 +1,130 @@
+//! Calls: finding (or translating) a wasm function's code, and calling host functions with arguments taken
+//! from, and results written to, value-stack slots.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+
+use ember_core::{FuncEntity, Instance, StoreInner, Trap, Val};
+
+use super::bad_code;
+use super::state::{self, Entry, ExecState};
+#[cfg(feature = "translate")]
+use crate::code::CompiledFunc;
+
+/// The cache entry of store function `func` (a wasm function of `instance` with module index `index`),
+/// translating it first if it has no code yet.
+#[inline]
+pub(crate) fn entry<'s>(
+    store: &StoreInner,
+    st: &'s mut ExecState,
+    func: usize,
+    instance: Instance,
+    index: u32,
+) -> Result<&'s mut Entry, Trap> {
+    if st.entry(func).is_none() {
+        let code = compile(store, instance, index)?;
+        return Ok(st.set_code(func, Rc::new(code)));
+    }
+    st.entry(func).ok_or_else(|| bad_code("function cache"))
+}
+
+/// Translates function `index` of `instance`'s module with the engine's options.
+#[cfg(feature = "translate")]
+#[cold]
+pub(crate) fn compile(store: &StoreInner, instance: Instance, index: u32) -> Result<CompiledFunc, Trap> {
+    translate(store, instance, index).map_err(|e| Trap::host(alloc::format!("cannot translate function {index}: {e}")))
+}
+
+/// Translates function `index` of `instance`'s module with the engine's options.
+#[cfg(feature = "translate")]
+pub(crate) fn translate(store: &StoreInner, instance: Instance, index: u32) -> Result<CompiledFunc, ember_core::Error> {
+    let config = store.engine().config();
+    let options = crate::translate::TranslateOptions {
+        fuel: config.get_consume_fuel(),
+        profile: config.get_tier_up_threshold().is_some(),
+    };
+    let inst = store
+        .instances
+        .get(instance.index() as usize)
+        .ok_or_else(|| ember_core::Error::Usage("function of an unknown instance".into()))?;
+    crate::translate::translate(inst.module.info(), index, &options)
+}
+
+/// Without a translator, only installed code can run.
+#[cfg(not(feature = "translate"))]
+#[cold]
+pub(crate) fn compile(_store: &StoreInner, _instance: Instance, index: u32) -> Result<crate::code::CompiledFunc, Trap> {
+    Err(Trap::host(alloc::format!(
+        "function {index} has no compiled code, and this build of the interpreter cannot translate wasm"
+    )))
+}
+
+/// Calls host function `func` (a store index) for `caller`: arguments are the value-stack slots from
+/// `args_at`, results are written back there. The state goes back into the store for the duration of the call
+/// (so the host can call wasm again, above `top`), and `slot` holds it again afterwards.
+pub(crate) fn call_host(
+    store: &mut StoreInner,
+    slot: &mut Option<Box<ExecState>>,
+    func: usize,
+    caller: Option<Instance>,
+    args_at: usize,
+    top: usize,
+) -> Result<(), Trap> {
+    let (type_id, call) = match store.funcs.get(func) {
+        Some(FuncEntity::Host { type_id, func }) => (*type_id as usize, func.call.clone()),
+        _ => return Err(bad_code("host function index")),
+    };
+    let ty = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?;
+    let mut st = slot.take().ok_or_else(state::lost)?;
+    let mut params = core::mem::take(&mut st.host_params);
+    let mut results = core::mem::take(&mut st.host_results);
+    params.clear();
+    results.clear();
+    let args = st.stack.get(args_at..).unwrap_or(&[]);
+    params.extend(ty.params().iter().zip(args).map(|(t, bits)| Val::from_bits(*t, *bits)));
+    results.extend(ty.results().iter().map(|t| Val::default_for(*t)));
+    let num_results = results.len();
+    if params.len() != ty.params().len() || args.len() < num_results {
+        *slot = Some(st);
+        return Err(bad_code("host call arguments"));
+    }
+
+    let saved_top = core::mem::replace(&mut st.stack_top, top);
+    state::put(store, st);
+    let outcome = call(store, caller, &params, &mut results);
+    let Some(mut st) = state::reclaim(store) else {
+        return Err(state::lost());
+    };
+    st.stack_top = saved_top;
+
+    if outcome.is_ok() {
+        if let Some(out) = st.stack.get_mut(args_at..args_at + num_results) {
+            for (cell, val) in out.iter_mut().zip(&results) {
+                *cell = val.to_bits();
+            }
+        }
+    }
+    st.host_params = params;
+    st.host_results = results;
+    *slot = Some(st);
+    outcome
+}
+
+/// Writes `params` to the value stack from `base`, and zeroes the rest of the callee's locals.
+pub(crate) fn write_params(stack: &mut [u64], base: usize, params: &[Val], num_locals: usize) {
+    if let Some(frame) = stack.get_mut(base..base + num_locals.max(params.len())) {
+        let (p, locals) = frame.split_at_mut(params.len());
+        for (cell, val) in p.iter_mut().zip(params) {
+            *cell = val.to_bits();
+        }
+        locals.fill(0);
+    }
+}
+
+/// Reads results of the given types from the value stack at `base`.
+pub(crate) fn read_results(stack: &[u64], base: usize, results: &mut [Val], types: &[ember_core::ValType]) {
+    let cells = stack.get(base..).unwrap_or(&[]);
+    for ((out, ty), bits) in results.iter_mut().zip(types).zip(cells) {
+        *out = Val::from_bits(*ty, *bits);
+    }
+}

@@ -1,0 +1,331 @@
+//! Numeric semantics the hardware does not give directly: trapping integer division, wasm float `min`/`max`,
+//! rounding (through `libm`, so `no_std` targets get the same results), and float-to-int conversions.
+
+use ember_core::TrapCode;
+
+/// Reading a value of this type from a 64-bit slot cell (i32/f32 use the low 32 bits).
+pub(crate) trait FromCell {
+    /// Decodes the value.
+    fn from_cell(cell: u64) -> Self;
+}
+
+/// Writing a value of this type to a 64-bit slot cell (i32/f32/bool zero the high 32 bits).
+pub(crate) trait ToCell {
+    /// Encodes the value.
+    fn to_cell(self) -> u64;
+}
+
+macro_rules! cell_int {
+    ($($t:ty => $via:ty),*) => {$(
+        impl FromCell for $t {
+            #[inline(always)]
+            fn from_cell(cell: u64) -> Self {
+                cell as $via as $t
+            }
+        }
+        impl ToCell for $t {
+            #[inline(always)]
+            fn to_cell(self) -> u64 {
+                self as $via as u64
+            }
+        }
+    )*};
+}
+cell_int!(i32 => u32, u32 => u32, i64 => u64, u64 => u64);
+
+impl FromCell for f32 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f32::from_bits(cell as u32)
+    }
+}
+impl ToCell for f32 {
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self.to_bits())
+    }
+}
+impl FromCell for f64 {
+    #[inline(always)]
+    fn from_cell(cell: u64) -> Self {
+        f64::from_bits(cell)
+    }
+}
+impl ToCell for f64 {
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        self.to_bits()
+    }
+}
+impl ToCell for bool {
+    #[inline(always)]
+    fn to_cell(self) -> u64 {
+        u64::from(self)
+    }
+}
+
+// ---- integer division ----
+
+macro_rules! int_div {
+    ($t:ty, $div_s:ident, $div_u:ident, $rem_s:ident, $rem_u:ident, $u:ty) => {
+        /// Signed division: traps on a zero divisor and on `MIN / -1`.
+        #[inline(always)]
+        pub(crate) fn $div_s(a: $t, b: $t) -> Result<$t, TrapCode> {
+            if b == 0 {
+                return Err(TrapCode::IntegerDivisionByZero);
+            }
+            a.checked_div(b).ok_or(TrapCode::IntegerOverflow)
+        }
+        /// Unsigned division: traps on a zero divisor.
+        #[inline(always)]
+        pub(crate) fn $div_u(a: $u, b: $u) -> Result<$u, TrapCode> {
+            a.checked_div(b).ok_or(TrapCode::IntegerDivisionByZero)
+        }
+        /// Signed remainder: traps on a zero divisor; `MIN % -1 == 0`.
+        #[inline(always)]
+        pub(crate) fn $rem_s(a: $t, b: $t) -> Result<$t, TrapCode> {
+            if b == 0 {
+                return Err(TrapCode::IntegerDivisionByZero);
+            }
+            Ok(a.wrapping_rem(b))
+        }
+        /// Unsigned remainder: traps on a zero divisor.
+        #[inline(always)]
+        pub(crate) fn $rem_u(a: $u, b: $u) -> Result<$u, TrapCode> {
+            a.checked_rem(b).ok_or(TrapCode::IntegerDivisionByZero)
+        }
+    };
+}
+int_div!(i32, i32_div_s, i32_div_u, i32_rem_s, i32_rem_u, u32);
+int_div!(i64, i64_div_s, i64_div_u, i64_rem_s, i64_rem_u, u64);
+
+// ---- floats ----
+
+macro_rules! float_ops {
+    ($t:ty, $bits:ty, $quiet:expr, $sign:expr,
+     $min:ident, $max:ident, $copysign:ident, $ceil:ident, $floor:ident, $trunc:ident, $nearest:ident, $sqrt:ident,
+     $lceil:path, $lfloor:path, $ltrunc:path, $lrint:path, $lsqrt:path) => {
+        /// Wasm `min`: NaN if either operand is NaN, and `-0 < +0`.
+        #[inline(always)]
+        pub(crate) fn $min(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                // Arithmetic on a NaN yields a quiet NaN with a propagated payload: an arithmetic NaN.
+                a + b
+            } else if a == b {
+                // Equal values differ at most in the sign of zero: the negative one wins.
+                <$t>::from_bits(a.to_bits() | b.to_bits())
+            } else if a < b {
+                a
+            } else {
+                b
+            }
+        }
+        /// Wasm `max`: NaN if either operand is NaN, and `-0 < +0`.
+        #[inline(always)]
+        pub(crate) fn $max(a: $t, b: $t) -> $t {
+            if a.is_nan() || b.is_nan() {
+                a + b
+            } else if a == b {
+                <$t>::from_bits(a.to_bits() & b.to_bits())
+            } else if a > b {
+                a
+            } else {
+                b
+            }
+        }
+        /// Magnitude of `a` with the sign of `b` (bit operation: NaN payloads are kept).
+        #[inline(always)]
+        pub(crate) fn $copysign(a: $bits, b: $bits) -> $bits {
+            (a & !$sign) | (b & $sign)
+        }
+        /// Round up.
+        #[inline]
+        pub(crate) fn $ceil(x: $t) -> $t {
+            unary(x, $lceil)
+        }
+        /// Round down.
+        #[inline]
+        pub(crate) fn $floor(x: $t) -> $t {
+            unary(x, $lfloor)
+        }
+        /// Round toward zero.
+        #[inline]
+        pub(crate) fn $trunc(x: $t) -> $t {
+            unary(x, $ltrunc)
+        }
+        /// Round to nearest, ties to even.
+        #[inline]
+        pub(crate) fn $nearest(x: $t) -> $t {
+            unary(x, $lrint)
+        }
+        /// Square root.
+        #[inline]
+        pub(crate) fn $sqrt(x: $t) -> $t {
+            unary(x, $lsqrt)
+        }
+        impl Quiet for $t {
+            #[inline(always)]
+            fn quiet(self) -> Self {
+                <$t>::from_bits(self.to_bits() | $quiet)
+            }
+        }
+    };
+}
+
+/// Quieting a NaN: the spec wants an arithmetic NaN (quiet bit set) from every float operation on a NaN.
+pub(crate) trait Quiet: Copy {
+    /// The value with its quiet bit set (only meaningful for NaNs).
+    fn quiet(self) -> Self;
+}
+
+/// Applies a `libm` rounding function, making sure a NaN comes back quiet whatever `libm` does with it.
+#[inline(always)]
+fn unary<T: Quiet + PartialEq>(x: T, f: fn(T) -> T) -> T {
+    #[allow(clippy::eq_op)]
+    let is_nan = x != x;
+    if is_nan {
+        x.quiet()
+    } else {
+        f(x)
+    }
+}
+
+float_ops!(
+    f32,
+    u32,
+    0x0040_0000,
+    0x8000_0000,
+    f32_min,
+    f32_max,
+    f32_copysign,
+    f32_ceil,
+    f32_floor,
+    f32_trunc,
+    f32_nearest,
+    f32_sqrt,
+    libm::ceilf,
+    libm::floorf,
+    libm::truncf,
+    libm::rintf,
+    libm::sqrtf
+);
+float_ops!(
+    f64,
+    u64,
+    0x0008_0000_0000_0000,
+    0x8000_0000_0000_0000,
+    f64_min,
+    f64_max,
+    f64_copysign,
+    f64_ceil,
+    f64_floor,
+    f64_trunc,
+    f64_nearest,
+    f64_sqrt,
+    libm::ceil,
+    libm::floor,
+    libm::trunc,
+    libm::rint,
+    libm::sqrt
+);
+
+/// `f32.demote_f64`: a NaN stays a NaN with its quiet bit set.
+#[inline(always)]
+pub(crate) fn f32_demote(x: f64) -> f32 {
+    if x.is_nan() {
+        (x as f32).quiet()
+    } else {
+        x as f32
+    }
+}
+
+/// `f64.promote_f32`: a NaN stays a NaN with its quiet bit set.
+#[inline(always)]
+pub(crate) fn f64_promote(x: f32) -> f64 {
+    if x.is_nan() {
+        f64::from(x).quiet()
+    } else {
+        f64::from(x)
+    }
+}
+
+// ---- float to int, trapping ----
+
+/// Float-to-int conversions that trap: `invalid conversion to integer` on NaN, `integer overflow` when the
+/// truncated value does not fit. The bounds are exclusive and exactly representable in the source type.
+macro_rules! trunc_trapping {
+    ($($name:ident: $f:ty => $i:ty, $lo:expr, $hi:expr;)*) => {$(
+        #[doc = concat!("`", stringify!($i), ".trunc_", stringify!($f), "`, trapping.")]
+        #[inline(always)]
+        pub(crate) fn $name(x: $f) -> Result<$i, TrapCode> {
+            if x.is_nan() {
+                return Err(TrapCode::BadConversionToInteger);
+            }
+            if x > $lo && x < $hi {
+                Ok(x as $i)
+            } else {
+                Err(TrapCode::IntegerOverflow)
+            }
+        }
+    )*};
+}
+
+trunc_trapping! {
+    i32_trunc_f32_s: f32 => i32, -2147483904.0f32, 2147483648.0f32;
+    i32_trunc_f32_u: f32 => u32, -1.0f32, 4294967296.0f32;
+    i32_trunc_f64_s: f64 => i32, -2147483649.0f64, 2147483648.0f64;
+    i32_trunc_f64_u: f64 => u32, -1.0f64, 4294967296.0f64;
+    i64_trunc_f32_s: f32 => i64, -9223373136366403584.0f32, 9223372036854775808.0f32;
+    i64_trunc_f32_u: f32 => u64, -1.0f32, 18446744073709551616.0f32;
+    i64_trunc_f64_s: f64 => i64, -9223372036854777856.0f64, 9223372036854775808.0f64;
+    i64_trunc_f64_u: f64 => u64, -1.0f64, 18446744073709551616.0f64;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn min_max_zero_and_nan() {
+        assert_eq!(f32_min(0.0, -0.0).to_bits(), (-0.0f32).to_bits());
+        assert_eq!(f32_min(-0.0, 0.0).to_bits(), (-0.0f32).to_bits());
+        assert_eq!(f32_max(-0.0, 0.0).to_bits(), 0.0f32.to_bits());
+        assert_eq!(f64_max(0.0, -0.0).to_bits(), 0.0f64.to_bits());
+        assert!(f32_min(f32::NAN, 1.0).is_nan());
+        assert!(f64_max(1.0, f64::NAN).is_nan());
+        assert_eq!(f64_min(1.0, 2.0), 1.0);
+        assert_eq!(f64_max(1.0, 2.0), 2.0);
+    }
+
+    #[test]
+    fn rounding() {
+        assert_eq!(f32_nearest(2.5), 2.0);
+        assert_eq!(f32_nearest(3.5), 4.0);
+        assert_eq!(f64_nearest(-0.5).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(f64_ceil(-0.5).to_bits(), (-0.0f64).to_bits());
+        assert_eq!(f64_floor(-0.5), -1.0);
+        assert_eq!(f32_trunc(-1.7), -1.0);
+        let snan = f32::from_bits(0x7fa0_0000);
+        assert_eq!(f32_ceil(snan).to_bits() & 0x0040_0000, 0x0040_0000);
+        assert_eq!(f64_sqrt(4.0), 2.0);
+    }
+
+    #[test]
+    fn trapping_truncation() {
+        assert_eq!(i32_trunc_f32_s(-2147483648.0), Ok(i32::MIN));
+        assert_eq!(i32_trunc_f32_s(2147483648.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(i32_trunc_f64_s(-2147483648.9), Ok(i32::MIN));
+        assert_eq!(i32_trunc_f64_s(-2147483649.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(i32_trunc_f64_u(-0.9), Ok(0));
+        assert_eq!(i32_trunc_f64_u(4294967295.9), Ok(u32::MAX));
+        assert_eq!(i32_trunc_f32_u(f32::NAN), Err(TrapCode::BadConversionToInteger));
+        assert_eq!(i64_trunc_f64_s(-9223372036854775808.0), Ok(i64::MIN));
+        assert_eq!(i64_trunc_f32_s(-9223372036854775808.0), Ok(i64::MIN));
+        assert_eq!(i64_trunc_f64_s(9223372036854775808.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(i64_trunc_f64_u(18446744073709549568.0), Ok(18446744073709549568));
+        assert_eq!(i64_trunc_f32_u(-1.0), Err(TrapCode::IntegerOverflow));
+        assert_eq!(i32_div_s(i32::MIN, -1), Err(TrapCode::IntegerOverflow));
+        assert_eq!(i32_rem_s(i32::MIN, -1), Ok(0));
+        assert_eq!(i64_div_u(1, 0), Err(TrapCode::IntegerDivisionByZero));
+    }
+}

@@ -1,0 +1,665 @@
+//! The dispatch loop: a `match` over the opcode unit, with the current function's code, program counter, frame
+//! base, frame slots, instance and memory 0 held in locals.
+//!
+//! Wasm calls never recurse on the host stack: a call saves the caller in [`ExecState::frames`] and the loop
+//! goes on with the callee; a return pops it. The loop is two-level: the outer `'frame` loop (re)loads the
+//! per-frame locals after a call, a return, a host call or an instruction that changes the instance; the inner
+//! loop runs instructions and leaves through an [`Exit`] for those events.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+
+use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Trap, TrapCode};
+
+use super::num;
+use super::state::{self, frame_len, ExecState, Frame};
+use super::{bad_code, call, memory, shape, table};
+use crate::code::CompiledFunc;
+use crate::operand::{Offset, Operand};
+use crate::ops::op;
+
+/// Why the inner loop stopped: something the per-frame locals cannot handle on their own.
+enum Exit {
+    /// Call store function `func` with arguments at slot `args`; resume at `next`.
+    Call { func: usize, args: usize, next: usize },
+    /// The current function returned (its results are in its slots `0..`).
+    Return,
+    /// Drop element segment `elem` of the current instance; resume at `next`.
+    ElemDrop { elem: u32, next: usize },
+    /// Drop data segment `data` of the current instance; resume at `next`.
+    DataDrop { data: u32, next: usize },
+}
+
+/// A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
+/// their code from touching it).
+fn no_memory() -> MemoryEntity {
+    let ty = MemoryType { min: 0, max: Some(0), memory64: false, shared: false };
+    MemoryEntity { data: alloc::vec::Vec::new(), ty, max_pages: 0 }
+}
+
+/// Runs `cur` (store function `cur_index` of store instance `inst_idx`), whose frame at `base` has been set
+/// up, until it returns. Frames pushed by this execution are left on `frames` if it traps; the caller
+/// truncates them.
+#[allow(clippy::too_many_lines)]
+pub(crate) fn run(
+    store: &mut StoreInner,
+    slot: &mut Option<Box<ExecState>>,
+    mut cur: Rc<CompiledFunc>,
+    mut cur_index: usize,
+    mut base: usize,
+    mut inst_idx: usize,
+) -> Result<(), Trap> {
+    let entry_len = slot.as_ref().ok_or_else(state::lost)?.frames.len();
+    let max_depth = store.limits.max_call_depth;
+    let max_stack = store.limits.max_value_stack;
+    let mut pc = 0usize;
+    let mut dummy_memory = no_memory();
+
+    'frame: loop {
+        let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
+        let code: &[u16] = &cur.code;
+        let size = frame_len(&cur);
+        let regs: &mut [u64] = st.stack.get_mut(base..base + size).ok_or_else(|| bad_code("frame"))?;
+        let inst = store.instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
+        // Memory 0 of the current instance, cached for the loads and stores.
+        let mem: &mut MemoryEntity = match inst.memories.first() {
+            Some(m) => store.memories.get_mut(m.index() as usize).ok_or_else(|| bad_code("memory"))?,
+            None => &mut dummy_memory,
+        };
+
+        // Decodes the operands of instruction `$op` at `pc` (one bounds check for the whole instruction).
+        macro_rules! dec {
+            ($op:ident) => {
+                op::$op::decode(&code[pc..pc + op::$op::UNITS], 0)
+            };
+        }
+        macro_rules! next {
+            ($op:ident) => {
+                pc += op::$op::UNITS
+            };
+        }
+        macro_rules! jump {
+            ($offset:expr) => {
+                pc = pc.wrapping_add_signed($offset.0 as isize)
+            };
+        }
+        // The regular shapes go through `shape`'s helpers (see there for why).
+        macro_rules! un {
+            ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
+                pc = shape::unary::<op::$op, _, _>(regs, code, pc, |$a: $ta| $e)
+            };
+        }
+        macro_rules! un_try {
+            ($op:ident, $f:path) => {
+                pc = shape::unary_try::<op::$op, _, _>(regs, code, pc, $f)?
+            };
+        }
+        macro_rules! bin {
+            ($op:ident, |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
+                pc = shape::binary::<op::$op, _, _, _>(regs, code, pc, |$a: $ta, $b: $tb| $e)
+            };
+        }
+        macro_rules! bin_try {
+            ($op:ident, $f:path) => {
+                pc = shape::binary_try::<op::$op, _, _, _>(regs, code, pc, $f)?
+            };
+        }
+        macro_rules! imm {
+            ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
+                pc = shape::with_imm::<op::$op, _, _>(regs, code, pc, |$a: $ta, $b: i16| $e)
+            };
+        }
+        macro_rules! br1 {
+            ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
+                pc = shape::branch1::<op::$op, _>(regs, code, pc, |$a: $ta| $e)
+            };
+        }
+        macro_rules! br2 {
+            ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
+                pc = shape::branch2::<op::$op, _>(regs, code, pc, |$a: $ta, $b: $ta| $e)
+            };
+        }
+        macro_rules! br_imm {
+            ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
+                pc = shape::branch_imm::<op::$op, _>(regs, code, pc, |$a: $ta, $b: i16| $e)
+            };
+        }
+        macro_rules! load {
+            ($op:ident, $n:literal, |$b:ident| $e:expr) => {
+                pc = shape::load::<op::$op, $n, _>(regs, code, pc, &mem.data, |$b: [u8; $n]| $e)?
+            };
+        }
+        macro_rules! store {
+            ($op:ident, |$v:ident| $e:expr) => {
+                pc = shape::store::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: u64| $e)?
+            };
+        }
+        // The store index of one of this instance's tables.
+        macro_rules! table_index {
+            ($t:expr) => {
+                inst.tables.get($t as usize).ok_or_else(|| bad_code("table index"))?.index() as usize
+            };
+        }
+
+        let exit = loop {
+            match code[pc] {
+                // ---- moves and constants ----
+                op::Copy::OPCODE => {
+                    let i = dec!(Copy);
+                    regs[i.dst.idx()] = regs[i.src.idx()];
+                    next!(Copy);
+                }
+                op::CopySpan::OPCODE => {
+                    let i = dec!(CopySpan);
+                    let src = i.src.idx();
+                    regs.copy_within(src..src + usize::from(i.len), i.dst.idx());
+                    next!(CopySpan);
+                }
+                op::Const32::OPCODE => {
+                    let i = dec!(Const32);
+                    regs[i.dst.idx()] = u64::from(i.value);
+                    next!(Const32);
+                }
+                op::ConstI64S32::OPCODE => {
+                    let i = dec!(ConstI64S32);
+                    regs[i.dst.idx()] = i64::from(i.value as i32) as u64;
+                    next!(ConstI64S32);
+                }
+                op::Const64::OPCODE => {
+                    let i = dec!(Const64);
+                    regs[i.dst.idx()] = i.value;
+                    next!(Const64);
+                }
+                op::Select::OPCODE => {
+                    let i = dec!(Select);
+                    let pick = if regs[i.cond.idx()] as u32 != 0 { i.if_true } else { i.if_false };
+                    regs[i.dst.idx()] = regs[pick.idx()];
+                    next!(Select);
+                }
+
+                // ---- control ----
+                op::Unreachable::OPCODE => return Err(Trap::new(TrapCode::Unreachable)),
+                op::Br::OPCODE => {
+                    let i = dec!(Br);
+                    jump!(i.offset);
+                }
+                op::BrIfNez::OPCODE => br1!(BrIfNez, |c: u32| c != 0),
+                op::BrIfEqz::OPCODE => br1!(BrIfEqz, |c: u32| c == 0),
+                op::BrIfNez64::OPCODE => br1!(BrIfNez64, |c: u64| c != 0),
+                op::BrIfEqz64::OPCODE => br1!(BrIfEqz64, |c: u64| c == 0),
+                op::BrIfI32Eq::OPCODE => br2!(BrIfI32Eq, |a: u32, b| a == b),
+                op::BrIfI32Ne::OPCODE => br2!(BrIfI32Ne, |a: u32, b| a != b),
+                op::BrIfI32LtS::OPCODE => br2!(BrIfI32LtS, |a: i32, b| a < b),
+                op::BrIfI32LtU::OPCODE => br2!(BrIfI32LtU, |a: u32, b| a < b),
+                op::BrIfI32GtS::OPCODE => br2!(BrIfI32GtS, |a: i32, b| a > b),
+                op::BrIfI32GtU::OPCODE => br2!(BrIfI32GtU, |a: u32, b| a > b),
+                op::BrIfI32LeS::OPCODE => br2!(BrIfI32LeS, |a: i32, b| a <= b),
+                op::BrIfI32LeU::OPCODE => br2!(BrIfI32LeU, |a: u32, b| a <= b),
+                op::BrIfI32GeS::OPCODE => br2!(BrIfI32GeS, |a: i32, b| a >= b),
+                op::BrIfI32GeU::OPCODE => br2!(BrIfI32GeU, |a: u32, b| a >= b),
+                op::BrIfI32EqImm::OPCODE => br_imm!(BrIfI32EqImm, |a: i32, b| a == i32::from(b)),
+                op::BrIfI32NeImm::OPCODE => br_imm!(BrIfI32NeImm, |a: i32, b| a != i32::from(b)),
+                op::BrIfI32LtSImm::OPCODE => br_imm!(BrIfI32LtSImm, |a: i32, b| a < i32::from(b)),
+                op::BrIfI32LtUImm::OPCODE => br_imm!(BrIfI32LtUImm, |a: u32, b| a < i32::from(b) as u32),
+                op::BrIfI32GtSImm::OPCODE => br_imm!(BrIfI32GtSImm, |a: i32, b| a > i32::from(b)),
+                op::BrIfI32GtUImm::OPCODE => br_imm!(BrIfI32GtUImm, |a: u32, b| a > i32::from(b) as u32),
+                op::BrIfI32LeSImm::OPCODE => br_imm!(BrIfI32LeSImm, |a: i32, b| a <= i32::from(b)),
+                op::BrIfI32LeUImm::OPCODE => br_imm!(BrIfI32LeUImm, |a: u32, b| a <= i32::from(b) as u32),
+                op::BrIfI32GeSImm::OPCODE => br_imm!(BrIfI32GeSImm, |a: i32, b| a >= i32::from(b)),
+                op::BrIfI32GeUImm::OPCODE => br_imm!(BrIfI32GeUImm, |a: u32, b| a >= i32::from(b) as u32),
+                op::BrIfI64Eq::OPCODE => br2!(BrIfI64Eq, |a: u64, b| a == b),
+                op::BrIfI64Ne::OPCODE => br2!(BrIfI64Ne, |a: u64, b| a != b),
+                op::BrIfI64LtS::OPCODE => br2!(BrIfI64LtS, |a: i64, b| a < b),
+                op::BrIfI64LtU::OPCODE => br2!(BrIfI64LtU, |a: u64, b| a < b),
+                op::BrIfI64GtS::OPCODE => br2!(BrIfI64GtS, |a: i64, b| a > b),
+                op::BrIfI64GtU::OPCODE => br2!(BrIfI64GtU, |a: u64, b| a > b),
+                op::BrIfI64LeS::OPCODE => br2!(BrIfI64LeS, |a: i64, b| a <= b),
+                op::BrIfI64LeU::OPCODE => br2!(BrIfI64LeU, |a: u64, b| a <= b),
+                op::BrIfI64GeS::OPCODE => br2!(BrIfI64GeS, |a: i64, b| a >= b),
+                op::BrIfI64GeU::OPCODE => br2!(BrIfI64GeU, |a: u64, b| a >= b),
+                op::BrTable::OPCODE => {
+                    let i = dec!(BrTable);
+                    let target = (regs[i.index.idx()] as u32).min(i.len) as usize;
+                    let offset = Offset::read(code, pc + op::BrTable::UNITS + 2 * target);
+                    jump!(offset);
+                }
+                op::Return0::OPCODE => break Exit::Return,
+                op::Return1::OPCODE => {
+                    let i = dec!(Return1);
+                    regs[0] = regs[i.src.idx()];
+                    break Exit::Return;
+                }
+                op::ReturnSpan::OPCODE => {
+                    let i = dec!(ReturnSpan);
+                    let src = i.src.idx();
+                    regs.copy_within(src..src + usize::from(i.len), 0);
+                    break Exit::Return;
+                }
+                op::Call::OPCODE => {
+                    let i = dec!(Call);
+                    let func = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
+                    break Exit::Call { func: func.index() as usize, args: i.args.idx(), next: pc + op::Call::UNITS };
+                }
+                op::CallIndirect::OPCODE => {
+                    let i = dec!(CallIndirect);
+                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let elem = regs[i.index.idx()] as u32;
+                    let bits = *t.elements.get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
+                    let func = match bits.checked_sub(1) {
+                        Some(f) => f as usize,
+                        None => return Err(Trap::new(TrapCode::UninitializedElement)),
+                    };
+                    let expected = *inst.type_ids.get(i.ty as usize).ok_or_else(|| bad_code("type index"))?;
+                    let actual = store.funcs.get(func).ok_or_else(|| bad_code("function reference"))?.type_id();
+                    if actual != expected {
+                        return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
+                    }
+                    break Exit::Call { func, args: i.args.idx(), next: pc + op::CallIndirect::UNITS };
+                }
+                op::ConsumeFuel::OPCODE => {
+                    let i = dec!(ConsumeFuel);
+                    match store.fuel.checked_sub(u64::from(i.amount)) {
+                        Some(rest) => store.fuel = rest,
+                        None => {
+                            store.fuel = 0;
+                            return Err(Trap::new(TrapCode::OutOfFuel));
+                        }
+                    }
+                    next!(ConsumeFuel);
+                }
+                op::ProfileLoop::OPCODE => {
+                    // Tier-up: once `loops` (weighted with `calls`) passes the engine's threshold, this is where
+                    // a higher tier would be asked to compile the function and execution could transfer to it.
+                    if let Some(e) = st.funcs.get_mut(cur_index).and_then(Option::as_mut) {
+                        e.loops = e.loops.saturating_add(1);
+                    }
+                    next!(ProfileLoop);
+                }
+
+                // ---- globals, references, tables ----
+                op::GlobalGet::OPCODE => {
+                    let i = dec!(GlobalGet);
+                    let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
+                    let g = store.globals.get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    regs[i.dst.idx()] = g.bits;
+                    next!(GlobalGet);
+                }
+                op::GlobalSet::OPCODE => {
+                    let i = dec!(GlobalSet);
+                    let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
+                    let g = store.globals.get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    g.bits = regs[i.src.idx()];
+                    next!(GlobalSet);
+                }
+                op::RefFunc::OPCODE => {
+                    let i = dec!(RefFunc);
+                    let f = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
+                    regs[i.dst.idx()] = u64::from(f.index()) + 1;
+                    next!(RefFunc);
+                }
+                op::TableGet::OPCODE => {
+                    let i = dec!(TableGet);
+                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    regs[i.dst.idx()] = table::get(t, regs[i.index.idx()] as u32)?;
+                    next!(TableGet);
+                }
+                op::TableSet::OPCODE => {
+                    let i = dec!(TableSet);
+                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    table::set(t, regs[i.index.idx()] as u32, regs[i.value.idx()])?;
+                    next!(TableSet);
+                }
+                op::TableSize::OPCODE => {
+                    let i = dec!(TableSize);
+                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    regs[i.dst.idx()] = t.elements.len() as u32 as u64;
+                    next!(TableSize);
+                }
+                op::TableGrow::OPCODE => {
+                    let i = dec!(TableGrow);
+                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let old = table::grow(t, regs[i.delta.idx()] as u32, regs[i.init.idx()]);
+                    regs[i.dst.idx()] = u64::from(old);
+                    next!(TableGrow);
+                }
+                op::TableFill::OPCODE => {
+                    let i = dec!(TableFill);
+                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    table::fill(t, regs[i.dst.idx()] as u32, regs[i.value.idx()], regs[i.len.idx()] as u32)?;
+                    next!(TableFill);
+                }
+                op::TableCopy::OPCODE => {
+                    let i = dec!(TableCopy);
+                    let (d, s) = (table_index!(i.dst_table), table_index!(i.src_table));
+                    let (dst, src, len) =
+                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    table::copy(&mut store.tables, d, s, dst, src, len)?;
+                    next!(TableCopy);
+                }
+                op::TableInit::OPCODE => {
+                    let i = dec!(TableInit);
+                    let segment = inst.elements.get(i.elem as usize).ok_or_else(|| bad_code("element segment"))?;
+                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let (dst, src, len) =
+                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    table::init(t, segment, dst, src, len)?;
+                    next!(TableInit);
+                }
+                op::ElemDrop::OPCODE => {
+                    let i = dec!(ElemDrop);
+                    break Exit::ElemDrop { elem: i.elem, next: pc + op::ElemDrop::UNITS };
+                }
+
+                // ---- memory ----
+                op::I32Load::OPCODE => load!(I32Load, 4, |b| u32::from_le_bytes(b)),
+                op::I64Load::OPCODE => load!(I64Load, 8, |b| u64::from_le_bytes(b)),
+                op::I32Load8S::OPCODE => load!(I32Load8S, 1, |b| i32::from(b[0] as i8)),
+                op::I32Load8U::OPCODE => load!(I32Load8U, 1, |b| u32::from(b[0])),
+                op::I32Load16S::OPCODE => load!(I32Load16S, 2, |b| i32::from(i16::from_le_bytes(b))),
+                op::I32Load16U::OPCODE => load!(I32Load16U, 2, |b| u32::from(u16::from_le_bytes(b))),
+                op::I64Load8S::OPCODE => load!(I64Load8S, 1, |b| i64::from(b[0] as i8)),
+                op::I64Load8U::OPCODE => load!(I64Load8U, 1, |b| u64::from(b[0])),
+                op::I64Load16S::OPCODE => load!(I64Load16S, 2, |b| i64::from(i16::from_le_bytes(b))),
+                op::I64Load16U::OPCODE => load!(I64Load16U, 2, |b| u64::from(u16::from_le_bytes(b))),
+                op::I64Load32S::OPCODE => load!(I64Load32S, 4, |b| i64::from(i32::from_le_bytes(b))),
+                op::I64Load32U::OPCODE => load!(I64Load32U, 4, |b| u64::from(u32::from_le_bytes(b))),
+                op::I32Store::OPCODE => store!(I32Store, |v| (v as u32).to_le_bytes()),
+                op::I64Store::OPCODE => store!(I64Store, |v| v.to_le_bytes()),
+                op::Store8::OPCODE => store!(Store8, |v| [v as u8]),
+                op::Store16::OPCODE => store!(Store16, |v| (v as u16).to_le_bytes()),
+                op::MemorySize::OPCODE => {
+                    let i = dec!(MemorySize);
+                    regs[i.dst.idx()] = mem.pages();
+                    next!(MemorySize);
+                }
+                op::MemoryGrow::OPCODE => {
+                    let i = dec!(MemoryGrow);
+                    let delta = regs[i.delta.idx()] as u32;
+                    let old = mem.grow(u64::from(delta)).and_then(|old| u32::try_from(old).ok());
+                    regs[i.dst.idx()] = u64::from(old.unwrap_or(u32::MAX));
+                    next!(MemoryGrow);
+                }
+                op::MemoryFill::OPCODE => {
+                    let i = dec!(MemoryFill);
+                    let (dst, value, len) =
+                        (regs[i.dst.idx()] as u32, regs[i.value.idx()] as u8, regs[i.len.idx()] as u32);
+                    memory::fill(&mut mem.data, dst, value, len)?;
+                    next!(MemoryFill);
+                }
+                op::MemoryCopy::OPCODE => {
+                    let i = dec!(MemoryCopy);
+                    let (dst, src, len) =
+                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    memory::copy(&mut mem.data, dst, src, len)?;
+                    next!(MemoryCopy);
+                }
+                op::MemoryInit::OPCODE => {
+                    let i = dec!(MemoryInit);
+                    let (dst, src, len) =
+                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    memory::init(&mut mem.data, inst.data_segment(i.data), dst, src, len)?;
+                    next!(MemoryInit);
+                }
+                op::DataDrop::OPCODE => {
+                    let i = dec!(DataDrop);
+                    break Exit::DataDrop { data: i.data, next: pc + op::DataDrop::UNITS };
+                }
+
+                // ---- i32 ----
+                op::I32Eqz::OPCODE => un!(I32Eqz, |a: u32| a == 0),
+                op::I32Eq::OPCODE => bin!(I32Eq, |a: u32, b: u32| a == b),
+                op::I32Ne::OPCODE => bin!(I32Ne, |a: u32, b: u32| a != b),
+                op::I32LtS::OPCODE => bin!(I32LtS, |a: i32, b: i32| a < b),
+                op::I32LtU::OPCODE => bin!(I32LtU, |a: u32, b: u32| a < b),
+                op::I32GtS::OPCODE => bin!(I32GtS, |a: i32, b: i32| a > b),
+                op::I32GtU::OPCODE => bin!(I32GtU, |a: u32, b: u32| a > b),
+                op::I32LeS::OPCODE => bin!(I32LeS, |a: i32, b: i32| a <= b),
+                op::I32LeU::OPCODE => bin!(I32LeU, |a: u32, b: u32| a <= b),
+                op::I32GeS::OPCODE => bin!(I32GeS, |a: i32, b: i32| a >= b),
+                op::I32GeU::OPCODE => bin!(I32GeU, |a: u32, b: u32| a >= b),
+                op::I32Clz::OPCODE => un!(I32Clz, |a: u32| a.leading_zeros()),
+                op::I32Ctz::OPCODE => un!(I32Ctz, |a: u32| a.trailing_zeros()),
+                op::I32Popcnt::OPCODE => un!(I32Popcnt, |a: u32| a.count_ones()),
+                op::I32Add::OPCODE => bin!(I32Add, |a: u32, b: u32| a.wrapping_add(b)),
+                op::I32Sub::OPCODE => bin!(I32Sub, |a: u32, b: u32| a.wrapping_sub(b)),
+                op::I32Mul::OPCODE => bin!(I32Mul, |a: u32, b: u32| a.wrapping_mul(b)),
+                op::I32DivS::OPCODE => bin_try!(I32DivS, num::i32_div_s),
+                op::I32DivU::OPCODE => bin_try!(I32DivU, num::i32_div_u),
+                op::I32RemS::OPCODE => bin_try!(I32RemS, num::i32_rem_s),
+                op::I32RemU::OPCODE => bin_try!(I32RemU, num::i32_rem_u),
+                op::I32And::OPCODE => bin!(I32And, |a: u32, b: u32| a & b),
+                op::I32Or::OPCODE => bin!(I32Or, |a: u32, b: u32| a | b),
+                op::I32Xor::OPCODE => bin!(I32Xor, |a: u32, b: u32| a ^ b),
+                op::I32Shl::OPCODE => bin!(I32Shl, |a: u32, b: u32| a.wrapping_shl(b)),
+                op::I32ShrS::OPCODE => bin!(I32ShrS, |a: i32, b: u32| a.wrapping_shr(b)),
+                op::I32ShrU::OPCODE => bin!(I32ShrU, |a: u32, b: u32| a.wrapping_shr(b)),
+                op::I32Rotl::OPCODE => bin!(I32Rotl, |a: u32, b: u32| a.rotate_left(b % 32)),
+                op::I32Rotr::OPCODE => bin!(I32Rotr, |a: u32, b: u32| a.rotate_right(b % 32)),
+                op::I32AddImm::OPCODE => imm!(I32AddImm, |a: i32, b| a.wrapping_add(i32::from(b))),
+                op::I32MulImm::OPCODE => imm!(I32MulImm, |a: i32, b| a.wrapping_mul(i32::from(b))),
+                op::I32AndImm::OPCODE => imm!(I32AndImm, |a: i32, b| a & i32::from(b)),
+                op::I32OrImm::OPCODE => imm!(I32OrImm, |a: i32, b| a | i32::from(b)),
+                op::I32XorImm::OPCODE => imm!(I32XorImm, |a: i32, b| a ^ i32::from(b)),
+                op::I32ShlImm::OPCODE => imm!(I32ShlImm, |a: u32, b| a.wrapping_shl(b as u32)),
+                op::I32ShrSImm::OPCODE => imm!(I32ShrSImm, |a: i32, b| a.wrapping_shr(b as u32)),
+                op::I32ShrUImm::OPCODE => imm!(I32ShrUImm, |a: u32, b| a.wrapping_shr(b as u32)),
+                op::I32EqImm::OPCODE => imm!(I32EqImm, |a: i32, b| a == i32::from(b)),
+                op::I32NeImm::OPCODE => imm!(I32NeImm, |a: i32, b| a != i32::from(b)),
+                op::I32LtSImm::OPCODE => imm!(I32LtSImm, |a: i32, b| a < i32::from(b)),
+                op::I32LtUImm::OPCODE => imm!(I32LtUImm, |a: u32, b| a < i32::from(b) as u32),
+                op::I32GtSImm::OPCODE => imm!(I32GtSImm, |a: i32, b| a > i32::from(b)),
+                op::I32GtUImm::OPCODE => imm!(I32GtUImm, |a: u32, b| a > i32::from(b) as u32),
+                op::I32LeSImm::OPCODE => imm!(I32LeSImm, |a: i32, b| a <= i32::from(b)),
+                op::I32LeUImm::OPCODE => imm!(I32LeUImm, |a: u32, b| a <= i32::from(b) as u32),
+                op::I32GeSImm::OPCODE => imm!(I32GeSImm, |a: i32, b| a >= i32::from(b)),
+                op::I32GeUImm::OPCODE => imm!(I32GeUImm, |a: u32, b| a >= i32::from(b) as u32),
+
+                // ---- i64 ----
+                op::I64Eqz::OPCODE => un!(I64Eqz, |a: u64| a == 0),
+                op::I64Eq::OPCODE => bin!(I64Eq, |a: u64, b: u64| a == b),
+                op::I64Ne::OPCODE => bin!(I64Ne, |a: u64, b: u64| a != b),
+                op::I64LtS::OPCODE => bin!(I64LtS, |a: i64, b: i64| a < b),
+                op::I64LtU::OPCODE => bin!(I64LtU, |a: u64, b: u64| a < b),
+                op::I64GtS::OPCODE => bin!(I64GtS, |a: i64, b: i64| a > b),
+                op::I64GtU::OPCODE => bin!(I64GtU, |a: u64, b: u64| a > b),
+                op::I64LeS::OPCODE => bin!(I64LeS, |a: i64, b: i64| a <= b),
+                op::I64LeU::OPCODE => bin!(I64LeU, |a: u64, b: u64| a <= b),
+                op::I64GeS::OPCODE => bin!(I64GeS, |a: i64, b: i64| a >= b),
+                op::I64GeU::OPCODE => bin!(I64GeU, |a: u64, b: u64| a >= b),
+                op::I64Clz::OPCODE => un!(I64Clz, |a: u64| u64::from(a.leading_zeros())),
+                op::I64Ctz::OPCODE => un!(I64Ctz, |a: u64| u64::from(a.trailing_zeros())),
+                op::I64Popcnt::OPCODE => un!(I64Popcnt, |a: u64| u64::from(a.count_ones())),
+                op::I64Add::OPCODE => bin!(I64Add, |a: u64, b: u64| a.wrapping_add(b)),
+                op::I64Sub::OPCODE => bin!(I64Sub, |a: u64, b: u64| a.wrapping_sub(b)),
+                op::I64Mul::OPCODE => bin!(I64Mul, |a: u64, b: u64| a.wrapping_mul(b)),
+                op::I64DivS::OPCODE => bin_try!(I64DivS, num::i64_div_s),
+                op::I64DivU::OPCODE => bin_try!(I64DivU, num::i64_div_u),
+                op::I64RemS::OPCODE => bin_try!(I64RemS, num::i64_rem_s),
+                op::I64RemU::OPCODE => bin_try!(I64RemU, num::i64_rem_u),
+                op::I64And::OPCODE => bin!(I64And, |a: u64, b: u64| a & b),
+                op::I64Or::OPCODE => bin!(I64Or, |a: u64, b: u64| a | b),
+                op::I64Xor::OPCODE => bin!(I64Xor, |a: u64, b: u64| a ^ b),
+                op::I64Shl::OPCODE => bin!(I64Shl, |a: u64, b: u64| a.wrapping_shl(b as u32)),
+                op::I64ShrS::OPCODE => bin!(I64ShrS, |a: i64, b: u64| a.wrapping_shr(b as u32)),
+                op::I64ShrU::OPCODE => bin!(I64ShrU, |a: u64, b: u64| a.wrapping_shr(b as u32)),
+                op::I64Rotl::OPCODE => bin!(I64Rotl, |a: u64, b: u64| a.rotate_left((b % 64) as u32)),
+                op::I64Rotr::OPCODE => bin!(I64Rotr, |a: u64, b: u64| a.rotate_right((b % 64) as u32)),
+                op::I64AddImm::OPCODE => imm!(I64AddImm, |a: i64, b| a.wrapping_add(i64::from(b))),
+                op::I64MulImm::OPCODE => imm!(I64MulImm, |a: i64, b| a.wrapping_mul(i64::from(b))),
+                op::I64AndImm::OPCODE => imm!(I64AndImm, |a: i64, b| a & i64::from(b)),
+                op::I64OrImm::OPCODE => imm!(I64OrImm, |a: i64, b| a | i64::from(b)),
+                op::I64XorImm::OPCODE => imm!(I64XorImm, |a: i64, b| a ^ i64::from(b)),
+                op::I64ShlImm::OPCODE => imm!(I64ShlImm, |a: u64, b| a.wrapping_shl(b as u32)),
+                op::I64ShrSImm::OPCODE => imm!(I64ShrSImm, |a: i64, b| a.wrapping_shr(b as u32)),
+                op::I64ShrUImm::OPCODE => imm!(I64ShrUImm, |a: u64, b| a.wrapping_shr(b as u32)),
+                op::I64EqImm::OPCODE => imm!(I64EqImm, |a: i64, b| a == i64::from(b)),
+                op::I64NeImm::OPCODE => imm!(I64NeImm, |a: i64, b| a != i64::from(b)),
+                op::I64LtSImm::OPCODE => imm!(I64LtSImm, |a: i64, b| a < i64::from(b)),
+                op::I64LtUImm::OPCODE => imm!(I64LtUImm, |a: u64, b| a < i64::from(b) as u64),
+                op::I64GtSImm::OPCODE => imm!(I64GtSImm, |a: i64, b| a > i64::from(b)),
+                op::I64GtUImm::OPCODE => imm!(I64GtUImm, |a: u64, b| a > i64::from(b) as u64),
+                op::I64LeSImm::OPCODE => imm!(I64LeSImm, |a: i64, b| a <= i64::from(b)),
+                op::I64LeUImm::OPCODE => imm!(I64LeUImm, |a: u64, b| a <= i64::from(b) as u64),
+                op::I64GeSImm::OPCODE => imm!(I64GeSImm, |a: i64, b| a >= i64::from(b)),
+                op::I64GeUImm::OPCODE => imm!(I64GeUImm, |a: u64, b| a >= i64::from(b) as u64),
+
+                // ---- f32 ----
+                op::F32Eq::OPCODE => bin!(F32Eq, |a: f32, b: f32| a == b),
+                op::F32Ne::OPCODE => bin!(F32Ne, |a: f32, b: f32| a != b),
+                op::F32Lt::OPCODE => bin!(F32Lt, |a: f32, b: f32| a < b),
+                op::F32Gt::OPCODE => bin!(F32Gt, |a: f32, b: f32| a > b),
+                op::F32Le::OPCODE => bin!(F32Le, |a: f32, b: f32| a <= b),
+                op::F32Ge::OPCODE => bin!(F32Ge, |a: f32, b: f32| a >= b),
+                op::F32Abs::OPCODE => un!(F32Abs, |a: u32| a & 0x7fff_ffff),
+                op::F32Neg::OPCODE => un!(F32Neg, |a: u32| a ^ 0x8000_0000),
+                op::F32Ceil::OPCODE => un!(F32Ceil, |a: f32| num::f32_ceil(a)),
+                op::F32Floor::OPCODE => un!(F32Floor, |a: f32| num::f32_floor(a)),
+                op::F32Trunc::OPCODE => un!(F32Trunc, |a: f32| num::f32_trunc(a)),
+                op::F32Nearest::OPCODE => un!(F32Nearest, |a: f32| num::f32_nearest(a)),
+                op::F32Sqrt::OPCODE => un!(F32Sqrt, |a: f32| num::f32_sqrt(a)),
+                op::F32Add::OPCODE => bin!(F32Add, |a: f32, b: f32| a + b),
+                op::F32Sub::OPCODE => bin!(F32Sub, |a: f32, b: f32| a - b),
+                op::F32Mul::OPCODE => bin!(F32Mul, |a: f32, b: f32| a * b),
+                op::F32Div::OPCODE => bin!(F32Div, |a: f32, b: f32| a / b),
+                op::F32Min::OPCODE => bin!(F32Min, |a: f32, b: f32| num::f32_min(a, b)),
+                op::F32Max::OPCODE => bin!(F32Max, |a: f32, b: f32| num::f32_max(a, b)),
+                op::F32Copysign::OPCODE => bin!(F32Copysign, |a: u32, b: u32| num::f32_copysign(a, b)),
+
+                // ---- f64 ----
+                op::F64Eq::OPCODE => bin!(F64Eq, |a: f64, b: f64| a == b),
+                op::F64Ne::OPCODE => bin!(F64Ne, |a: f64, b: f64| a != b),
+                op::F64Lt::OPCODE => bin!(F64Lt, |a: f64, b: f64| a < b),
+                op::F64Gt::OPCODE => bin!(F64Gt, |a: f64, b: f64| a > b),
+                op::F64Le::OPCODE => bin!(F64Le, |a: f64, b: f64| a <= b),
+                op::F64Ge::OPCODE => bin!(F64Ge, |a: f64, b: f64| a >= b),
+                op::F64Abs::OPCODE => un!(F64Abs, |a: u64| a & 0x7fff_ffff_ffff_ffff),
+                op::F64Neg::OPCODE => un!(F64Neg, |a: u64| a ^ 0x8000_0000_0000_0000),
+                op::F64Ceil::OPCODE => un!(F64Ceil, |a: f64| num::f64_ceil(a)),
+                op::F64Floor::OPCODE => un!(F64Floor, |a: f64| num::f64_floor(a)),
+                op::F64Trunc::OPCODE => un!(F64Trunc, |a: f64| num::f64_trunc(a)),
+                op::F64Nearest::OPCODE => un!(F64Nearest, |a: f64| num::f64_nearest(a)),
+                op::F64Sqrt::OPCODE => un!(F64Sqrt, |a: f64| num::f64_sqrt(a)),
+                op::F64Add::OPCODE => bin!(F64Add, |a: f64, b: f64| a + b),
+                op::F64Sub::OPCODE => bin!(F64Sub, |a: f64, b: f64| a - b),
+                op::F64Mul::OPCODE => bin!(F64Mul, |a: f64, b: f64| a * b),
+                op::F64Div::OPCODE => bin!(F64Div, |a: f64, b: f64| a / b),
+                op::F64Min::OPCODE => bin!(F64Min, |a: f64, b: f64| num::f64_min(a, b)),
+                op::F64Max::OPCODE => bin!(F64Max, |a: f64, b: f64| num::f64_max(a, b)),
+                op::F64Copysign::OPCODE => bin!(F64Copysign, |a: u64, b: u64| num::f64_copysign(a, b)),
+
+                // ---- conversions ----
+                op::I32WrapI64::OPCODE => un!(I32WrapI64, |a: u64| a as u32),
+                op::I32TruncF32S::OPCODE => un_try!(I32TruncF32S, num::i32_trunc_f32_s),
+                op::I32TruncF32U::OPCODE => un_try!(I32TruncF32U, num::i32_trunc_f32_u),
+                op::I32TruncF64S::OPCODE => un_try!(I32TruncF64S, num::i32_trunc_f64_s),
+                op::I32TruncF64U::OPCODE => un_try!(I32TruncF64U, num::i32_trunc_f64_u),
+                op::I64ExtendI32S::OPCODE => un!(I64ExtendI32S, |a: i32| i64::from(a)),
+                op::I64ExtendI32U::OPCODE => un!(I64ExtendI32U, |a: u32| u64::from(a)),
+                op::I64TruncF32S::OPCODE => un_try!(I64TruncF32S, num::i64_trunc_f32_s),
+                op::I64TruncF32U::OPCODE => un_try!(I64TruncF32U, num::i64_trunc_f32_u),
+                op::I64TruncF64S::OPCODE => un_try!(I64TruncF64S, num::i64_trunc_f64_s),
+                op::I64TruncF64U::OPCODE => un_try!(I64TruncF64U, num::i64_trunc_f64_u),
+                op::F32ConvertI32S::OPCODE => un!(F32ConvertI32S, |a: i32| a as f32),
+                op::F32ConvertI32U::OPCODE => un!(F32ConvertI32U, |a: u32| a as f32),
+                op::F32ConvertI64S::OPCODE => un!(F32ConvertI64S, |a: i64| a as f32),
+                op::F32ConvertI64U::OPCODE => un!(F32ConvertI64U, |a: u64| a as f32),
+                op::F32DemoteF64::OPCODE => un!(F32DemoteF64, |a: f64| num::f32_demote(a)),
+                op::F64ConvertI32S::OPCODE => un!(F64ConvertI32S, |a: i32| f64::from(a)),
+                op::F64ConvertI32U::OPCODE => un!(F64ConvertI32U, |a: u32| f64::from(a)),
+                op::F64ConvertI64S::OPCODE => un!(F64ConvertI64S, |a: i64| a as f64),
+                op::F64ConvertI64U::OPCODE => un!(F64ConvertI64U, |a: u64| a as f64),
+                op::F64PromoteF32::OPCODE => un!(F64PromoteF32, |a: f32| num::f64_promote(a)),
+                op::I32Extend8S::OPCODE => un!(I32Extend8S, |a: u32| i32::from(a as i8)),
+                op::I32Extend16S::OPCODE => un!(I32Extend16S, |a: u32| i32::from(a as i16)),
+                op::I64Extend8S::OPCODE => un!(I64Extend8S, |a: u64| i64::from(a as i8)),
+                op::I64Extend16S::OPCODE => un!(I64Extend16S, |a: u64| i64::from(a as i16)),
+                op::I64Extend32S::OPCODE => un!(I64Extend32S, |a: u64| i64::from(a as i32)),
+                // `as` from float to int saturates and maps NaN to 0: exactly `trunc_sat`.
+                op::I32TruncSatF32S::OPCODE => un!(I32TruncSatF32S, |a: f32| a as i32),
+                op::I32TruncSatF32U::OPCODE => un!(I32TruncSatF32U, |a: f32| a as u32),
+                op::I32TruncSatF64S::OPCODE => un!(I32TruncSatF64S, |a: f64| a as i32),
+                op::I32TruncSatF64U::OPCODE => un!(I32TruncSatF64U, |a: f64| a as u32),
+                op::I64TruncSatF32S::OPCODE => un!(I64TruncSatF32S, |a: f32| a as i64),
+                op::I64TruncSatF32U::OPCODE => un!(I64TruncSatF32U, |a: f32| a as u64),
+                op::I64TruncSatF64S::OPCODE => un!(I64TruncSatF64S, |a: f64| a as i64),
+                op::I64TruncSatF64U::OPCODE => un!(I64TruncSatF64U, |a: f64| a as u64),
+
+                unknown => return Err(bad_code_opcode(unknown)),
+            }
+        };
+
+        match exit {
+            Exit::Return => {
+                // Results are in the callee's slots `0..`, which are the caller's argument slots.
+                if st.frames.len() <= entry_len {
+                    return Ok(());
+                }
+                let Some(caller) = st.frames.pop() else { return Ok(()) };
+                cur = caller.func;
+                cur_index = caller.func_index as usize;
+                pc = caller.pc;
+                base = caller.base;
+                inst_idx = caller.instance as usize;
+            }
+            Exit::Call { func, args, next } => {
+                let (instance, index) = match store.funcs.get(func) {
+                    Some(FuncEntity::Wasm { instance, index, .. }) => (*instance, *index),
+                    Some(FuncEntity::Host { .. }) => {
+                        pc = next;
+                        let caller = Some(Instance::from_index(inst_idx as u32));
+                        call::call_host(store, slot, func, caller, base + args, base + size)?;
+                        continue 'frame;
+                    }
+                    None => return Err(bad_code("function reference")),
+                };
+                let entry = call::entry(store, st, func, instance, index)?;
+                // Tier-up: `calls` is the entry counter a higher tier would compare with the threshold. A
+                // function already compiled elsewhere (native code) would be entered here, on the frame at
+                // `base + args`, instead of pushing an interpreter frame.
+                entry.calls = entry.calls.saturating_add(1);
+                let callee = entry.code.clone();
+
+                if st.frames.len() + 2 > max_depth {
+                    return Err(Trap::new(TrapCode::StackOverflow));
+                }
+                let new_base = base + args;
+                st.reserve_stack(new_base + frame_len(&callee), max_stack)?;
+                let params = usize::from(callee.num_params);
+                let locals = callee.num_locals as usize;
+                if locals > params {
+                    st.stack[new_base + params..new_base + locals].fill(0);
+                }
+                let caller = core::mem::replace(&mut cur, callee);
+                st.frames.push(Frame {
+                    func: caller,
+                    func_index: cur_index as u32,
+                    pc: next,
+                    base,
+                    instance: inst_idx as u32,
+                });
+                cur_index = func;
+                base = new_base;
+                pc = 0;
+                inst_idx = instance.index() as usize;
+            }
+            Exit::ElemDrop { elem, next } => {
+                if let Some(seg) = store.instances.get_mut(inst_idx).and_then(|i| i.elements.get_mut(elem as usize)) {
+                    *seg = Box::default();
+                }
+                pc = next;
+            }
+            Exit::DataDrop { data, next } => {
+                if let Some(d) = store.instances.get_mut(inst_idx).and_then(|i| i.data_dropped.get_mut(data as usize)) {
+                    *d = true;
+                }
+                pc = next;
+            }
+        }
+    }
+}
+
+/// The trap for an opcode the table does not define (corrupt installed code).
+#[cold]
+fn bad_code_opcode(opcode: u16) -> Trap {
+    Trap::host(alloc::format!("invalid bytecode: unknown opcode {opcode}"))
+}

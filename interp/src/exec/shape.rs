@@ -1,0 +1,239 @@
+//! Operand plumbing for the regular instructions, grouped by shape (`dst = f(src)`, `dst = f(lhs, rhs)`,
+//! branch if `f(lhs, rhs)`, loads, stores, ...): one small generic function per shape reads the operands, calls
+//! the operation and returns the next `pc`.
+//!
+//! Each function is instantiated once per instruction and called from one place, so optimised builds inline
+//! it into the dispatch loop. Unoptimised builds keep them as calls, which keeps the dispatch loop's own stack
+//! frame small (it would otherwise hold every instruction's temporaries): that bounds the host stack a nested
+//! execution (host function calling wasm) needs even in debug builds.
+
+use ember_core::TrapCode;
+
+use super::memory;
+use super::num::{FromCell, ToCell};
+use crate::operand::{Offset, Slot};
+use crate::ops::op;
+
+macro_rules! shapes {
+    ($( $(#[doc = $doc:literal])* $shape:ident $fields:tt -> $tuple:ty; for [$($op:ident),* $(,)?]; )*) => {$(
+        $(#[doc = $doc])*
+        pub(crate) trait $shape {
+            /// Length of the instruction in code units.
+            const UNITS: usize;
+            /// The operands of the instruction at `code[pc]`.
+            fn operands(code: &[u16], pc: usize) -> $tuple;
+        }
+        $(
+            impl $shape for op::$op {
+                const UNITS: usize = op::$op::UNITS;
+                #[inline(always)]
+                fn operands(code: &[u16], pc: usize) -> $tuple {
+                    // One bounds check for the whole instruction.
+                    let i = op::$op::decode(&code[pc..pc + Self::UNITS], 0);
+                    pick!(i $fields)
+                }
+            }
+        )*
+    )*};
+}
+
+/// `pick!(i (a, b))` is `(i.a, i.b)`.
+macro_rules! pick {
+    ($i:ident ($($field:ident),*)) => {
+        ($($i.$field),*)
+    };
+}
+
+shapes! {
+    /// `dst = f(src)`
+    Unary (dst, src) -> (Slot, Slot); for [
+        I32Eqz, I32Clz, I32Ctz, I32Popcnt, I64Eqz, I64Clz, I64Ctz, I64Popcnt,
+        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+        I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U, I64ExtendI32S, I64ExtendI32U,
+        I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U, F32ConvertI32S, F32ConvertI32U, F32ConvertI64S,
+        F32ConvertI64U, F32DemoteF64, F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U,
+        F64PromoteF32, I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
+        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
+    ];
+    /// `dst = f(lhs, rhs)`
+    Binary (dst, lhs, rhs) -> (Slot, Slot, Slot); for [
+        I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
+        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU, I32And, I32Or, I32Xor,
+        I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+        I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
+        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU, I64And, I64Or, I64Xor,
+        I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+        F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge, F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge, F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+    ];
+    /// `dst = f(lhs, imm)`
+    WithImm (dst, lhs, imm) -> (Slot, Slot, i16); for [
+        I32AddImm, I32MulImm, I32AndImm, I32OrImm, I32XorImm, I32ShlImm, I32ShrSImm, I32ShrUImm,
+        I32EqImm, I32NeImm, I32LtSImm, I32LtUImm, I32GtSImm, I32GtUImm, I32LeSImm, I32LeUImm, I32GeSImm, I32GeUImm,
+        I64AddImm, I64MulImm, I64AndImm, I64OrImm, I64XorImm, I64ShlImm, I64ShrSImm, I64ShrUImm,
+        I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm, I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
+    ];
+    /// Branch if `f(cond)`.
+    Branch1 (cond, offset) -> (Slot, Offset); for [BrIfNez, BrIfEqz, BrIfNez64, BrIfEqz64];
+    /// Branch if `f(lhs, rhs)`.
+    Branch2 (lhs, rhs, offset) -> (Slot, Slot, Offset); for [
+        BrIfI32Eq, BrIfI32Ne, BrIfI32LtS, BrIfI32LtU, BrIfI32GtS, BrIfI32GtU,
+        BrIfI32LeS, BrIfI32LeU, BrIfI32GeS, BrIfI32GeU,
+        BrIfI64Eq, BrIfI64Ne, BrIfI64LtS, BrIfI64LtU, BrIfI64GtS, BrIfI64GtU,
+        BrIfI64LeS, BrIfI64LeU, BrIfI64GeS, BrIfI64GeU,
+    ];
+    /// Branch if `f(lhs, imm)`.
+    BranchImm (lhs, imm, offset) -> (Slot, i16, Offset); for [
+        BrIfI32EqImm, BrIfI32NeImm, BrIfI32LtSImm, BrIfI32LtUImm, BrIfI32GtSImm, BrIfI32GtUImm,
+        BrIfI32LeSImm, BrIfI32LeUImm, BrIfI32GeSImm, BrIfI32GeUImm,
+    ];
+    /// `dst = f(bytes at s[addr] + offset)`
+    Load (dst, addr, offset) -> (Slot, Slot, u32); for [
+        I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
+        I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
+    ];
+    /// Store `f(s[src])` at `s[addr] + offset`.
+    Store (addr, src, offset) -> (Slot, Slot, u32); for [I32Store, I64Store, Store8, Store16];
+}
+
+/// Runs a `dst = f(src)` instruction; returns the next `pc`.
+#[inline]
+pub(crate) fn unary<O: Unary, A: FromCell, R: ToCell>(
+    regs: &mut [u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A) -> R,
+) -> usize {
+    let (dst, src) = O::operands(code, pc);
+    regs[dst.idx()] = f(A::from_cell(regs[src.idx()])).to_cell();
+    pc + O::UNITS
+}
+
+/// Runs a trapping `dst = f(src)` instruction; returns the next `pc`.
+#[inline]
+pub(crate) fn unary_try<O: Unary, A: FromCell, R: ToCell>(
+    regs: &mut [u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A) -> Result<R, TrapCode>,
+) -> Result<usize, TrapCode> {
+    let (dst, src) = O::operands(code, pc);
+    regs[dst.idx()] = f(A::from_cell(regs[src.idx()]))?.to_cell();
+    Ok(pc + O::UNITS)
+}
+
+/// Runs a `dst = f(lhs, rhs)` instruction; returns the next `pc`.
+#[inline]
+pub(crate) fn binary<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
+    regs: &mut [u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A, B) -> R,
+) -> usize {
+    let (dst, lhs, rhs) = O::operands(code, pc);
+    regs[dst.idx()] = f(A::from_cell(regs[lhs.idx()]), B::from_cell(regs[rhs.idx()])).to_cell();
+    pc + O::UNITS
+}
+
+/// Runs a trapping `dst = f(lhs, rhs)` instruction; returns the next `pc`.
+#[inline]
+pub(crate) fn binary_try<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
+    regs: &mut [u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A, B) -> Result<R, TrapCode>,
+) -> Result<usize, TrapCode> {
+    let (dst, lhs, rhs) = O::operands(code, pc);
+    regs[dst.idx()] = f(A::from_cell(regs[lhs.idx()]), B::from_cell(regs[rhs.idx()]))?.to_cell();
+    Ok(pc + O::UNITS)
+}
+
+/// Runs a `dst = f(lhs, imm)` instruction; returns the next `pc`.
+#[inline]
+pub(crate) fn with_imm<O: WithImm, A: FromCell, R: ToCell>(
+    regs: &mut [u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A, i16) -> R,
+) -> usize {
+    let (dst, lhs, imm) = O::operands(code, pc);
+    regs[dst.idx()] = f(A::from_cell(regs[lhs.idx()]), imm).to_cell();
+    pc + O::UNITS
+}
+
+/// The `pc` after a conditional branch at `pc`.
+#[inline(always)]
+fn branch(taken: bool, pc: usize, offset: Offset, units: usize) -> usize {
+    if taken {
+        pc.wrapping_add_signed(offset.0 as isize)
+    } else {
+        pc + units
+    }
+}
+
+/// Runs a branch on `f(cond)`; returns the next `pc`.
+#[inline]
+pub(crate) fn branch1<O: Branch1, A: FromCell>(
+    regs: &[u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A) -> bool,
+) -> usize {
+    let (cond, offset) = O::operands(code, pc);
+    branch(f(A::from_cell(regs[cond.idx()])), pc, offset, O::UNITS)
+}
+
+/// Runs a branch on `f(lhs, rhs)`; returns the next `pc`.
+#[inline]
+pub(crate) fn branch2<O: Branch2, A: FromCell>(
+    regs: &[u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A, A) -> bool,
+) -> usize {
+    let (lhs, rhs, offset) = O::operands(code, pc);
+    branch(f(A::from_cell(regs[lhs.idx()]), A::from_cell(regs[rhs.idx()])), pc, offset, O::UNITS)
+}
+
+/// Runs a branch on `f(lhs, imm)`; returns the next `pc`.
+#[inline]
+pub(crate) fn branch_imm<O: BranchImm, A: FromCell>(
+    regs: &[u64],
+    code: &[u16],
+    pc: usize,
+    f: impl FnOnce(A, i16) -> bool,
+) -> usize {
+    let (lhs, imm, offset) = O::operands(code, pc);
+    branch(f(A::from_cell(regs[lhs.idx()]), imm), pc, offset, O::UNITS)
+}
+
+/// Runs a load of `N` bytes; returns the next `pc`.
+#[inline]
+pub(crate) fn load<O: Load, const N: usize, R: ToCell>(
+    regs: &mut [u64],
+    code: &[u16],
+    pc: usize,
+    data: &[u8],
+    f: impl FnOnce([u8; N]) -> R,
+) -> Result<usize, TrapCode> {
+    let (dst, addr, offset) = O::operands(code, pc);
+    let bytes = memory::load::<N>(data, regs[addr.idx()], offset)?;
+    regs[dst.idx()] = f(bytes).to_cell();
+    Ok(pc + O::UNITS)
+}
+
+/// Runs a store of `N` bytes; returns the next `pc`.
+#[inline]
+pub(crate) fn store<O: Store, const N: usize>(
+    regs: &[u64],
+    code: &[u16],
+    pc: usize,
+    data: &mut [u8],
+    f: impl FnOnce(u64) -> [u8; N],
+) -> Result<usize, TrapCode> {
+    let (addr, src, offset) = O::operands(code, pc);
+    memory::store(data, regs[addr.idx()], offset, f(regs[src.idx()]))?;
+    Ok(pc + O::UNITS)
+}

@@ -1,0 +1,141 @@
+//! The executor's per-store state: translated code, the value stack and the frame stack. It lives in
+//! `StoreInner::executor_state` between calls and while a host function runs (so that the host can call back
+//! into wasm), and is taken out of the store while the dispatch loop runs.
+
+use alloc::boxed::Box;
+use alloc::rc::Rc;
+use alloc::vec::Vec;
+use core::any::Any;
+
+use ember_core::{StoreInner, Trap, TrapCode, Val};
+
+use crate::code::CompiledFunc;
+
+/// A function's cache entry: its bytecode and its tier-up counters.
+#[derive(Debug)]
+pub(crate) struct Entry {
+    /// The translated (or installed) code.
+    pub code: Rc<CompiledFunc>,
+    /// Number of times the function was entered.
+    pub calls: u32,
+    /// Number of loop back-edges it took (`ProfileLoop`; only counted when profiling code was emitted).
+    pub loops: u32,
+}
+
+impl Entry {
+    pub(crate) fn new(code: Rc<CompiledFunc>) -> Entry {
+        Entry { code, calls: 0, loops: 0 }
+    }
+}
+
+/// A suspended caller: where to resume when the callee returns.
+#[derive(Debug)]
+pub(crate) struct Frame {
+    /// The caller's code.
+    pub func: Rc<CompiledFunc>,
+    /// The caller's store function index (for its counters).
+    pub func_index: u32,
+    /// Where the caller resumes: the instruction after the call.
+    pub pc: usize,
+    /// The caller's frame base in the value stack.
+    pub base: usize,
+    /// The caller's store instance index.
+    pub instance: u32,
+}
+
+/// Everything the interpreter keeps per store.
+#[derive(Debug, Default)]
+pub(crate) struct ExecState {
+    /// Code of each store function that has been translated or installed, indexed by store function index.
+    pub funcs: Vec<Option<Entry>>,
+    /// The value stack shared by all frames: only grows, so it is reused by later calls.
+    pub stack: Vec<u64>,
+    /// Suspended callers of all executions in progress (nested executions stack on top).
+    pub frames: Vec<Frame>,
+    /// First value-stack slot not used by an execution in progress: where a nested execution starts.
+    pub stack_top: usize,
+    /// Number of `Executor::call`s in progress (nesting through host functions).
+    pub nesting: u32,
+    /// Reusable argument buffer for host calls.
+    pub host_params: Vec<Val>,
+    /// Reusable result buffer for host calls.
+    pub host_results: Vec<Val>,
+}
+
+impl ExecState {
+    /// The cache entry of store function `func`, if it has code.
+    #[inline]
+    pub(crate) fn entry(&mut self, func: usize) -> Option<&mut Entry> {
+        self.funcs.get_mut(func).and_then(Option::as_mut)
+    }
+
+    /// Stores code for store function `func`, keeping its counters if it already had an entry.
+    pub(crate) fn set_code(&mut self, func: usize, code: Rc<CompiledFunc>) -> &mut Entry {
+        if self.funcs.len() <= func {
+            self.funcs.resize_with(func + 1, || None);
+        }
+        let slot = &mut self.funcs[func];
+        match slot {
+            Some(e) => e.code = code,
+            None => *slot = Some(Entry::new(code)),
+        }
+        match slot {
+            Some(e) => e,
+            None => unreachable!("just filled"),
+        }
+    }
+
+    /// Makes sure the value stack holds at least `end` slots (all zero when new). Traps with `call stack
+    /// exhausted` past `limit` or when the allocator refuses.
+    #[inline]
+    pub(crate) fn reserve_stack(&mut self, end: usize, limit: usize) -> Result<(), Trap> {
+        if end > limit {
+            return Err(Trap::new(TrapCode::StackOverflow));
+        }
+        if end > self.stack.len() {
+            self.grow_stack(end)?;
+        }
+        Ok(())
+    }
+
+    #[cold]
+    fn grow_stack(&mut self, end: usize) -> Result<(), Trap> {
+        let more = end - self.stack.len();
+        self.stack.try_reserve(more).map_err(|_| Trap::new(TrapCode::StackOverflow))?;
+        self.stack.resize(end, 0);
+        Ok(())
+    }
+}
+
+/// Number of slots a frame of `func` occupies: its declared size, and never less than its locals and results
+/// (so that installed code with an inconsistent header cannot index past its frame on entry or return).
+#[inline(always)]
+pub(crate) fn frame_len(func: &CompiledFunc) -> usize {
+    (func.frame_size.max(func.num_locals).max(u32::from(func.num_results)).max(u32::from(func.num_params))) as usize
+}
+
+/// Takes the interpreter's state out of the store, creating it on first use (or if another executor's state
+/// is there).
+pub(crate) fn take(store: &mut StoreInner) -> Box<ExecState> {
+    match store.executor_state.take().map(|s| s.downcast::<ExecState>()) {
+        Some(Ok(state)) => state,
+        _ => Box::default(),
+    }
+}
+
+/// Puts the state back into the store.
+pub(crate) fn put(store: &mut StoreInner, state: Box<ExecState>) {
+    store.executor_state = Some(state as Box<dyn Any>);
+}
+
+/// Takes the state back after a host call. `None` if the host replaced or removed it, which loses the
+/// executions in progress.
+pub(crate) fn reclaim(store: &mut StoreInner) -> Option<Box<ExecState>> {
+    store.executor_state.take()?.downcast::<ExecState>().ok()
+}
+
+/// The trap for an execution whose state a host function took away.
+#[cold]
+pub(crate) fn lost() -> Trap {
+    Trap::host("the interpreter's state was removed from the store during a host call")
+}
