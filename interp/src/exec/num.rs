@@ -190,6 +190,25 @@ fn unary<T: Quiet + PartialEq>(x: T, f: fn(T) -> T) -> T {
     }
 }
 
+/// Square roots: `libm`'s (hardware instructions where it has them).
+#[cfg(not(miri))]
+mod sqrt {
+    pub(crate) use libm::{sqrt, sqrtf};
+}
+
+/// Square roots under Miri, which cannot run `libm`'s x86 inline assembly: `std`'s, the same correctly rounded
+/// IEEE operation.
+#[cfg(miri)]
+mod sqrt {
+    extern crate std;
+    pub(crate) fn sqrt(x: f64) -> f64 {
+        std::primitive::f64::sqrt(x)
+    }
+    pub(crate) fn sqrtf(x: f32) -> f32 {
+        std::primitive::f32::sqrt(x)
+    }
+}
+
 float_ops!(
     f32,
     u32,
@@ -207,7 +226,7 @@ float_ops!(
     libm::floorf,
     libm::truncf,
     libm::rintf,
-    libm::sqrtf
+    sqrt::sqrtf
 );
 float_ops!(
     f64,
@@ -226,7 +245,7 @@ float_ops!(
     libm::floor,
     libm::trunc,
     libm::rint,
-    libm::sqrt
+    sqrt::sqrt
 );
 
 /// `f32.demote_f64`: a NaN stays a NaN with its quiet bit set.
