@@ -103,14 +103,14 @@ fn execute(
     }
     st.nesting += 1;
     let base = st.stack_top;
-    let entry_len = st.frames.len();
+    let entry_len = st.depth();
 
     let outcome = execute_nested(store, slot, func, params, results, base);
 
     if let Some(st) = slot.as_deref_mut() {
         st.nesting -= 1;
         st.stack_top = base;
-        st.frames.truncate(entry_len);
+        st.truncate_frames(entry_len);
     }
     outcome
 }
@@ -142,7 +142,7 @@ fn execute_nested(
     let entry = call::entry(store, st, f, instance, index)?;
     entry.calls = entry.calls.saturating_add(1);
     let code = entry.code.clone();
-    if st.frames.len() + 1 > store.limits.max_call_depth {
+    if st.depth() + 1 > store.limits.max_call_depth {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     st.reserve_stack(base + frame_len(&code), store.limits.max_value_stack)?;

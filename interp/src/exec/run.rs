@@ -1,7 +1,7 @@
 //! The dispatch loop: a `match` over the opcode unit, with the current function's code, program counter, frame
 //! base, frame slots, instance and memory 0 held in locals.
 //!
-//! Wasm calls never recurse on the host stack: a call saves the caller in [`ExecState::frames`] and the loop
+//! Wasm calls never recurse on the host stack: a call saves the caller in [`ExecState::frames`](super::state::ExecState) and the loop
 //! goes on with the callee; a return pops it. The loop is two-level: the outer `'frame` loop (re)loads the
 //! per-frame locals after a call, a return, a host call or an instruction that changes the instance; the inner
 //! loop runs instructions and leaves through an [`Exit`] for those events.
@@ -49,7 +49,7 @@ pub(crate) fn run(
     mut base: usize,
     mut inst_idx: usize,
 ) -> Result<(), Trap> {
-    let entry_len = slot.as_ref().ok_or_else(state::lost)?.frames.len();
+    let entry_len = slot.as_ref().ok_or_else(state::lost)?.depth();
     let max_depth = store.limits.max_call_depth;
     let max_stack = store.limits.max_value_stack;
     let mut pc = 0usize;
@@ -591,11 +591,11 @@ pub(crate) fn run(
         match exit {
             Exit::Return => {
                 // Results are in the callee's slots `0..`, which are the caller's argument slots.
-                if st.frames.len() <= entry_len {
+                if st.depth() <= entry_len {
                     return Ok(());
                 }
-                let Some(caller) = st.frames.pop() else { return Ok(()) };
-                cur = caller.func;
+                let Some((code, caller)) = st.pop_frame() else { return Ok(()) };
+                cur = code;
                 cur_index = caller.func_index as usize;
                 pc = caller.pc;
                 base = caller.base;
@@ -619,7 +619,7 @@ pub(crate) fn run(
                 entry.calls = entry.calls.saturating_add(1);
                 let callee = entry.code.clone();
 
-                if st.frames.len() + 2 > max_depth {
+                if st.depth() + 2 > max_depth {
                     return Err(Trap::new(TrapCode::StackOverflow));
                 }
                 let new_base = base + args;
@@ -630,13 +630,10 @@ pub(crate) fn run(
                     st.stack[new_base + params..new_base + locals].fill(0);
                 }
                 let caller = core::mem::replace(&mut cur, callee);
-                st.frames.push(Frame {
-                    func: caller,
-                    func_index: cur_index as u32,
-                    pc: next,
-                    base,
-                    instance: inst_idx as u32,
-                });
+                st.push_frame(
+                    caller,
+                    Frame { pc: next, base, func_index: cur_index as u32, instance: inst_idx as u32 },
+                );
                 cur_index = func;
                 base = new_base;
                 pc = 0;

@@ -28,17 +28,16 @@ impl Entry {
     }
 }
 
-/// A suspended caller: where to resume when the callee returns.
-#[derive(Debug)]
+/// A suspended caller: where to resume when the callee returns. Its code is in [`ExecState::codes`] at the
+/// same depth.
+#[derive(Copy, Clone, Debug)]
 pub(crate) struct Frame {
-    /// The caller's code.
-    pub func: Rc<CompiledFunc>,
-    /// The caller's store function index (for its counters).
-    pub func_index: u32,
     /// Where the caller resumes: the instruction after the call.
     pub pc: usize,
     /// The caller's frame base in the value stack.
     pub base: usize,
+    /// The caller's store function index (for its counters).
+    pub func_index: u32,
     /// The caller's store instance index.
     pub instance: u32,
 }
@@ -52,6 +51,9 @@ pub(crate) struct ExecState {
     pub stack: Vec<u64>,
     /// Suspended callers of all executions in progress (nested executions stack on top).
     pub frames: Vec<Frame>,
+    /// The code of each suspended caller, parallel to `frames`. (Kept apart so that a frame is plain data: a
+    /// frame holding an `Rc` was pushed through a stack copy that stalled store forwarding on every call.)
+    pub codes: Vec<Rc<CompiledFunc>>,
     /// First value-stack slot not used by an execution in progress: where a nested execution starts.
     pub stack_top: usize,
     /// Number of `Executor::call`s in progress (nesting through host functions).
@@ -67,6 +69,31 @@ impl ExecState {
     #[inline]
     pub(crate) fn entry(&mut self, func: usize) -> Option<&mut Entry> {
         self.funcs.get_mut(func).and_then(Option::as_mut)
+    }
+
+    /// Number of suspended callers.
+    #[inline(always)]
+    pub(crate) fn depth(&self) -> usize {
+        self.frames.len()
+    }
+
+    /// Saves a caller.
+    #[inline(always)]
+    pub(crate) fn push_frame(&mut self, code: Rc<CompiledFunc>, frame: Frame) {
+        self.frames.push(frame);
+        self.codes.push(code);
+    }
+
+    /// Takes back the latest caller.
+    #[inline(always)]
+    pub(crate) fn pop_frame(&mut self) -> Option<(Rc<CompiledFunc>, Frame)> {
+        Some((self.codes.pop()?, self.frames.pop()?))
+    }
+
+    /// Drops the suspended callers above `depth`.
+    pub(crate) fn truncate_frames(&mut self, depth: usize) {
+        self.frames.truncate(depth);
+        self.codes.truncate(depth);
     }
 
     /// Stores code for store function `func`, keeping its counters if it already had an entry.
