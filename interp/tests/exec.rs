@@ -843,4 +843,50 @@ fn corrupt_code_is_a_clean_trap() {
     a.emit(op::Call { func: 7, args: s(0) });
     env.install(0, a.finish(0, 0, 0, 1));
     assert_eq!(env.call(0, &[]).unwrap_err().code(), TrapCode::HostError);
+    // Running off the end, or branching past it.
+    env.install(0, Asm::default().finish(0, 0, 0, 0));
+    assert_eq!(env.call(0, &[]).unwrap_err().code(), TrapCode::HostError);
+    let mut a = Asm::default();
+    a.emit(op::Br { offset: Offset(1000) });
+    env.install(0, a.finish(0, 0, 0, 0));
+    assert_eq!(env.call(0, &[]).unwrap_err().code(), TrapCode::HostError);
+}
+
+/// The translator's output under every configuration: lazy and eager translation, fuel, tier-up profiling.
+#[test]
+fn translated_code_under_every_configuration() {
+    const WAT: &str = r#"(module
+        (func $fac (export "fac") (param i64) (result i64)
+            (if (result i64) (i64.le_s (local.get 0) (i64.const 1))
+                (then (i64.const 1))
+                (else (i64.mul (local.get 0) (call $fac (i64.sub (local.get 0) (i64.const 1)))))))
+        (func (export "sum") (param i32) (result i32) (local i32)
+            (block (loop
+                (br_if 1 (i32.eqz (local.get 0)))
+                (local.set 1 (i32.add (local.get 1) (local.get 0)))
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br 0)))
+            (local.get 1)))"#;
+    let mut configs = Vec::new();
+    for k in 0..4 {
+        let mut c = Config::new();
+        c.eager_translation(k & 1 != 0);
+        c.consume_fuel(k == 2);
+        c.tier_up_threshold((k == 3).then_some(10));
+        configs.push(c);
+    }
+    for config in &configs {
+        let mut env = Env::with_config(config, WAT);
+        if config.get_consume_fuel() {
+            env.store.set_fuel(1_000_000).unwrap();
+        }
+        assert_eq!(env.call(0, &[Val::I64(20)]).unwrap(), [Val::I64(2_432_902_008_176_640_000)]);
+        assert_eq!(i32s(&env.call(1, &[Val::I32(1000)]).unwrap()), [500_500]);
+        if config.get_consume_fuel() {
+            let left = env.store.get_fuel().unwrap();
+            assert!(left < 1_000_000, "fuel was consumed");
+            env.store.set_fuel(10).unwrap();
+            assert_eq!(trap_code(env.call(1, &[Val::I32(1000)])), TrapCode::OutOfFuel);
+        }
+    }
 }

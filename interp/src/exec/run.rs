@@ -142,7 +142,8 @@ pub(crate) fn run(
         }
 
         let exit = loop {
-            match code[pc] {
+            let Some(&opcode) = code.get(pc) else { return Err(bad_code("branch target: past the end")) };
+            match opcode {
                 // ---- moves and constants ----
                 op::Copy::OPCODE => {
                     let i = dec!(Copy);
