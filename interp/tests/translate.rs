@@ -72,10 +72,7 @@ fn fib_listing_is_compact() {
     for line in &code {
         println!("{line}");
     }
-    assert!(
-        code[0].starts_with("BrIfI32GeUImm lhs=s0, imm=2"),
-        "{code:?}"
-    );
+    assert!(code[0].starts_with("BrIfI32GeUImm lhs=s0, imm=2"), "{code:?}");
     assert!(code.len() <= 10, "{code:?}");
 }
 
@@ -86,8 +83,5 @@ fn fuel_segments_are_metered() {
         0,
         TranslateOptions { fuel: true, profile: false },
     );
-    assert!(
-        code.iter().filter(|l| l.starts_with("ConsumeFuel")).count() >= 2,
-        "{code:?}"
-    );
+    assert!(code.iter().filter(|l| l.starts_with("ConsumeFuel")).count() >= 2, "{code:?}");
 }

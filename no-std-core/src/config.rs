@@ -3,24 +3,13 @@
 use crate::limits::StoreLimits;
 
 /// Settings shared by every store of an [`Engine`](crate::Engine).
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct Config {
     pub(crate) consume_fuel: bool,
+    /// Lazy by default: start-up cost stays proportional to the code that actually runs.
     pub(crate) eager_translation: bool,
     pub(crate) limits: StoreLimits,
     pub(crate) tier_up_threshold: Option<u32>,
-}
-
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            consume_fuel: false,
-            // Lazy by default: start-up cost stays proportional to the code that actually runs.
-            eager_translation: false,
-            limits: StoreLimits::default(),
-            tier_up_threshold: None,
-        }
-    }
 }
 
 impl Config {

@@ -1,7 +1,6 @@
 //! Decoding and validating a module binary with wasmparser (feature `validate`).
 
 use alloc::borrow::ToOwned;
-use alloc::format;
 use alloc::string::ToString;
 use alloc::vec::Vec;
 
@@ -258,7 +257,7 @@ impl Module {
             }
         }
         if info.funcs.len() != info.num_imported_funcs as usize + info.bodies.len() {
-            return Err(Error::Invalid { offset: bytes.len(), message: format!("function and code section mismatch") });
+            return Err(Error::Invalid { offset: bytes.len(), message: "function and code section mismatch".into() });
         }
         info.bytes = bytes.into();
         Ok(Module::from_info(info))

@@ -36,9 +36,9 @@ macro_rules! wasm_ty {
 }
 
 wasm_ty! {
-    i32 => I32, |v| Val::I32(v), |v: Val| v.i32();
+    i32 => I32, Val::I32, |v: Val| v.i32();
     u32 => I32, |v: u32| Val::I32(v as i32), |v: Val| v.i32().map(|v| v as u32);
-    i64 => I64, |v| Val::I64(v), |v: Val| v.i64();
+    i64 => I64, Val::I64, |v: Val| v.i64();
     u64 => I64, |v: u64| Val::I64(v as i64), |v: Val| v.i64().map(|v| v as u64);
     f32 => F32, |v: f32| Val::F32(v.to_bits()), |v: Val| v.f32();
     f64 => F64, |v: f64| Val::F64(v.to_bits()), |v: Val| v.f64();

@@ -302,7 +302,7 @@ impl<'a> Translator<'a> {
         let local = self.local_slot(index);
         let depth = self.stack.len().saturating_sub(1);
         let value = self.pop();
-        let pending_reads = self.stack.iter().any(|o| *o == Operand::Local(local));
+        let pending_reads = self.stack.contains(&Operand::Local(local));
         if pending_reads {
             for d in 0..self.stack.len() {
                 if self.stack[d] == Operand::Local(local) {
