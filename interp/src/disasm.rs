@@ -12,7 +12,7 @@ use alloc::string::String;
 use core::fmt::Write;
 
 use crate::code::CompiledFunc;
-use crate::ops::{op, Instr, Offset, Operand, Slot};
+use crate::ops::{op, FarOffset, Instr, Offset, Operand, Slot};
 
 /// Renders `f` as text: a header with the frame layout, then `pc: Name operand=value, ...` per instruction.
 ///
@@ -45,11 +45,11 @@ pub fn disassemble(f: &CompiledFunc) -> String {
             let targets = table.len as usize + 1;
             for i in 0..targets {
                 let at = pc + op::BrTable::UNITS + 2 * i;
-                if at + Offset::UNITS > code.len() {
+                if at + FarOffset::UNITS > code.len() {
                     let _ = writeln!(out, "{:>6}  <truncated branch table>", "");
                     return out;
                 }
-                let target = absolute(pc, Offset::read(code, at));
+                let target = absolute(pc, i64::from(FarOffset::read(code, at).0));
                 if i + 1 == targets {
                     let _ = writeln!(out, "{:>8}default -> {target}", "");
                 } else {
@@ -63,8 +63,8 @@ pub fn disassemble(f: &CompiledFunc) -> String {
 }
 
 /// The code position a branch at `pc` with `offset` leads to (shown as a signed number if it would be negative).
-fn absolute(pc: usize, offset: Offset) -> i64 {
-    pc as i64 + i64::from(offset.0)
+fn absolute(pc: usize, offset: i64) -> i64 {
+    pc as i64 + offset
 }
 
 /// How one operand prints in a listing.
@@ -112,7 +112,13 @@ impl Show for u64 {
 
 impl Show for Offset {
     fn show(&self, out: &mut String, pc: usize) {
-        let _ = write!(out, "-> {}", absolute(pc, *self));
+        let _ = write!(out, "-> {}", absolute(pc, i64::from(self.0)));
+    }
+}
+
+impl Show for FarOffset {
+    fn show(&self, out: &mut String, pc: usize) {
+        let _ = write!(out, "-> {}", absolute(pc, i64::from(self.0)));
     }
 }
 
@@ -150,8 +156,8 @@ mod tests {
         let br_at = code.len();
         op::BrTable { index: Slot(2), len: 1 }.encode(&mut code);
         let table_end = br_at + op::BrTable::UNITS + 4;
-        Offset((table_end - br_at) as i32).write(&mut code);
-        Offset((table_end + 2 - br_at) as i32).write(&mut code);
+        FarOffset((table_end - br_at) as i32).write(&mut code);
+        FarOffset((table_end + 2 - br_at) as i32).write(&mut code);
         op::Return1 { src: Slot(2) }.encode(&mut code);
         op::Return0 {}.encode(&mut code);
         let f = CompiledFunc { code: code.into(), num_params: 2, num_locals: 2, num_results: 1, frame_size: 3 };

@@ -21,11 +21,21 @@ impl fmt::Display for Slot {
     }
 }
 
-/// A branch offset in code units, relative to the first unit of the branching instruction.
+/// A near branch offset in code units, relative to the first unit of the branching instruction.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
-pub struct Offset(pub i32);
+pub struct Offset(pub i16);
 
 impl fmt::Display for Offset {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{:+}", self.0)
+    }
+}
+
+/// A far branch offset (`BrFar`, `BrTable` targets), relative to the first unit of the branching instruction.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub struct FarOffset(pub i32);
+
+impl fmt::Display for FarOffset {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:+}", self.0)
     }
@@ -99,10 +109,21 @@ impl Operand for u64 {
 }
 
 impl Operand for Offset {
+    const UNITS: usize = 1;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        Offset(code[at] as i16)
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        out.push(self.0 as u16);
+    }
+}
+
+impl Operand for FarOffset {
     const UNITS: usize = 2;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
-        Offset(u32::read(code, at) as i32)
+        FarOffset(u32::read(code, at) as i32)
     }
     fn write(self, out: &mut Vec<u16>) {
         (self.0 as u32).write(out);

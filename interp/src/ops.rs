@@ -2,8 +2,12 @@
 //!
 //! # Encoding
 //! Code is a sequence of 16-bit units. An instruction is its opcode unit followed by its operands in the
-//! order listed: a [`Slot`], `u16` or `i16` takes one unit, a `u32` or [`Offset`] two (low half first), a `u64`
-//! four. `BrTable` alone is followed by a variable part (its targets).
+//! order listed: a [`Slot`], `u16`, `i16` or near branch [`Offset`] takes one unit, a `u32` or [`FarOffset`]
+//! two (low half first), a `u64` four. `BrTable` alone is followed by a variable part (its targets). Every
+//! immediate `imm` is an `i16` sign-extended to the operation's width. Common cases get the short forms (16-bit
+//! branch offsets, memory offsets and constants); the rarer large values use `BrFar`, the `...Wide` loads and
+//! stores, and `Const32`/`Const64`. A function whose branches do not all fit 16 bits is translated with
+//! `BrFar` for every branch.
 //!
 //! # Semantics
 //! `s[x]` is frame slot `x`: a 64-bit cell at `value_stack[frame_base + x]`. A frame holds the function's
@@ -21,7 +25,7 @@
 use alloc::vec::Vec;
 use core::fmt;
 
-pub use crate::operand::{Offset, Operand, Slot};
+pub use crate::operand::{FarOffset, Offset, Operand, Slot};
 
 /// Invokes `$mac!` with the whole instruction table. Each entry: doc comment, name, named typed operands.
 #[macro_export]
@@ -33,6 +37,8 @@ macro_rules! for_each_op {
             Copy { dst: Slot, src: Slot }
             /// `s[dst .. dst+len] = s[src .. src+len]` (as `memmove`)
             CopySpan { dst: Slot, src: Slot, len: u16 }
+            /// `s[dst] = value` sign-extended to 32 bits, then zero-extended (small i32 constants, f32 +0.0)
+            Const16 { dst: Slot, value: i16 }
             /// `s[dst] = value` zero-extended (i32, f32 bits)
             Const32 { dst: Slot, value: u32 }
             /// `s[dst] = value` sign-extended to 64 bits (small i64 constants)
@@ -47,6 +53,8 @@ macro_rules! for_each_op {
             Unreachable {}
             /// Jump by `offset`.
             Br { offset: Offset }
+            /// Jump by a 32-bit `offset` (functions whose branches do not fit 16 bits).
+            BrFar { offset: FarOffset }
             /// Jump by `offset` if `s[cond] as i32 != 0`.
             BrIfNez { cond: Slot, offset: Offset }
             /// Jump by `offset` if `s[cond] as i32 == 0`.
@@ -115,7 +123,7 @@ macro_rules! for_each_op {
             BrIfI64GeS { lhs: Slot, rhs: Slot, offset: Offset }
             /// Jump by `offset` if `s[lhs] >= s[rhs]` (i64 unsigned).
             BrIfI64GeU { lhs: Slot, rhs: Slot, offset: Offset }
-            /// Followed by `len + 1` two-unit offsets: jump by target `min(s[index] as u32, len)` (the last is
+            /// Followed by `len + 1` [`FarOffset`]s: jump by target `min(s[index] as u32, len)` (the last is
             /// the default).
             BrTable { index: Slot, len: u32 }
             /// Return with no results.
@@ -125,7 +133,9 @@ macro_rules! for_each_op {
             /// Return with `len` results: `s[0..len] = s[src..src+len]`, then return.
             ReturnSpan { src: Slot, len: u16 }
             /// Call function `func` of this instance's function index space (imported or defined).
-            Call { func: u32, args: Slot }
+            Call { func: u16, args: Slot }
+            /// `Call` with a 32-bit function index.
+            CallWide { func: u32, args: Slot }
             /// Call `table[s[index] as u32]`, checking its signature against module type `ty`.
             CallIndirect { ty: u32, table: u32, index: Slot, args: Slot }
             /// Subtract `amount` from the store's fuel; trap with `all fuel consumed` if there is not enough.
@@ -159,37 +169,78 @@ macro_rules! for_each_op {
 
             // ---- memory (memory 0; addresses are i32, effective address = addr + offset) ----
             /// `s[dst] = ` i32 at `s[addr] + offset`
-            I32Load { dst: Slot, addr: Slot, offset: u32 }
+            I32Load { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` i64 at `s[addr] + offset`
-            I64Load { dst: Slot, addr: Slot, offset: u32 }
+            I64Load { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` i8 sign-extended to i32
-            I32Load8S { dst: Slot, addr: Slot, offset: u32 }
+            I32Load8S { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` u8 zero-extended to i32
-            I32Load8U { dst: Slot, addr: Slot, offset: u32 }
+            I32Load8U { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` i16 sign-extended to i32
-            I32Load16S { dst: Slot, addr: Slot, offset: u32 }
+            I32Load16S { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` u16 zero-extended to i32
-            I32Load16U { dst: Slot, addr: Slot, offset: u32 }
+            I32Load16U { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` i8 sign-extended to i64
-            I64Load8S { dst: Slot, addr: Slot, offset: u32 }
+            I64Load8S { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` u8 zero-extended to i64
-            I64Load8U { dst: Slot, addr: Slot, offset: u32 }
+            I64Load8U { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` i16 sign-extended to i64
-            I64Load16S { dst: Slot, addr: Slot, offset: u32 }
+            I64Load16S { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` u16 zero-extended to i64
-            I64Load16U { dst: Slot, addr: Slot, offset: u32 }
+            I64Load16U { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` i32 sign-extended to i64
-            I64Load32S { dst: Slot, addr: Slot, offset: u32 }
+            I64Load32S { dst: Slot, addr: Slot, offset: u16 }
             /// `s[dst] = ` u32 zero-extended to i64
-            I64Load32U { dst: Slot, addr: Slot, offset: u32 }
+            I64Load32U { dst: Slot, addr: Slot, offset: u16 }
             /// Store the low 32 bits of `s[src]` (also f32.store)
-            I32Store { addr: Slot, src: Slot, offset: u32 }
+            I32Store { addr: Slot, src: Slot, offset: u16 }
             /// Store the 64 bits of `s[src]` (also f64.store)
-            I64Store { addr: Slot, src: Slot, offset: u32 }
+            I64Store { addr: Slot, src: Slot, offset: u16 }
             /// Store the low 8 bits
-            Store8 { addr: Slot, src: Slot, offset: u32 }
+            Store8 { addr: Slot, src: Slot, offset: u16 }
             /// Store the low 16 bits
-            Store16 { addr: Slot, src: Slot, offset: u32 }
+            Store16 { addr: Slot, src: Slot, offset: u16 }
+            // ---- the same with 32-bit static offsets ----
+            /// `s[dst] = ` i32 at `s[addr] + offset` (32-bit offset)
+            I32LoadWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i64 at `s[addr] + offset` (32-bit offset)
+            I64LoadWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i8 sign-extended to i32 (32-bit offset)
+            I32Load8SWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u8 zero-extended to i32 (32-bit offset)
+            I32Load8UWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i16 sign-extended to i32 (32-bit offset)
+            I32Load16SWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u16 zero-extended to i32 (32-bit offset)
+            I32Load16UWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i8 sign-extended to i64 (32-bit offset)
+            I64Load8SWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u8 zero-extended to i64 (32-bit offset)
+            I64Load8UWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i16 sign-extended to i64 (32-bit offset)
+            I64Load16SWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u16 zero-extended to i64 (32-bit offset)
+            I64Load16UWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` i32 sign-extended to i64 (32-bit offset)
+            I64Load32SWide { dst: Slot, addr: Slot, offset: u32 }
+            /// `s[dst] = ` u32 zero-extended to i64 (32-bit offset)
+            I64Load32UWide { dst: Slot, addr: Slot, offset: u32 }
+            /// Store the low 32 bits of `s[src]` (also f32.store) (32-bit offset)
+            I32StoreWide { addr: Slot, src: Slot, offset: u32 }
+            /// Store the 64 bits of `s[src]` (also f64.store) (32-bit offset)
+            I64StoreWide { addr: Slot, src: Slot, offset: u32 }
+            /// Store the low 8 bits (32-bit offset)
+            Store8Wide { addr: Slot, src: Slot, offset: u32 }
+            /// Store the low 16 bits (32-bit offset)
+            Store16Wide { addr: Slot, src: Slot, offset: u32 }
+            /// Store the low 32 bits of `imm` (sign-extended) at `s[addr] + offset`
+            I32StoreImm { addr: Slot, value: i16, offset: u16 }
+            /// Store `imm` sign-extended to 64 bits at `s[addr] + offset`
+            I64StoreImm { addr: Slot, value: i16, offset: u16 }
+            /// Store the low 8 bits of `imm` at `s[addr] + offset`
+            Store8Imm { addr: Slot, value: i16, offset: u16 }
+            /// Store the low 16 bits of `imm` at `s[addr] + offset`
+            Store16Imm { addr: Slot, value: i16, offset: u16 }
             /// `s[dst] = ` memory size in pages
             MemorySize { dst: Slot }
             /// `s[dst] = ` old size in pages, or -1: grow by `s[delta]` pages
@@ -584,7 +635,7 @@ macro_rules! define_ops {
         /// One struct per instruction, with its decoder and encoder.
         pub mod op {
             #[allow(unused_imports)]
-            use super::{Offset, Operand, Slot};
+            use super::{FarOffset, Offset, Operand, Slot};
             use alloc::vec::Vec;
             $(
                 $(#[doc = $doc])*

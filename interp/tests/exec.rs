@@ -40,13 +40,17 @@ impl Asm {
     fn patch(&mut self, at: usize, target: usize) {
         let instr = Instr::decode(&self.code, at).expect("an instruction");
         let end = at + instr.units();
-        let offset = (target as i64 - at as i64) as i32 as u32;
-        self.code[end - 2] = offset as u16;
-        self.code[end - 1] = (offset >> 16) as u16;
+        let offset = target as i64 - at as i64;
+        if let Instr::BrFar(_) = instr {
+            self.code[end - 2] = offset as u32 as u16;
+            self.code[end - 1] = (offset as u32 >> 16) as u16;
+        } else {
+            self.code[end - 1] = i16::try_from(offset).expect("a near branch") as u16;
+        }
     }
     /// The offset from `at` back to `target`.
     fn back(at: usize, target: usize) -> Offset {
-        Offset(target as i32 - at as i32)
+        Offset(i16::try_from(target as i64 - at as i64).expect("a near branch"))
     }
     fn finish(self, params: u16, locals: u32, results: u16, frame: u32) -> Rc<CompiledFunc> {
         Rc::new(CompiledFunc {
@@ -603,7 +607,7 @@ fn infinite_recursion_traps_with_a_small_depth_limit() {
 }
 
 /// Like [`fib_code`], as module function `index`.
-fn fib_code_at(index: u32) -> Rc<CompiledFunc> {
+fn fib_code_at(index: u16) -> Rc<CompiledFunc> {
     let code = fib_code();
     let mut c = code.code.to_vec();
     let mut pc = 0;

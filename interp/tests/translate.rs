@@ -45,7 +45,7 @@ fn compare_and_branch_fuse() {
         0,
         TranslateOptions::default(),
     );
-    assert_eq!(code[0], "BrIfI32LtS lhs=s0, rhs=s1, offset=+11");
+    assert_eq!(code[0], "BrIfI32LtS lhs=s0, rhs=s1, offset=+9");
 }
 
 #[test]
@@ -84,4 +84,46 @@ fn fuel_segments_are_metered() {
         TranslateOptions { fuel: true, profile: false },
     );
     assert!(code.iter().filter(|l| l.starts_with("ConsumeFuel")).count() >= 2, "{code:?}");
+}
+
+#[test]
+fn long_functions_use_far_branches() {
+    // A forward branch over ~40 000 code units cannot use a 16-bit offset.
+    let mut body = String::new();
+    for _ in 0..10_000 {
+        body.push_str("(local.set 1 (i32.add (local.get 1) (local.get 0)))\n");
+    }
+    let wat = format!(
+        "(module (func (param i32) (result i32) (local i32)
+            (block (br_if 0 (i32.eqz (local.get 0))) {body})
+            (local.get 1)))"
+    );
+    let code = listing(&wat, 0, TranslateOptions::default());
+    assert!(code.iter().any(|l| l.starts_with("BrFar")), "{:?}", &code[..4]);
+}
+
+#[test]
+fn far_branches_execute() {
+    // Forward and backward branches across ~40 000 code units: a loop whose body is long.
+    let mut body = String::new();
+    for _ in 0..10_000 {
+        body.push_str("(local.set 1 (i32.add (local.get 1) (i32.const 1)))\n");
+    }
+    let wat = format!(
+        "(module (func (export \"f\") (param i32) (result i32) (local i32)
+            (block $out
+              (loop $again
+                (br_if $out (i32.eqz (local.get 0)))
+                {body}
+                (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
+                (br $again)))
+            (local.get 1)))"
+    );
+    let engine = Engine::with_executor(&Config::new(), &ember_interp::INTERPRETER);
+    let module = Module::new(&engine, &wat::parse_str(&wat).unwrap()).unwrap();
+    let mut store = ember_core::Store::new(&engine, ());
+    let instance = ember_core::Instance::new(&mut store, &module, &[]).unwrap();
+    let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
+    assert_eq!(f.call(&mut store, 3).unwrap(), 30_000);
+    assert_eq!(f.call(&mut store, 0).unwrap(), 0);
 }

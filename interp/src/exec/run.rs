@@ -15,7 +15,7 @@ use super::num;
 use super::state::{self, frame_len, ExecState, Frame};
 use super::{bad_code, call, memory, shape, table};
 use crate::code::CompiledFunc;
-use crate::operand::{Offset, Operand};
+use crate::operand::{FarOffset, Operand};
 use crate::ops::op;
 
 /// Why the inner loop stopped: something the per-frame locals cannot handle on their own.
@@ -134,6 +134,11 @@ pub(crate) fn run(
                 pc = shape::store::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: u64| $e)?
             };
         }
+        macro_rules! store_imm {
+            ($op:ident, |$v:ident| $e:expr) => {
+                pc = shape::store_imm::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: i16| $e)?
+            };
+        }
         // The store index of one of this instance's tables.
         macro_rules! table_index {
             ($t:expr) => {
@@ -155,6 +160,11 @@ pub(crate) fn run(
                     let src = i.src.idx();
                     regs.copy_within(src..src + usize::from(i.len), i.dst.idx());
                     next!(CopySpan);
+                }
+                op::Const16::OPCODE => {
+                    let i = dec!(Const16);
+                    regs[i.dst.idx()] = u64::from(i32::from(i.value) as u32);
+                    next!(Const16);
                 }
                 op::Const32::OPCODE => {
                     let i = dec!(Const32);
@@ -182,6 +192,10 @@ pub(crate) fn run(
                 op::Unreachable::OPCODE => return Err(Trap::new(TrapCode::Unreachable)),
                 op::Br::OPCODE => {
                     let i = dec!(Br);
+                    jump!(i.offset);
+                }
+                op::BrFar::OPCODE => {
+                    let i = dec!(BrFar);
                     jump!(i.offset);
                 }
                 op::BrIfNez::OPCODE => br1!(BrIfNez, |c: u32| c != 0),
@@ -221,7 +235,7 @@ pub(crate) fn run(
                 op::BrTable::OPCODE => {
                     let i = dec!(BrTable);
                     let target = (regs[i.index.idx()] as u32).min(i.len) as usize;
-                    let offset = Offset::read(code, pc + op::BrTable::UNITS + 2 * target);
+                    let offset = FarOffset::read(code, pc + op::BrTable::UNITS + 2 * target);
                     jump!(offset);
                 }
                 op::Return0::OPCODE => break Exit::Return,
@@ -240,6 +254,12 @@ pub(crate) fn run(
                     let i = dec!(Call);
                     let func = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
                     break Exit::Call { func: func.index() as usize, args: i.args.idx(), next: pc + op::Call::UNITS };
+                }
+                op::CallWide::OPCODE => {
+                    let i = dec!(CallWide);
+                    let func = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
+                    let next = pc + op::CallWide::UNITS;
+                    break Exit::Call { func: func.index() as usize, args: i.args.idx(), next };
                 }
                 op::CallIndirect::OPCODE => {
                     let i = dec!(CallIndirect);
@@ -368,6 +388,26 @@ pub(crate) fn run(
                 op::I64Store::OPCODE => store!(I64Store, |v| v.to_le_bytes()),
                 op::Store8::OPCODE => store!(Store8, |v| [v as u8]),
                 op::Store16::OPCODE => store!(Store16, |v| (v as u16).to_le_bytes()),
+                op::I32LoadWide::OPCODE => load!(I32LoadWide, 4, |b| u32::from_le_bytes(b)),
+                op::I64LoadWide::OPCODE => load!(I64LoadWide, 8, |b| u64::from_le_bytes(b)),
+                op::I32Load8SWide::OPCODE => load!(I32Load8SWide, 1, |b| i32::from(b[0] as i8)),
+                op::I32Load8UWide::OPCODE => load!(I32Load8UWide, 1, |b| u32::from(b[0])),
+                op::I32Load16SWide::OPCODE => load!(I32Load16SWide, 2, |b| i32::from(i16::from_le_bytes(b))),
+                op::I32Load16UWide::OPCODE => load!(I32Load16UWide, 2, |b| u32::from(u16::from_le_bytes(b))),
+                op::I64Load8SWide::OPCODE => load!(I64Load8SWide, 1, |b| i64::from(b[0] as i8)),
+                op::I64Load8UWide::OPCODE => load!(I64Load8UWide, 1, |b| u64::from(b[0])),
+                op::I64Load16SWide::OPCODE => load!(I64Load16SWide, 2, |b| i64::from(i16::from_le_bytes(b))),
+                op::I64Load16UWide::OPCODE => load!(I64Load16UWide, 2, |b| u64::from(u16::from_le_bytes(b))),
+                op::I64Load32SWide::OPCODE => load!(I64Load32SWide, 4, |b| i64::from(i32::from_le_bytes(b))),
+                op::I64Load32UWide::OPCODE => load!(I64Load32UWide, 4, |b| u64::from(u32::from_le_bytes(b))),
+                op::I32StoreImm::OPCODE => store_imm!(I32StoreImm, |v| i32::from(v).to_le_bytes()),
+                op::I64StoreImm::OPCODE => store_imm!(I64StoreImm, |v| i64::from(v).to_le_bytes()),
+                op::Store8Imm::OPCODE => store_imm!(Store8Imm, |v| [v as u8]),
+                op::Store16Imm::OPCODE => store_imm!(Store16Imm, |v| v.to_le_bytes()),
+                op::I32StoreWide::OPCODE => store!(I32StoreWide, |v| (v as u32).to_le_bytes()),
+                op::I64StoreWide::OPCODE => store!(I64StoreWide, |v| v.to_le_bytes()),
+                op::Store8Wide::OPCODE => store!(Store8Wide, |v| [v as u8]),
+                op::Store16Wide::OPCODE => store!(Store16Wide, |v| (v as u16).to_le_bytes()),
                 op::MemorySize::OPCODE => {
                     let i = dec!(MemorySize);
                     regs[i.dst.idx()] = mem.pages();

@@ -40,7 +40,7 @@ macro_rules! shapes {
 /// `pick!(i (a, b))` is `(i.a, i.b)`.
 macro_rules! pick {
     ($i:ident ($($field:ident),*)) => {
-        ($($i.$field),*)
+        ($($i.$field.into()),*)
     };
 }
 
@@ -93,9 +93,15 @@ shapes! {
     Load (dst, addr, offset) -> (Slot, Slot, u32); for [
         I32Load, I64Load, I32Load8S, I32Load8U, I32Load16S, I32Load16U,
         I64Load8S, I64Load8U, I64Load16S, I64Load16U, I64Load32S, I64Load32U,
+        I32LoadWide, I64LoadWide, I32Load8SWide, I32Load8UWide, I32Load16SWide, I32Load16UWide,
+        I64Load8SWide, I64Load8UWide, I64Load16SWide, I64Load16UWide, I64Load32SWide, I64Load32UWide,
     ];
+    /// Store `f(value)` at `s[addr] + offset`.
+    StoreImm (addr, value, offset) -> (Slot, i16, u32); for [I32StoreImm, I64StoreImm, Store8Imm, Store16Imm];
     /// Store `f(s[src])` at `s[addr] + offset`.
-    Store (addr, src, offset) -> (Slot, Slot, u32); for [I32Store, I64Store, Store8, Store16];
+    Store (addr, src, offset) -> (Slot, Slot, u32); for [
+        I32Store, I64Store, Store8, Store16, I32StoreWide, I64StoreWide, Store8Wide, Store16Wide,
+    ];
 }
 
 /// Runs a `dst = f(src)` instruction; returns the next `pc`.
@@ -235,5 +241,19 @@ pub(crate) fn store<O: Store, const N: usize>(
 ) -> Result<usize, TrapCode> {
     let (addr, src, offset) = O::operands(code, pc);
     memory::store(data, regs[addr.idx()], offset, f(regs[src.idx()]))?;
+    Ok(pc + O::UNITS)
+}
+
+/// Runs a store of `N` bytes of an immediate; returns the next `pc`.
+#[inline]
+pub(crate) fn store_imm<O: StoreImm, const N: usize>(
+    regs: &[u64],
+    code: &[u16],
+    pc: usize,
+    data: &mut [u8],
+    f: impl FnOnce(i16) -> [u8; N],
+) -> Result<usize, TrapCode> {
+    let (addr, value, offset) = O::operands(code, pc);
+    memory::store(data, regs[addr.idx()], offset, f(value))?;
     Ok(pc + O::UNITS)
 }

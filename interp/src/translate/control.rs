@@ -3,7 +3,7 @@
 use alloc::vec::Vec;
 
 use super::{Operand, Translator};
-use crate::ops::{op, Instr, Offset, Slot};
+use crate::ops::{op, FarOffset, Instr, Offset, Slot};
 
 /// What kind of construct a control frame is.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -17,11 +17,15 @@ pub(crate) enum ControlKind {
     Else,
 }
 
-/// A branch whose offset is filled in when its label is bound: (instruction start, offset position).
+/// A branch whose offset is filled in when its target is known.
 #[derive(Copy, Clone, Debug)]
-struct Patch {
+pub(crate) struct Patch {
+    /// Position of the branching instruction (offsets are relative to it).
     start: usize,
+    /// Position of the offset operand.
     at: usize,
+    /// Whether the offset is a 32-bit `FarOffset` (else a 16-bit `Offset`).
+    far: bool,
 }
 
 /// An open block, loop, if or function body.
@@ -250,16 +254,57 @@ impl Translator<'_> {
         }
     }
 
+    /// Emits a branch with its offset left open. In far mode an unconditional branch is `BrFar`, and a
+    /// conditional one is the opposite condition skipping over a `BrFar`.
+    fn emit_jump(&mut self, cond: BranchIf) -> Patch {
+        if !self.far {
+            let start = self.emit(cond.instr());
+            return Patch { start, at: self.code.len() - 1, far: false };
+        }
+        let skip = match cond {
+            BranchIf::Always => None,
+            _ => {
+                let start = self.emit(cond.negate().instr());
+                Some(Patch { start, at: self.code.len() - 1, far: false })
+            }
+        };
+        let start = self.emit(op::BrFar { offset: FarOffset(0) });
+        let jump = Patch { start, at: self.code.len() - 2, far: true };
+        if let Some(skip) = skip {
+            self.bind(skip);
+        }
+        jump
+    }
+
+    /// Writes the offset of `patch` so that it leads to `target`; notes when a near offset does not fit.
+    fn fill(&mut self, patch: Patch, target: usize) {
+        let offset = target as i64 - patch.start as i64;
+        if patch.far {
+            let offset = offset as i32 as u32;
+            self.code[patch.at] = offset as u16;
+            self.code[patch.at + 1] = (offset >> 16) as u16;
+        } else {
+            match i16::try_from(offset) {
+                Ok(offset) => self.code[patch.at] = offset as u16,
+                Err(_) => self.needs_far = true,
+            }
+        }
+    }
+
+    /// Points `patch` at the current position.
+    fn bind(&mut self, patch: Patch) {
+        self.fill(patch, self.code.len());
+    }
+
     /// Emits a branch to a known position (a loop header) or registers it with the label at `label`.
     fn emit_branch(&mut self, cond: BranchIf, label: usize) {
-        let start = self.emit(cond.instr());
-        let at = self.code.len() - 2;
+        let patch = self.emit_jump(cond);
         let control = &mut self.controls[label];
         if control.kind == ControlKind::Loop {
-            let offset = control.loop_start as i64 - start as i64;
-            write_offset(&mut self.code, at, offset);
+            let target = control.loop_start;
+            self.fill(patch, target);
         } else {
-            control.patches.push(Patch { start, at });
+            control.patches.push(patch);
             control.end_reached = true;
         }
     }
@@ -349,9 +394,9 @@ impl Translator<'_> {
                 }
             }
             (_, false) => {
-                // Branch over the copies when the condition is false.
+                // Branch over the copies when the condition is false (a short distance: near is enough).
                 let skip_start = self.emit(cond.negate().instr());
-                let skip_at = self.code.len() - 2;
+                let skip = Patch { start: skip_start, at: self.code.len() - 1, far: false };
                 if is_return {
                     let saved = self.stack.clone();
                     self.emit_return();
@@ -362,8 +407,7 @@ impl Translator<'_> {
                     self.stack = saved;
                     self.emit_branch(BranchIf::Always, label);
                 }
-                let here = self.code.len();
-                write_offset(&mut self.code, skip_at, here as i64 - skip_start as i64);
+                self.bind(skip);
             }
         }
     }
@@ -395,13 +439,14 @@ impl Translator<'_> {
             let at = table_at + 2 * i;
             let label = self.label(*depth);
             let control = &self.controls[label];
+            let patch = Patch { start, at, far: true };
             if control.kind != ControlKind::Function && !self.needs_copies(label) {
                 if control.kind == ControlKind::Loop {
-                    let offset = control.loop_start as i64 - start as i64;
-                    write_offset(&mut self.code, at, offset);
+                    let target = control.loop_start;
+                    self.fill(patch, target);
                 } else {
                     let control = &mut self.controls[label];
-                    control.patches.push(Patch { start, at });
+                    control.patches.push(patch);
                     control.end_reached = true;
                 }
             } else if let Some(t) = trampolines.iter_mut().find(|t| t.0 == *depth) {
@@ -411,9 +456,8 @@ impl Translator<'_> {
             }
         }
         for (depth, ats) in trampolines {
-            let here = self.code.len();
             for at in ats {
-                write_offset(&mut self.code, at, here as i64 - start as i64);
+                self.bind(Patch { start, at, far: true });
             }
             let saved = self.stack.clone();
             self.branch(BranchIf::Always, depth);
@@ -454,8 +498,7 @@ impl Translator<'_> {
             }
             ControlKind::If => {
                 let cond = cond.unwrap_or(BranchIf::Always);
-                let start = self.emit(cond.negate().instr());
-                control.else_patch = Some(Patch { start, at: self.code.len() - 2 });
+                control.else_patch = Some(self.emit_jump(cond.negate()));
                 self.controls.push(control);
                 self.start_fuel_segment();
             }
@@ -482,11 +525,6 @@ impl Translator<'_> {
         self.unreachable = false;
         self.last = None;
         self.start_fuel_segment();
-    }
-
-    fn bind(&mut self, patch: Patch) {
-        let here = self.code.len();
-        write_offset(&mut self.code, patch.at, here as i64 - patch.start as i64);
     }
 
     pub(super) fn end(&mut self) {
@@ -533,10 +571,4 @@ impl Translator<'_> {
             _ => {}
         }
     }
-}
-
-fn write_offset(code: &mut [u16], at: usize, offset: i64) {
-    let offset = offset as i32 as u32;
-    code[at] = offset as u16;
-    code[at + 1] = (offset >> 16) as u16;
 }

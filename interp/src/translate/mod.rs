@@ -53,7 +53,33 @@ pub fn translate(module: &ModuleInfo, func_index: u32, options: &TranslateOption
         return Err(too_large());
     }
 
-    let mut t = Translator::new(module, *options, num_locals as u32, ty.params().len(), ty.results().len());
+    let shape = Shape { num_locals: num_locals as u32, params: ty.params().len(), results: ty.results().len() };
+    // Near (16-bit) branch offsets first; the rare function where one does not fit is redone with far ones.
+    let near = translate_body(module, &body, *options, shape, false)?;
+    match near {
+        Some(code) => Ok(code),
+        None => translate_body(module, &body, *options, shape, true)?.ok_or_else(too_large),
+    }
+}
+
+/// The frame shape of the function being translated.
+#[derive(Copy, Clone, Debug)]
+struct Shape {
+    num_locals: u32,
+    params: usize,
+    results: usize,
+}
+
+/// One translation pass; `None` if a near branch offset did not fit.
+fn translate_body(
+    module: &ModuleInfo,
+    body: &FunctionBody<'_>,
+    options: TranslateOptions,
+    shape: Shape,
+    far: bool,
+) -> Result<Option<CompiledFunc>, Error> {
+    let mut t = Translator::new(module, options, shape.num_locals, shape.params, shape.results);
+    t.far = far;
     let mut reader = body.get_operators_reader().map_err(invalid)?;
     while !reader.eof() {
         let operator = reader.read().map_err(invalid)?;
@@ -62,7 +88,10 @@ pub fn translate(module: &ModuleInfo, func_index: u32, options: &TranslateOption
             break;
         }
     }
-    t.finish()
+    if t.needs_far {
+        return Ok(None);
+    }
+    t.finish().map(Some)
 }
 
 /// Largest slot index plus one: operands are 16-bit.
@@ -141,6 +170,10 @@ pub(crate) struct Translator<'a> {
     /// Position of the current `ConsumeFuel`'s amount, and the instructions counted so far.
     fuel_at: Option<usize>,
     fuel_count: u32,
+    /// Emit every branch with a 32-bit offset (`BrFar`).
+    far: bool,
+    /// A near branch offset did not fit: the function must be translated again with `far`.
+    needs_far: bool,
 }
 
 impl<'a> Translator<'a> {
@@ -161,6 +194,8 @@ impl<'a> Translator<'a> {
             last: None,
             fuel_at: None,
             fuel_count: 0,
+            far: false,
+            needs_far: false,
         };
         t.controls.push(Control::function(results));
         t.start_fuel_segment();
@@ -251,7 +286,11 @@ impl<'a> Translator<'a> {
 
     fn emit_const(&mut self, dst: Slot, c: Const) {
         let instr: Instr = match c {
-            Const::I32(v) => op::Const32 { dst, value: v as u32 }.into(),
+            Const::I32(v) => match i16::try_from(v) {
+                Ok(value) => op::Const16 { dst, value }.into(),
+                Err(_) => op::Const32 { dst, value: v as u32 }.into(),
+            },
+            Const::F32(0) => op::Const16 { dst, value: 0 }.into(),
             Const::F32(v) => op::Const32 { dst, value: v }.into(),
             Const::I64(v) if i32::try_from(v).is_ok() => op::ConstI64S32 { dst, value: v as i32 as u32 }.into(),
             Const::I64(v) => op::Const64 { dst, value: v as u64 }.into(),

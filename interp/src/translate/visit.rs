@@ -27,6 +27,35 @@ macro_rules! un {
     };
 }
 
+/// A load with the short (16-bit offset) form when the offset fits, else the wide one.
+macro_rules! load {
+    ($t:ident, $memarg:expr, $narrow:ident, $wide:ident) => {
+        $t.load($memarg, |dst, addr, offset| match u16::try_from(offset) {
+            Ok(offset) => op::$narrow { dst, addr, offset }.into(),
+            Err(_) => op::$wide { dst, addr, offset }.into(),
+        })?
+    };
+}
+
+/// A store: of a small constant with the immediate form, else with the short (16-bit offset) form when the
+/// offset fits, else the wide one.
+macro_rules! store {
+    ($t:ident, $memarg:expr, $narrow:ident, $wide:ident, $imm:ident) => {{
+        let offset = memory_offset(&$memarg)?;
+        match ($t.const_at(0).or($t.zero_float_at(0)), u16::try_from(offset)) {
+            (Some(value), Ok(offset)) => {
+                $t.pop();
+                let addr = $t.pop_slot();
+                $t.emit(op::$imm { addr, value, offset });
+            }
+            _ => $t.store($memarg, |addr, src, offset| match u16::try_from(offset) {
+                Ok(offset) => op::$narrow { addr, src, offset }.into(),
+                Err(_) => op::$wide { addr, src, offset }.into(),
+            })?,
+        }
+    }};
+}
+
 fn compare_instr(wide: bool, cond: Cond, dst: Slot, lhs: Slot, rhs: Rhs) -> Instr {
     use Cond::*;
     match (wide, rhs) {
@@ -85,6 +114,14 @@ impl Translator<'_> {
     fn const_at(&self, from_top: usize) -> Option<i16> {
         match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
             Operand::Const(c) => c.as_i16(),
+            _ => None,
+        }
+    }
+
+    /// 0 if the entry `from_top` below the top is a float constant +0.0 (stored as zero bits).
+    fn zero_float_at(&self, from_top: usize) -> Option<i16> {
+        match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
+            Operand::Const(Const::F32(0) | Const::F64(0)) => Some(0),
             _ => None,
         }
     }
@@ -237,7 +274,10 @@ impl Translator<'_> {
             O::Return => self.return_(),
             O::Call { function_index } => {
                 let (p, r) = self.func_arity(function_index);
-                self.call(p, r, |args| op::Call { func: function_index, args }.into());
+                self.call(p, r, |args| match u16::try_from(function_index) {
+                    Ok(func) => op::Call { func, args }.into(),
+                    Err(_) => op::CallWide { func: function_index, args }.into(),
+                });
             }
             O::CallIndirect { type_index, table_index } => {
                 let index = self.pop_slot();
@@ -326,52 +366,52 @@ impl Translator<'_> {
 
             // ---- memory ----
             O::I32Load { memarg } | O::F32Load { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I32Load { dst, addr, offset }.into())?
+                load!(self, memarg, I32Load, I32LoadWide)
             }
             O::I64Load { memarg } | O::F64Load { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I64Load { dst, addr, offset }.into())?
+                load!(self, memarg, I64Load, I64LoadWide)
             }
             O::I32Load8S { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I32Load8S { dst, addr, offset }.into())?
+                load!(self, memarg, I32Load8S, I32Load8SWide)
             }
             O::I32Load8U { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I32Load8U { dst, addr, offset }.into())?
+                load!(self, memarg, I32Load8U, I32Load8UWide)
             }
             O::I32Load16S { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I32Load16S { dst, addr, offset }.into())?
+                load!(self, memarg, I32Load16S, I32Load16SWide)
             }
             O::I32Load16U { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I32Load16U { dst, addr, offset }.into())?
+                load!(self, memarg, I32Load16U, I32Load16UWide)
             }
             O::I64Load8S { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I64Load8S { dst, addr, offset }.into())?
+                load!(self, memarg, I64Load8S, I64Load8SWide)
             }
             O::I64Load8U { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I64Load8U { dst, addr, offset }.into())?
+                load!(self, memarg, I64Load8U, I64Load8UWide)
             }
             O::I64Load16S { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I64Load16S { dst, addr, offset }.into())?
+                load!(self, memarg, I64Load16S, I64Load16SWide)
             }
             O::I64Load16U { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I64Load16U { dst, addr, offset }.into())?
+                load!(self, memarg, I64Load16U, I64Load16UWide)
             }
             O::I64Load32S { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I64Load32S { dst, addr, offset }.into())?
+                load!(self, memarg, I64Load32S, I64Load32SWide)
             }
             O::I64Load32U { memarg } => {
-                self.load(memarg, |dst, addr, offset| op::I64Load32U { dst, addr, offset }.into())?
+                load!(self, memarg, I64Load32U, I64Load32UWide)
             }
             O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
-                self.store(memarg, |addr, src, offset| op::I32Store { addr, src, offset }.into())?
+                store!(self, memarg, I32Store, I32StoreWide, I32StoreImm)
             }
             O::I64Store { memarg } | O::F64Store { memarg } => {
-                self.store(memarg, |addr, src, offset| op::I64Store { addr, src, offset }.into())?
+                store!(self, memarg, I64Store, I64StoreWide, I64StoreImm)
             }
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
-                self.store(memarg, |addr, src, offset| op::Store8 { addr, src, offset }.into())?
+                store!(self, memarg, Store8, Store8Wide, Store8Imm)
             }
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
-                self.store(memarg, |addr, src, offset| op::Store16 { addr, src, offset }.into())?
+                store!(self, memarg, Store16, Store16Wide, Store16Imm)
             }
             O::MemorySize { mem } => {
                 check_memory(mem)?;
