@@ -87,6 +87,7 @@ fn fuel_segments_are_metered() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "a 10 000-statement function is too slow under Miri")]
 fn long_functions_use_far_branches() {
     // A forward branch over ~40 000 code units cannot use a 16-bit offset.
     let mut body = String::new();
@@ -103,6 +104,7 @@ fn long_functions_use_far_branches() {
 }
 
 #[test]
+#[cfg_attr(miri, ignore = "a 10 000-statement function is too slow under Miri")]
 fn far_branches_execute() {
     // Forward and backward branches across ~40 000 code units: a loop whose body is long.
     let mut body = String::new();
