@@ -30,11 +30,9 @@ impl MemoryEntity {
             return Err(Error::Limit(alloc::format!("memory of {} pages exceeds the limit of {max_pages}", ty.min)));
         }
         let bytes = usize::try_from(ty.min).ok().and_then(|p| p.checked_mul(PAGE_SIZE));
-        let mut data = Vec::new();
-        match bytes {
-            Some(n) if data.try_reserve_exact(n).is_ok() => data.resize(n, 0),
-            _ => return Err(Error::Limit(alloc::format!("cannot allocate {} pages of memory", ty.min))),
-        }
+        let data = bytes
+            .and_then(zeroed_bytes)
+            .ok_or_else(|| Error::Limit(alloc::format!("cannot allocate {} pages of memory", ty.min)))?;
         Ok(MemoryEntity { data, ty, max_pages })
     }
 
@@ -52,10 +50,31 @@ impl MemoryEntity {
             return None;
         }
         let new_len = usize::try_from(new).ok()?.checked_mul(PAGE_SIZE)?;
-        self.data.try_reserve_exact(new_len - self.data.len()).ok()?;
-        self.data.resize(new_len, 0);
+        if new_len != self.data.len() {
+            // A fresh zeroed block plus a copy, rather than `resize`: zeroing by hand would touch every new
+            // page, while zeroed memory from the allocator stays untouched (and unbacked) until used.
+            let mut data = zeroed_bytes(new_len)?;
+            data[..self.data.len()].copy_from_slice(&self.data);
+            self.data = data;
+        }
         Some(old)
     }
+}
+
+/// `len` zero bytes from the allocator's zeroed memory, or `None` if the allocator refuses (never aborts).
+fn zeroed_bytes(len: usize) -> Option<Vec<u8>> {
+    if len == 0 {
+        return Some(Vec::new());
+    }
+    let layout = core::alloc::Layout::array::<u8>(len).ok()?;
+    // SAFETY: `layout` has a non-zero size (checked above), as `alloc_zeroed` requires.
+    let ptr = unsafe { alloc::alloc::alloc_zeroed(layout) };
+    if ptr.is_null() {
+        return None;
+    }
+    // SAFETY: `ptr` comes from the global allocator with the layout of `[u8; len]` (size `len`, alignment 1),
+    // which is what `Vec<u8>` with capacity `len` deallocates with; all `len` bytes are initialised (zero).
+    Some(unsafe { Vec::from_raw_parts(ptr, len, len) })
 }
 
 /// A handle to a memory in a store.
