@@ -147,3 +147,8 @@ fn wat_to_binary(text: &str) -> Result<alloc::vec::Vec<u8>, (usize, usize, usize
     let mut module = wast::parser::parse::<wast::Wat<'_>>(&buffer).map_err(fail)?;
     module.encode().map_err(fail)
 }
+
+/// The README's examples, compiled and run as doctests so they cannot rot.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
