@@ -15,6 +15,8 @@ pub mod operand;
 pub mod ops;
 #[cfg(feature = "translate")]
 pub mod translate;
+pub mod verify;
 
 pub use code::CompiledFunc;
 pub use exec::{Interpreter, INTERPRETER};
+pub use verify::{verify, VerifiedFunc, VerifyError};

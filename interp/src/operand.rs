@@ -3,6 +3,8 @@
 use alloc::vec::Vec;
 use core::fmt;
 
+use crate::verify::{Checker, VerifyError};
+
 /// A frame slot: index of a 64-bit cell relative to the current frame's base.
 #[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Slot(pub u16);
@@ -49,6 +51,10 @@ pub trait Operand: Copy + fmt::Display {
     fn read(code: &[u16], at: usize) -> Self;
     /// Appends it to `out`.
     fn write(self, out: &mut Vec<u16>);
+    /// Checks what the executor will assume of this operand (named `field`) of the instruction `cx` is
+    /// verifying: a slot lies inside the frame, a branch lands on an instruction inside the code. Operands
+    /// the executor checks itself when it uses them (indices into the instance, immediates) accept anything.
+    fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError>;
 }
 
 impl Operand for Slot {
@@ -59,6 +65,10 @@ impl Operand for Slot {
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self.0);
+    }
+    #[inline]
+    fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
+        cx.slot(self, field)
     }
 }
 
@@ -71,6 +81,10 @@ impl Operand for u16 {
     fn write(self, out: &mut Vec<u16>) {
         out.push(self);
     }
+    #[inline]
+    fn verify(self, _cx: &mut Checker, _field: &'static str) -> Result<(), VerifyError> {
+        Ok(())
+    }
 }
 
 impl Operand for i16 {
@@ -81,6 +95,10 @@ impl Operand for i16 {
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self as u16);
+    }
+    #[inline]
+    fn verify(self, _cx: &mut Checker, _field: &'static str) -> Result<(), VerifyError> {
+        Ok(())
     }
 }
 
@@ -94,6 +112,10 @@ impl Operand for u32 {
         out.push(self as u16);
         out.push((self >> 16) as u16);
     }
+    #[inline]
+    fn verify(self, _cx: &mut Checker, _field: &'static str) -> Result<(), VerifyError> {
+        Ok(())
+    }
 }
 
 impl Operand for u64 {
@@ -106,6 +128,10 @@ impl Operand for u64 {
         (self as u32).write(out);
         ((self >> 32) as u32).write(out);
     }
+    #[inline]
+    fn verify(self, _cx: &mut Checker, _field: &'static str) -> Result<(), VerifyError> {
+        Ok(())
+    }
 }
 
 impl Operand for Offset {
@@ -117,6 +143,10 @@ impl Operand for Offset {
     fn write(self, out: &mut Vec<u16>) {
         out.push(self.0 as u16);
     }
+    #[inline]
+    fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
+        cx.branch(i64::from(self.0), field)
+    }
 }
 
 impl Operand for FarOffset {
@@ -127,5 +157,9 @@ impl Operand for FarOffset {
     }
     fn write(self, out: &mut Vec<u16>) {
         (self.0 as u32).write(out);
+    }
+    #[inline]
+    fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
+        cx.branch(i64::from(self.0), field)
     }
 }

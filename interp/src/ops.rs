@@ -20,7 +20,9 @@
 //!
 //! Calls pass arguments in place: the caller puts them in consecutive slots starting at `args`, and the
 //! callee's frame starts there, so its parameters are slots `0..n`. On return the callee has written its
-//! results to its slots `0..m`, which are the caller's `args..args + m`.
+//! results to its slots `0..m`, which are the caller's `args..args + m`. So a `Slot` operand named `args` is
+//! where the callee's frame starts rather than a slot that is read or written: it may equal the caller's frame
+//! size (a call without arguments or results from a full operand stack), which the verifier allows.
 
 use alloc::vec::Vec;
 use core::fmt;
@@ -603,6 +605,17 @@ macro_rules! for_each_op {
     };
 }
 
+/// Checks one operand: [`Operand::verify`], except that a call's `args` (a [`Slot`]) is the start of the
+/// callee's frame, which may be the first slot past the caller's frame.
+macro_rules! verify_field {
+    ($op:ident, $cx:ident, args) => {
+        $cx.frame_base($op.args, "args")?
+    };
+    ($op:ident, $cx:ident, $field:ident) => {
+        $op.$field.verify($cx, stringify!($field))?
+    };
+}
+
 macro_rules! define_ops {
     ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
         /// Every instruction's opcode.
@@ -665,6 +678,17 @@ macro_rules! define_ops {
                         out.push(Self::OPCODE);
                         $( self.$field.write(out); )*
                     }
+
+                    /// Checks every operand with [`Operand::verify`].
+                    #[inline]
+                    pub fn verify_operands(
+                        &self,
+                        cx: &mut crate::verify::Checker,
+                    ) -> Result<(), crate::verify::VerifyError> {
+                        $( verify_field!(self, cx, $field); )*
+                        let _ = cx;
+                        Ok(())
+                    }
                 }
 
                 impl From<$name> for super::Instr {
@@ -694,6 +718,15 @@ macro_rules! define_ops {
                     return None;
                 }
                 Some(match opcode { $(Opcode::$name => Instr::$name(op::$name::decode(code, pc)),)* })
+            }
+
+            /// Checks every operand with [`Operand::verify`]: slots inside the frame, branch targets on
+            /// instructions inside the code. Generated from the table, so every instruction is covered.
+            pub fn verify_operands(
+                &self,
+                cx: &mut crate::verify::Checker,
+            ) -> Result<(), crate::verify::VerifyError> {
+                match self { $(Instr::$name(op) => op.verify_operands(cx),)* }
             }
 
             /// The opcode.

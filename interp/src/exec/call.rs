@@ -2,14 +2,12 @@
 //! from, and results written to, value-stack slots.
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 
 use ember_core::{FuncEntity, Instance, StoreInner, Trap, Val};
 
 use super::bad_code;
 use super::state::{self, Entry, ExecState};
-#[cfg(feature = "translate")]
-use crate::code::CompiledFunc;
+use crate::verify::VerifiedFunc;
 
 /// The cache entry of store function `func` (a wasm function of `instance` with module index `index`),
 /// translating it first if it has no code yet.
@@ -23,7 +21,7 @@ pub(crate) fn entry<'s>(
 ) -> Result<&'s mut Entry, Trap> {
     if st.entry(func).is_none() {
         let code = compile(store, instance, index)?;
-        return Ok(st.set_code(func, Rc::new(code)));
+        return Ok(st.set_code(func, code));
     }
     st.entry(func).ok_or_else(|| bad_code("function cache"))
 }
@@ -31,13 +29,13 @@ pub(crate) fn entry<'s>(
 /// Translates function `index` of `instance`'s module with the engine's options.
 #[cfg(feature = "translate")]
 #[cold]
-pub(crate) fn compile(store: &StoreInner, instance: Instance, index: u32) -> Result<CompiledFunc, Trap> {
+pub(crate) fn compile(store: &StoreInner, instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
     translate(store, instance, index).map_err(|e| Trap::host(alloc::format!("cannot translate function {index}: {e}")))
 }
 
 /// Translates function `index` of `instance`'s module with the engine's options.
 #[cfg(feature = "translate")]
-pub(crate) fn translate(store: &StoreInner, instance: Instance, index: u32) -> Result<CompiledFunc, ember_core::Error> {
+pub(crate) fn translate(store: &StoreInner, instance: Instance, index: u32) -> Result<VerifiedFunc, ember_core::Error> {
     let config = store.engine().config();
     let options = crate::translate::TranslateOptions {
         fuel: config.get_consume_fuel(),
@@ -47,13 +45,13 @@ pub(crate) fn translate(store: &StoreInner, instance: Instance, index: u32) -> R
         .instances
         .get(instance.index() as usize)
         .ok_or_else(|| ember_core::Error::Usage("function of an unknown instance".into()))?;
-    crate::translate::translate(inst.module.info(), index, &options)
+    crate::translate::translate_verified(inst.module.info(), index, &options)
 }
 
 /// Without a translator, only installed code can run.
 #[cfg(not(feature = "translate"))]
 #[cold]
-pub(crate) fn compile(_store: &StoreInner, _instance: Instance, index: u32) -> Result<crate::code::CompiledFunc, Trap> {
+pub(crate) fn compile(_store: &StoreInner, _instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
     Err(Trap::host(alloc::format!(
         "function {index} has no compiled code, and this build of the interpreter cannot translate wasm"
     )))

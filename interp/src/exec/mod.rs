@@ -22,6 +22,7 @@ use alloc::rc::Rc;
 use ember_core::{Error, Executor, Func, FuncEntity, Instance, StoreInner, Trap, TrapCode, Val};
 
 use crate::code::CompiledFunc;
+use crate::verify::{VerifiedFunc, VerifyError};
 use state::{frame_len, ExecState};
 
 /// Most `Executor::call`s that may be in progress at once in a store (host functions calling back into wasm,
@@ -61,7 +62,17 @@ impl Executor for Interpreter {
 /// Places already-compiled code for wasm function `func`, so that calls run it without translating. Any
 /// code installed or translated before for `func` is replaced (calls already running it finish with the old
 /// code). Code for a host function is never used.
-pub fn install(store: &mut StoreInner, func: Func, code: Rc<CompiledFunc>) {
+///
+/// The code is [verified](crate::verify::verify) first: code the executor could not run safely is rejected,
+/// and nothing is installed.
+pub fn install(store: &mut StoreInner, func: Func, code: Rc<CompiledFunc>) -> Result<(), VerifyError> {
+    let code = VerifiedFunc::new(code)?;
+    install_verified(store, func, code);
+    Ok(())
+}
+
+/// [`install`] for code already verified.
+pub fn install_verified(store: &mut StoreInner, func: Func, code: VerifiedFunc) {
     let mut st = state::take(store);
     st.set_code(func.index() as usize, code);
     state::put(store, st);
@@ -76,7 +87,7 @@ fn translate_instance(store: &StoreInner, st: &mut ExecState, instance: Instance
         let f = func.index() as usize;
         if st.entry(f).is_none() {
             let code = call::translate(store, instance, index)?;
-            st.set_code(f, Rc::new(code));
+            st.set_code(f, code);
         }
     }
     Ok(())

@@ -7,16 +7,15 @@
 //! loop runs instructions and leaves through an [`Exit`] for those events.
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 
 use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Trap, TrapCode};
 
 use super::num;
 use super::state::{self, frame_len, ExecState, Frame};
 use super::{bad_code, call, memory, shape, table};
-use crate::code::CompiledFunc;
 use crate::operand::{FarOffset, Operand};
 use crate::ops::op;
+use crate::verify::VerifiedFunc;
 
 /// Why the inner loop stopped: something the per-frame locals cannot handle on their own.
 enum Exit {
@@ -44,7 +43,7 @@ fn no_memory() -> MemoryEntity {
 pub(crate) fn run(
     store: &mut StoreInner,
     slot: &mut Option<Box<ExecState>>,
-    mut cur: Rc<CompiledFunc>,
+    mut cur: VerifiedFunc,
     mut cur_index: usize,
     mut base: usize,
     mut inst_idx: usize,

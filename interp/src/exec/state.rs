@@ -3,19 +3,19 @@
 //! into wasm), and is taken out of the store while the dispatch loop runs.
 
 use alloc::boxed::Box;
-use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::any::Any;
 
 use ember_core::{StoreInner, Trap, TrapCode, Val};
 
 use crate::code::CompiledFunc;
+use crate::verify::VerifiedFunc;
 
 /// A function's cache entry: its bytecode and its tier-up counters.
 #[derive(Debug)]
 pub(crate) struct Entry {
     /// The translated (or installed) code.
-    pub code: Rc<CompiledFunc>,
+    pub code: VerifiedFunc,
     /// Number of times the function was entered.
     pub calls: u32,
     /// Number of loop back-edges it took (`ProfileLoop`; only counted when profiling code was emitted).
@@ -23,7 +23,7 @@ pub(crate) struct Entry {
 }
 
 impl Entry {
-    pub(crate) fn new(code: Rc<CompiledFunc>) -> Entry {
+    pub(crate) fn new(code: VerifiedFunc) -> Entry {
         Entry { code, calls: 0, loops: 0 }
     }
 }
@@ -53,7 +53,7 @@ pub(crate) struct ExecState {
     pub frames: Vec<Frame>,
     /// The code of each suspended caller, parallel to `frames`. (Kept apart so that a frame is plain data: a
     /// frame holding an `Rc` was pushed through a stack copy that stalled store forwarding on every call.)
-    pub codes: Vec<Rc<CompiledFunc>>,
+    pub codes: Vec<VerifiedFunc>,
     /// First value-stack slot not used by an execution in progress: where a nested execution starts.
     pub stack_top: usize,
     /// Number of `Executor::call`s in progress (nesting through host functions).
@@ -79,14 +79,14 @@ impl ExecState {
 
     /// Saves a caller.
     #[inline(always)]
-    pub(crate) fn push_frame(&mut self, code: Rc<CompiledFunc>, frame: Frame) {
+    pub(crate) fn push_frame(&mut self, code: VerifiedFunc, frame: Frame) {
         self.frames.push(frame);
         self.codes.push(code);
     }
 
     /// Takes back the latest caller.
     #[inline(always)]
-    pub(crate) fn pop_frame(&mut self) -> Option<(Rc<CompiledFunc>, Frame)> {
+    pub(crate) fn pop_frame(&mut self) -> Option<(VerifiedFunc, Frame)> {
         Some((self.codes.pop()?, self.frames.pop()?))
     }
 
@@ -97,7 +97,7 @@ impl ExecState {
     }
 
     /// Stores code for store function `func`, keeping its counters if it already had an entry.
-    pub(crate) fn set_code(&mut self, func: usize, code: Rc<CompiledFunc>) -> &mut Entry {
+    pub(crate) fn set_code(&mut self, func: usize, code: VerifiedFunc) -> &mut Entry {
         if self.funcs.len() <= func {
             self.funcs.resize_with(func + 1, || None);
         }
@@ -134,11 +134,11 @@ impl ExecState {
     }
 }
 
-/// Number of slots a frame of `func` occupies: its declared size, and never less than its locals and results
-/// (so that installed code with an inconsistent header cannot index past its frame on entry or return).
+/// Number of slots a frame of `func` occupies. Verification guarantees `num_params <= num_locals <=
+/// frame_size`, so this covers the parameters and locals too.
 #[inline(always)]
 pub(crate) fn frame_len(func: &CompiledFunc) -> usize {
-    (func.frame_size.max(func.num_locals).max(u32::from(func.num_results)).max(u32::from(func.num_params))) as usize
+    func.frame_size as usize
 }
 
 /// Takes the interpreter's state out of the store, creating it on first use (or if another executor's state

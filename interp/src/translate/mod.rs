@@ -14,6 +14,7 @@
 mod control;
 mod visit;
 
+use alloc::rc::Rc;
 use alloc::vec::Vec;
 
 use ember_core::{Error, ModuleInfo};
@@ -21,6 +22,7 @@ use wasmparser::{BinaryReader, FunctionBody};
 
 use crate::code::CompiledFunc;
 use crate::ops::{op, Instr, Slot};
+use crate::verify::VerifiedFunc;
 use control::Control;
 
 /// What the translator should emit besides the function's own semantics.
@@ -33,8 +35,19 @@ pub struct TranslateOptions {
 }
 
 /// Translates function `func_index` (an index in the module's function index space; must be a defined
-/// function, not an import) of a validated module.
+/// function, not an import) of a validated module. The result has passed [`verify`](crate::verify::verify).
 pub fn translate(module: &ModuleInfo, func_index: u32, options: &TranslateOptions) -> Result<CompiledFunc, Error> {
+    let func = translate_verified(module, func_index, options)?.into_inner();
+    // The translator holds the only reference.
+    Ok(Rc::try_unwrap(func).unwrap_or_else(|shared| (*shared).clone()))
+}
+
+/// [`translate`], keeping the proof that the code was verified (what the executor runs).
+pub fn translate_verified(
+    module: &ModuleInfo,
+    func_index: u32,
+    options: &TranslateOptions,
+) -> Result<VerifiedFunc, Error> {
     let defined = func_index
         .checked_sub(module.num_imported_funcs)
         .and_then(|i| module.bodies.get(i as usize))
@@ -77,7 +90,7 @@ fn translate_body(
     options: TranslateOptions,
     shape: Shape,
     far: bool,
-) -> Result<Option<CompiledFunc>, Error> {
+) -> Result<Option<VerifiedFunc>, Error> {
     let mut t = Translator::new(module, options, shape.num_locals, shape.params, shape.results);
     t.far = far;
     let mut reader = body.get_operators_reader().map_err(invalid)?;
@@ -174,6 +187,8 @@ pub(crate) struct Translator<'a> {
     far: bool,
     /// A near branch offset did not fit: the function must be translated again with `far`.
     needs_far: bool,
+    /// Where the last instruction emitted starts.
+    last_start: usize,
 }
 
 impl<'a> Translator<'a> {
@@ -196,25 +211,45 @@ impl<'a> Translator<'a> {
             fuel_count: 0,
             far: false,
             needs_far: false,
+            last_start: 0,
         };
         t.controls.push(Control::function(results));
         t.start_fuel_segment();
         t
     }
 
-    fn finish(mut self) -> Result<CompiledFunc, Error> {
+    /// The translated function, verified. Code that could run past its end (the last instruction is not a
+    /// return, branch or `Unreachable`: e.g. a `ConsumeFuel` starting a segment after the function's last
+    /// reachable instruction) gets a final `Unreachable`, which never runs.
+    fn finish(mut self) -> Result<VerifiedFunc, Error> {
         self.end_fuel_segment();
         let frame_size = self.num_locals + self.max_height;
         if self.too_large || frame_size > MAX_SLOTS {
             return Err(too_large());
         }
-        Ok(CompiledFunc {
+        if !self.ends_with_terminator() {
+            self.emit(op::Unreachable {});
+        }
+        let func = CompiledFunc {
             code: self.code.into_boxed_slice(),
             num_params: self.num_params as u16,
             num_locals: self.num_locals,
             num_results: self.num_results as u16,
             frame_size,
+        };
+        VerifiedFunc::new(Rc::new(func)).map_err(|e| {
+            Error::Unsupported(alloc::format!("internal error: the translator produced invalid code: {e}"))
         })
+    }
+
+    /// Whether the code ends with a terminator: the last instruction emitted is one and nothing follows it.
+    fn ends_with_terminator(&self) -> bool {
+        match Instr::decode(&self.code, self.last_start) {
+            Some(instr) => {
+                self.last_start + instr.units() == self.code.len() && crate::verify::is_terminator(instr.opcode())
+            }
+            None => false,
+        }
     }
 
     // ---- emission ----
@@ -223,6 +258,7 @@ impl<'a> Translator<'a> {
         let start = self.code.len();
         instr.into().encode(&mut self.code);
         self.last = None;
+        self.last_start = start;
         start
     }
 

@@ -1,0 +1,365 @@
+//! The bytecode verifier: one linear pass that proves the facts the executor relies on instead of checking
+//! them on every instruction.
+//!
+//! [`verify`] accepts a [`CompiledFunc`] only if
+//!
+//! - its header is consistent: `num_params <= num_locals <= frame_size`;
+//! - its code is a sequence of whole instructions: every opcode is known, every instruction (with `BrTable`'s
+//!   targets) fits in the code;
+//! - every [`Slot`] operand is `< frame_size` (a call's `args`, where the callee's frame starts, is
+//!   `<= frame_size`), and the slot spans of `CopySpan` (`src + len`, `dst + len`) and
+//!   `ReturnSpan` (`src + len`, and `len` for the results written from slot 0) are `<= frame_size`;
+//! - every branch target (near [`Offset`](crate::operand::Offset), [`FarOffset`], every `BrTable` entry) is
+//!   the first unit of an instruction of the code;
+//! - the last instruction is a terminator (`Return0`, `Return1`, `ReturnSpan`, `Br`, `BrFar`, `BrTable`,
+//!   `Unreachable`), so execution cannot run past the end: it starts at unit 0, every other instruction
+//!   continues at the next one, which exists, and every jump lands on an instruction.
+//!
+//! The per-operand checks are [`Operand::verify`], called for every operand of every instruction by code
+//! generated from the instruction table (`Instr::verify_operands`), so a new instruction is covered without
+//! touching this file. Indices into the instance (functions, globals, tables, types, segments) are not the
+//! code's business: the executor checks them when it uses them.
+//!
+//! The translator verifies everything it produces; [`install`](crate::exec::install) verifies code from
+//! elsewhere. The executor only runs a [`VerifiedFunc`].
+
+use alloc::rc::Rc;
+use alloc::vec;
+use alloc::vec::Vec;
+use core::fmt;
+
+use crate::code::CompiledFunc;
+use crate::operand::{FarOffset, Operand, Slot};
+use crate::ops::{op, Instr, Opcode};
+
+/// Why [`verify`] rejected a function.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifyError {
+    /// Code position (in units) of the offending instruction; `None` for the header.
+    pub pc: Option<usize>,
+    /// The offending instruction, when its opcode is known.
+    pub opcode: Option<Opcode>,
+    /// What is wrong.
+    pub kind: VerifyErrorKind,
+}
+
+/// What [`verify`] found wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum VerifyErrorKind {
+    /// The header breaks `num_params <= num_locals <= frame_size`.
+    Header {
+        /// `num_params`.
+        num_params: u16,
+        /// `num_locals`.
+        num_locals: u32,
+        /// `frame_size`.
+        frame_size: u32,
+    },
+    /// There is no code (it must at least end with a terminator).
+    Empty,
+    /// A unit where an instruction starts is not an opcode.
+    UnknownOpcode(u16),
+    /// The instruction needs more units than the code has left.
+    Truncated {
+        /// Units the instruction needs (for `BrTable`, with its targets).
+        needs: u64,
+        /// Units left from its start.
+        left: usize,
+    },
+    /// A slot operand is outside the frame.
+    SlotOutsideFrame {
+        /// The operand.
+        field: &'static str,
+        /// Its slot.
+        slot: u16,
+        /// The frame size.
+        frame_size: u32,
+    },
+    /// A span of slots `start..start + len` is not inside the frame.
+    SpanOutsideFrame {
+        /// The operand starting the span.
+        field: &'static str,
+        /// First slot.
+        start: u16,
+        /// Number of slots.
+        len: u16,
+        /// The frame size.
+        frame_size: u32,
+    },
+    /// A branch target is outside the code.
+    BranchOutsideCode {
+        /// The operand (`targets` for a `BrTable` entry).
+        field: &'static str,
+        /// The target position.
+        target: i64,
+        /// Length of the code.
+        code_len: usize,
+    },
+    /// A branch target is inside an instruction, not at its start.
+    BranchIntoInstruction {
+        /// The operand (`targets` for a `BrTable` entry).
+        field: &'static str,
+        /// The target position.
+        target: usize,
+    },
+    /// The last instruction is not a return, branch or `Unreachable`: execution could run past the end.
+    MissingTerminator,
+}
+
+impl fmt::Display for VerifyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("invalid bytecode: ")?;
+        match (self.pc, self.opcode) {
+            (Some(pc), Some(op)) => write!(f, "at unit {pc} ({}): ", op.name())?,
+            (Some(pc), None) => write!(f, "at unit {pc}: ")?,
+            _ => {}
+        }
+        match &self.kind {
+            VerifyErrorKind::Header { num_params, num_locals, frame_size } => write!(
+                f,
+                "the frame layout needs num_params <= num_locals <= frame_size, \
+                 got {num_params}, {num_locals}, {frame_size}"
+            ),
+            VerifyErrorKind::Empty => {
+                f.write_str("the code is empty (it must end with a return, branch or unreachable)")
+            }
+            VerifyErrorKind::UnknownOpcode(unit) => write!(f, "unknown opcode {unit}"),
+            VerifyErrorKind::Truncated { needs, left } => {
+                write!(f, "the instruction needs {needs} code units, only {left} are left")
+            }
+            VerifyErrorKind::SlotOutsideFrame { field, slot, frame_size } => {
+                write!(f, "operand `{field}` is slot {slot}, outside the frame of {frame_size} slots")
+            }
+            VerifyErrorKind::SpanOutsideFrame { field, start, len, frame_size } => write!(
+                f,
+                "operand `{field}` spans slots {start}..{}, outside the frame of {frame_size} slots",
+                u32::from(*start) + u32::from(*len)
+            ),
+            VerifyErrorKind::BranchOutsideCode { field, target, code_len } => {
+                write!(f, "branch `{field}` targets unit {target}, outside the code ({code_len} units)")
+            }
+            VerifyErrorKind::BranchIntoInstruction { field, target } => {
+                write!(f, "branch `{field}` targets unit {target}, which is inside an instruction")
+            }
+            VerifyErrorKind::MissingTerminator => f.write_str(
+                "the last instruction is not a return, branch or unreachable: execution could run past the end",
+            ),
+        }
+    }
+}
+
+impl core::error::Error for VerifyError {}
+
+/// A forward branch, checked once every instruction start is known.
+#[derive(Copy, Clone, Debug)]
+struct Pending {
+    target: usize,
+    pc: usize,
+    opcode: Opcode,
+    field: &'static str,
+}
+
+/// A verification in progress, as [`Operand::verify`] sees it: the instruction being checked, the frame
+/// size, and the instruction starts found so far.
+#[derive(Debug)]
+pub struct Checker {
+    frame_size: u32,
+    code_len: usize,
+    /// Start of the instruction being checked.
+    pc: usize,
+    opcode: Opcode,
+    /// Bit `i` is set if an instruction starts at unit `i` (final below `pc`).
+    starts: Vec<u64>,
+    /// Branches to units above the current instruction.
+    forward: Vec<Pending>,
+}
+
+impl Checker {
+    /// An error about the instruction being checked.
+    #[cold]
+    fn error(&self, kind: VerifyErrorKind) -> VerifyError {
+        VerifyError { pc: Some(self.pc), opcode: Some(self.opcode), kind }
+    }
+
+    fn is_start(&self, unit: usize) -> bool {
+        self.starts[unit / 64] & (1 << (unit % 64)) != 0
+    }
+
+    /// Checks that `slot` is inside the frame.
+    #[inline]
+    pub(crate) fn slot(&mut self, slot: Slot, field: &'static str) -> Result<(), VerifyError> {
+        if u32::from(slot.0) < self.frame_size {
+            Ok(())
+        } else {
+            Err(self.error(VerifyErrorKind::SlotOutsideFrame { field, slot: slot.0, frame_size: self.frame_size }))
+        }
+    }
+
+    /// Checks a call's `args`, where the callee's frame starts: at most the frame size (calls from a full
+    /// frame pass nothing in place). The executor never reads or writes the caller's frame through it.
+    #[inline]
+    pub(crate) fn frame_base(&mut self, args: Slot, field: &'static str) -> Result<(), VerifyError> {
+        if u32::from(args.0) <= self.frame_size {
+            Ok(())
+        } else {
+            Err(self.error(VerifyErrorKind::SlotOutsideFrame { field, slot: args.0, frame_size: self.frame_size }))
+        }
+    }
+
+    /// Checks that slots `start..start + len` are inside the frame.
+    fn span(&mut self, start: Slot, len: u16, field: &'static str) -> Result<(), VerifyError> {
+        if u32::from(start.0) + u32::from(len) <= self.frame_size {
+            Ok(())
+        } else {
+            Err(self.error(VerifyErrorKind::SpanOutsideFrame {
+                field,
+                start: start.0,
+                len,
+                frame_size: self.frame_size,
+            }))
+        }
+    }
+
+    /// Checks a branch by `offset` units from the current instruction: inside the code, and (now for a
+    /// backward branch, at the end for a forward one) at the start of an instruction.
+    #[inline]
+    pub(crate) fn branch(&mut self, offset: i64, field: &'static str) -> Result<(), VerifyError> {
+        let target = self.pc as i64 + offset;
+        if target < 0 || target >= self.code_len as i64 {
+            return Err(self.error(VerifyErrorKind::BranchOutsideCode { field, target, code_len: self.code_len }));
+        }
+        let target = target as usize;
+        if target > self.pc {
+            self.forward.push(Pending { target, pc: self.pc, opcode: self.opcode, field });
+        } else if !self.is_start(target) {
+            return Err(self.error(VerifyErrorKind::BranchIntoInstruction { field, target }));
+        }
+        Ok(())
+    }
+}
+
+/// Whether execution never continues after the instruction with the next one.
+pub fn is_terminator(opcode: Opcode) -> bool {
+    matches!(
+        opcode,
+        Opcode::Return0
+            | Opcode::Return1
+            | Opcode::ReturnSpan
+            | Opcode::Br
+            | Opcode::BrFar
+            | Opcode::BrTable
+            | Opcode::Unreachable
+    )
+}
+
+/// Checks that the executor may run `func` without checking its frame accesses, operand decoding or control
+/// flow (see the [module documentation](self) for the list of facts). Linear in the code size.
+pub fn verify(func: &CompiledFunc) -> Result<(), VerifyError> {
+    if u32::from(func.num_params) > func.num_locals || func.num_locals > func.frame_size {
+        return Err(VerifyError {
+            pc: None,
+            opcode: None,
+            kind: VerifyErrorKind::Header {
+                num_params: func.num_params,
+                num_locals: func.num_locals,
+                frame_size: func.frame_size,
+            },
+        });
+    }
+    let code = &func.code[..];
+    if code.is_empty() {
+        return Err(VerifyError { pc: None, opcode: None, kind: VerifyErrorKind::Empty });
+    }
+    let mut cx = Checker {
+        frame_size: func.frame_size,
+        code_len: code.len(),
+        pc: 0,
+        opcode: Opcode::Unreachable,
+        starts: vec![0; code.len().div_ceil(64)],
+        forward: Vec::new(),
+    };
+    let mut pc = 0;
+    while pc < code.len() {
+        let unit = code[pc];
+        let Some(opcode) = Opcode::from_u16(unit) else {
+            return Err(VerifyError { pc: Some(pc), opcode: None, kind: VerifyErrorKind::UnknownOpcode(unit) });
+        };
+        cx.pc = pc;
+        cx.opcode = opcode;
+        cx.starts[pc / 64] |= 1 << (pc % 64);
+        let left = code.len() - pc;
+        let Some(instr) = Instr::decode(code, pc) else {
+            return Err(cx.error(VerifyErrorKind::Truncated { needs: opcode.units() as u64, left }));
+        };
+        instr.verify_operands(&mut cx)?;
+        let mut units = opcode.units();
+        match instr {
+            Instr::CopySpan(i) => {
+                cx.span(i.src, i.len, "src")?;
+                cx.span(i.dst, i.len, "dst")?;
+            }
+            Instr::Return1(_) => cx.slot(Slot(0), "result")?,
+            Instr::ReturnSpan(i) => {
+                cx.span(i.src, i.len, "src")?;
+                cx.span(Slot(0), i.len, "results")?;
+            }
+            Instr::BrTable(i) => {
+                let needs = op::BrTable::UNITS as u64 + 2 * (u64::from(i.len) + 1);
+                if needs > left as u64 {
+                    return Err(cx.error(VerifyErrorKind::Truncated { needs, left }));
+                }
+                let table = pc + op::BrTable::UNITS;
+                for k in 0..=i.len as usize {
+                    let offset = FarOffset::read(code, table + 2 * k);
+                    offset.verify(&mut cx, "targets")?;
+                }
+                units = needs as usize;
+            }
+            _ => {}
+        }
+        pc += units;
+    }
+    if !is_terminator(cx.opcode) {
+        return Err(cx.error(VerifyErrorKind::MissingTerminator));
+    }
+    for p in &cx.forward {
+        if !cx.is_start(p.target) {
+            let kind = VerifyErrorKind::BranchIntoInstruction { field: p.field, target: p.target };
+            return Err(VerifyError { pc: Some(p.pc), opcode: Some(p.opcode), kind });
+        }
+    }
+    Ok(())
+}
+
+/// A function whose code passed [`verify`]: the only form in which the executor takes code. It cannot be
+/// changed afterwards (the code is shared, immutably, behind an `Rc`).
+#[derive(Clone, Debug)]
+pub struct VerifiedFunc(Rc<CompiledFunc>);
+
+impl VerifiedFunc {
+    /// Verifies `func`.
+    pub fn new(func: Rc<CompiledFunc>) -> Result<VerifiedFunc, VerifyError> {
+        verify(&func)?;
+        Ok(VerifiedFunc(func))
+    }
+
+    /// The verified function.
+    #[inline(always)]
+    pub fn func(&self) -> &CompiledFunc {
+        &self.0
+    }
+
+    /// The function, no longer marked as verified.
+    pub fn into_inner(self) -> Rc<CompiledFunc> {
+        self.0
+    }
+}
+
+impl core::ops::Deref for VerifiedFunc {
+    type Target = CompiledFunc;
+    #[inline(always)]
+    fn deref(&self) -> &CompiledFunc {
+        &self.0
+    }
+}
