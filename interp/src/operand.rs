@@ -49,6 +49,11 @@ pub trait Operand: Copy + fmt::Display {
     const UNITS: usize;
     /// Reads it at `code[at..at + UNITS]`.
     fn read(code: &[u16], at: usize) -> Self;
+    /// Reads it at `code[at..at + UNITS]` without bounds checks.
+    ///
+    /// # Safety
+    /// `at + UNITS <= code.len()`.
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self;
     /// Appends it to `out`.
     fn write(self, out: &mut Vec<u16>);
     /// Checks what the executor will assume of this operand (named `field`) of the instruction `cx` is
@@ -57,11 +62,27 @@ pub trait Operand: Copy + fmt::Display {
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError>;
 }
 
+/// `code[at]` without a bounds check.
+///
+/// # Safety
+/// `at < code.len()`.
+#[inline(always)]
+unsafe fn unit(code: &[u16], at: usize) -> u16 {
+    debug_assert!(at < code.len());
+    // SAFETY: the caller guarantees `at < code.len()`.
+    unsafe { *code.get_unchecked(at) }
+}
+
 impl Operand for Slot {
     const UNITS: usize = 1;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         Slot(code[at])
+    }
+    #[inline(always)]
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+        // SAFETY: forwarded from the caller (`at + 1 <= code.len()`).
+        Slot(unsafe { unit(code, at) })
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self.0);
@@ -78,6 +99,11 @@ impl Operand for u16 {
     fn read(code: &[u16], at: usize) -> Self {
         code[at]
     }
+    #[inline(always)]
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+        // SAFETY: forwarded from the caller.
+        unsafe { unit(code, at) }
+    }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self);
     }
@@ -93,6 +119,11 @@ impl Operand for i16 {
     fn read(code: &[u16], at: usize) -> Self {
         code[at] as i16
     }
+    #[inline(always)]
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+        // SAFETY: forwarded from the caller.
+        unsafe { unit(code, at) as i16 }
+    }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self as u16);
     }
@@ -107,6 +138,11 @@ impl Operand for u32 {
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         u32::from(code[at]) | (u32::from(code[at + 1]) << 16)
+    }
+    #[inline(always)]
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+        // SAFETY: forwarded from the caller (`at + 2 <= code.len()`).
+        unsafe { u32::from(unit(code, at)) | (u32::from(unit(code, at + 1)) << 16) }
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self as u16);
@@ -124,6 +160,11 @@ impl Operand for u64 {
     fn read(code: &[u16], at: usize) -> Self {
         u64::from(u32::read(code, at)) | (u64::from(u32::read(code, at + 2)) << 32)
     }
+    #[inline(always)]
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+        // SAFETY: forwarded from the caller (`at + 4 <= code.len()`).
+        unsafe { u64::from(u32::read_unchecked(code, at)) | (u64::from(u32::read_unchecked(code, at + 2)) << 32) }
+    }
     fn write(self, out: &mut Vec<u16>) {
         (self as u32).write(out);
         ((self >> 32) as u32).write(out);
@@ -140,6 +181,11 @@ impl Operand for Offset {
     fn read(code: &[u16], at: usize) -> Self {
         Offset(code[at] as i16)
     }
+    #[inline(always)]
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+        // SAFETY: forwarded from the caller.
+        Offset(unsafe { unit(code, at) } as i16)
+    }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self.0 as u16);
     }
@@ -154,6 +200,11 @@ impl Operand for FarOffset {
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         FarOffset(u32::read(code, at) as i32)
+    }
+    #[inline(always)]
+    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+        // SAFETY: forwarded from the caller (`at + 2 <= code.len()`).
+        FarOffset(unsafe { u32::read_unchecked(code, at) } as i32)
     }
     fn write(self, out: &mut Vec<u16>) {
         (self.0 as u32).write(out);

@@ -673,6 +673,24 @@ macro_rules! define_ops {
                         $name { $($field),* }
                     }
 
+                    /// Decodes the operands of the instruction starting at `code[pc]`, without bounds checks.
+                    ///
+                    /// # Safety
+                    /// `pc + UNITS <= code.len()`: true of every instruction of code that passed
+                    /// [`verify`](crate::verify::verify) (the code is a sequence of whole instructions).
+                    #[inline(always)]
+                    #[allow(unused_variables, unused_mut, unused_assignments)]
+                    pub unsafe fn decode_unchecked(code: &[u16], pc: usize) -> Self {
+                        debug_assert!(pc + Self::UNITS <= code.len());
+                        let mut at = pc + 1;
+                        $(
+                            // SAFETY: `at + UNITS <= pc + Self::UNITS <= code.len()` (the caller's contract).
+                            let $field = unsafe { <$ty as Operand>::read_unchecked(code, at) };
+                            at += <$ty as Operand>::UNITS;
+                        )*
+                        $name { $($field),* }
+                    }
+
                     /// Appends the instruction to `out`.
                     pub fn encode(&self, out: &mut Vec<u16>) {
                         out.push(Self::OPCODE);

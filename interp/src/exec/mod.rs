@@ -11,6 +11,7 @@
 mod call;
 mod memory;
 mod num;
+mod regs;
 mod run;
 mod shape;
 mod state;

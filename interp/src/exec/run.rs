@@ -11,9 +11,10 @@ use alloc::boxed::Box;
 use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Trap, TrapCode};
 
 use super::num;
+use super::regs::Regs;
 use super::state::{self, frame_len, ExecState, Frame};
 use super::{bad_code, call, memory, shape, table};
-use crate::operand::{FarOffset, Operand};
+use crate::operand::{FarOffset, Operand, Slot};
 use crate::ops::op;
 use crate::verify::VerifiedFunc;
 
@@ -58,7 +59,11 @@ pub(crate) fn run(
         let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
         let code: &[u16] = &cur.code;
         let size = frame_len(&cur);
-        let regs: &mut [u64] = st.stack.get_mut(base..base + size).ok_or_else(|| bad_code("frame"))?;
+        let frame: &mut [u64] = st.stack.get_mut(base..base + size).ok_or_else(|| bad_code("frame"))?;
+        // SAFETY: `frame` is exactly `frame_size` slots long, and the loop below only names slots that are
+        // operands of `cur`'s code, which passed verification (`cur` is a `VerifiedFunc`).
+        let mut regs = unsafe { Regs::new(frame) };
+        let regs = &mut regs;
         let inst = store.instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
         // Memory 0 of the current instance, cached for the loads and stores.
         let mem: &mut MemoryEntity = match inst.memories.first() {
@@ -66,10 +71,12 @@ pub(crate) fn run(
             None => &mut dummy_memory,
         };
 
-        // Decodes the operands of instruction `$op` at `pc` (one bounds check for the whole instruction).
+        // Decodes the operands of instruction `$op` at `pc`.
         macro_rules! dec {
             ($op:ident) => {
-                op::$op::decode(&code[pc..pc + op::$op::UNITS], 0)
+                // SAFETY: `pc` is the start of an instruction of `code` (see the dispatch below), and verified code
+                // is a sequence of whole instructions, so this one fits.
+                unsafe { op::$op::decode_unchecked(code, pc) }
             };
         }
         macro_rules! next {
@@ -82,60 +89,62 @@ pub(crate) fn run(
                 pc = pc.wrapping_add_signed($offset.0 as isize)
             };
         }
-        // The regular shapes go through `shape`'s helpers (see there for why).
+        // The regular shapes go through `shape`'s helpers (see there for why). Their contract: `pc` is the start of
+        // an instruction of the given kind in verified `code` and `regs` is its frame, which the dispatch below
+        // guarantees: SAFETY for every `unsafe` block in these macros.
         macro_rules! un {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
-                pc = shape::unary::<op::$op, _, _>(regs, code, pc, |$a: $ta| $e)
+                pc = unsafe { shape::unary::<op::$op, _, _>(regs, code, pc, |$a: $ta| $e) }
             };
         }
         macro_rules! un_try {
             ($op:ident, $f:path) => {
-                pc = shape::unary_try::<op::$op, _, _>(regs, code, pc, $f)?
+                pc = unsafe { shape::unary_try::<op::$op, _, _>(regs, code, pc, $f) }?
             };
         }
         macro_rules! bin {
             ($op:ident, |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
-                pc = shape::binary::<op::$op, _, _, _>(regs, code, pc, |$a: $ta, $b: $tb| $e)
+                pc = unsafe { shape::binary::<op::$op, _, _, _>(regs, code, pc, |$a: $ta, $b: $tb| $e) }
             };
         }
         macro_rules! bin_try {
             ($op:ident, $f:path) => {
-                pc = shape::binary_try::<op::$op, _, _, _>(regs, code, pc, $f)?
+                pc = unsafe { shape::binary_try::<op::$op, _, _, _>(regs, code, pc, $f) }?
             };
         }
         macro_rules! imm {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                pc = shape::with_imm::<op::$op, _, _>(regs, code, pc, |$a: $ta, $b: i16| $e)
+                pc = unsafe { shape::with_imm::<op::$op, _, _>(regs, code, pc, |$a: $ta, $b: i16| $e) }
             };
         }
         macro_rules! br1 {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
-                pc = shape::branch1::<op::$op, _>(regs, code, pc, |$a: $ta| $e)
+                pc = unsafe { shape::branch1::<op::$op, _>(regs, code, pc, |$a: $ta| $e) }
             };
         }
         macro_rules! br2 {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                pc = shape::branch2::<op::$op, _>(regs, code, pc, |$a: $ta, $b: $ta| $e)
+                pc = unsafe { shape::branch2::<op::$op, _>(regs, code, pc, |$a: $ta, $b: $ta| $e) }
             };
         }
         macro_rules! br_imm {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                pc = shape::branch_imm::<op::$op, _>(regs, code, pc, |$a: $ta, $b: i16| $e)
+                pc = unsafe { shape::branch_imm::<op::$op, _>(regs, code, pc, |$a: $ta, $b: i16| $e) }
             };
         }
         macro_rules! load {
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {
-                pc = shape::load::<op::$op, $n, _>(regs, code, pc, &mem.data, |$b: [u8; $n]| $e)?
+                pc = unsafe { shape::load::<op::$op, $n, _>(regs, code, pc, &mem.data, |$b: [u8; $n]| $e) }?
             };
         }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
-                pc = shape::store::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: u64| $e)?
+                pc = unsafe { shape::store::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: u64| $e) }?
             };
         }
         macro_rules! store_imm {
             ($op:ident, |$v:ident| $e:expr) => {
-                pc = shape::store_imm::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: i16| $e)?
+                pc = unsafe { shape::store_imm::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: i16| $e) }?
             };
         }
         // The store index of one of this instance's tables.
@@ -146,44 +155,49 @@ pub(crate) fn run(
         }
 
         let exit = loop {
-            let Some(&opcode) = code.get(pc) else { return Err(bad_code("branch target: past the end")) };
+            debug_assert!(pc < code.len());
+            // SAFETY: `pc` is the start of an instruction of `code`: it starts at 0 or at a call's return address
+            // (the instruction after a call, which is not the last instruction: that one is a terminator); each
+            // non-terminator continues with the next instruction, which exists because the last one is a
+            // terminator; and every branch target is the start of an instruction inside the code (all checked by
+            // the verifier).
+            let opcode = unsafe { *code.get_unchecked(pc) };
             match opcode {
                 // ---- moves and constants ----
                 op::Copy::OPCODE => {
                     let i = dec!(Copy);
-                    regs[i.dst.idx()] = regs[i.src.idx()];
+                    regs.set(i.dst, regs.get(i.src));
                     next!(Copy);
                 }
                 op::CopySpan::OPCODE => {
                     let i = dec!(CopySpan);
-                    let src = i.src.idx();
-                    regs.copy_within(src..src + usize::from(i.len), i.dst.idx());
+                    regs.copy_span(i.dst, i.src, i.len);
                     next!(CopySpan);
                 }
                 op::Const16::OPCODE => {
                     let i = dec!(Const16);
-                    regs[i.dst.idx()] = u64::from(i32::from(i.value) as u32);
+                    regs.set(i.dst, u64::from(i32::from(i.value) as u32));
                     next!(Const16);
                 }
                 op::Const32::OPCODE => {
                     let i = dec!(Const32);
-                    regs[i.dst.idx()] = u64::from(i.value);
+                    regs.set(i.dst, u64::from(i.value));
                     next!(Const32);
                 }
                 op::ConstI64S32::OPCODE => {
                     let i = dec!(ConstI64S32);
-                    regs[i.dst.idx()] = i64::from(i.value as i32) as u64;
+                    regs.set(i.dst, i64::from(i.value as i32) as u64);
                     next!(ConstI64S32);
                 }
                 op::Const64::OPCODE => {
                     let i = dec!(Const64);
-                    regs[i.dst.idx()] = i.value;
+                    regs.set(i.dst, i.value);
                     next!(Const64);
                 }
                 op::Select::OPCODE => {
                     let i = dec!(Select);
-                    let pick = if regs[i.cond.idx()] as u32 != 0 { i.if_true } else { i.if_false };
-                    regs[i.dst.idx()] = regs[pick.idx()];
+                    let pick = if regs.get(i.cond) as u32 != 0 { i.if_true } else { i.if_false };
+                    regs.set(i.dst, regs.get(pick));
                     next!(Select);
                 }
 
@@ -233,20 +247,21 @@ pub(crate) fn run(
                 op::BrIfI64GeU::OPCODE => br2!(BrIfI64GeU, |a: u64, b| a >= b),
                 op::BrTable::OPCODE => {
                     let i = dec!(BrTable);
-                    let target = (regs[i.index.idx()] as u32).min(i.len) as usize;
-                    let offset = FarOffset::read(code, pc + op::BrTable::UNITS + 2 * target);
+                    let target = (regs.get(i.index) as u32).min(i.len) as usize;
+                    // SAFETY: the verifier checked that the `len + 1` targets after the instruction fit in the code,
+                    // and `target <= len`.
+                    let offset = unsafe { FarOffset::read_unchecked(code, pc + op::BrTable::UNITS + 2 * target) };
                     jump!(offset);
                 }
                 op::Return0::OPCODE => break Exit::Return,
                 op::Return1::OPCODE => {
                     let i = dec!(Return1);
-                    regs[0] = regs[i.src.idx()];
+                    regs.set(Slot(0), regs.get(i.src));
                     break Exit::Return;
                 }
                 op::ReturnSpan::OPCODE => {
                     let i = dec!(ReturnSpan);
-                    let src = i.src.idx();
-                    regs.copy_within(src..src + usize::from(i.len), 0);
+                    regs.copy_span(Slot(0), i.src, i.len);
                     break Exit::Return;
                 }
                 op::Call::OPCODE => {
@@ -263,7 +278,7 @@ pub(crate) fn run(
                 op::CallIndirect::OPCODE => {
                     let i = dec!(CallIndirect);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    let elem = regs[i.index.idx()] as u32;
+                    let elem = regs.get(i.index) as u32;
                     let bits = *t.elements.get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
                     let func = match bits.checked_sub(1) {
                         Some(f) => f as usize,
@@ -301,58 +316,57 @@ pub(crate) fn run(
                     let i = dec!(GlobalGet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
                     let g = store.globals.get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
-                    regs[i.dst.idx()] = g.bits;
+                    regs.set(i.dst, g.bits);
                     next!(GlobalGet);
                 }
                 op::GlobalSet::OPCODE => {
                     let i = dec!(GlobalSet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
                     let g = store.globals.get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
-                    g.bits = regs[i.src.idx()];
+                    g.bits = regs.get(i.src);
                     next!(GlobalSet);
                 }
                 op::RefFunc::OPCODE => {
                     let i = dec!(RefFunc);
                     let f = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
-                    regs[i.dst.idx()] = u64::from(f.index()) + 1;
+                    regs.set(i.dst, u64::from(f.index()) + 1);
                     next!(RefFunc);
                 }
                 op::TableGet::OPCODE => {
                     let i = dec!(TableGet);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    regs[i.dst.idx()] = table::get(t, regs[i.index.idx()] as u32)?;
+                    regs.set(i.dst, table::get(t, regs.get(i.index) as u32)?);
                     next!(TableGet);
                 }
                 op::TableSet::OPCODE => {
                     let i = dec!(TableSet);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    table::set(t, regs[i.index.idx()] as u32, regs[i.value.idx()])?;
+                    table::set(t, regs.get(i.index) as u32, regs.get(i.value))?;
                     next!(TableSet);
                 }
                 op::TableSize::OPCODE => {
                     let i = dec!(TableSize);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    regs[i.dst.idx()] = t.elements.len() as u32 as u64;
+                    regs.set(i.dst, t.elements.len() as u32 as u64);
                     next!(TableSize);
                 }
                 op::TableGrow::OPCODE => {
                     let i = dec!(TableGrow);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    let old = table::grow(t, regs[i.delta.idx()] as u32, regs[i.init.idx()]);
-                    regs[i.dst.idx()] = u64::from(old);
+                    let old = table::grow(t, regs.get(i.delta) as u32, regs.get(i.init));
+                    regs.set(i.dst, u64::from(old));
                     next!(TableGrow);
                 }
                 op::TableFill::OPCODE => {
                     let i = dec!(TableFill);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    table::fill(t, regs[i.dst.idx()] as u32, regs[i.value.idx()], regs[i.len.idx()] as u32)?;
+                    table::fill(t, regs.get(i.dst) as u32, regs.get(i.value), regs.get(i.len) as u32)?;
                     next!(TableFill);
                 }
                 op::TableCopy::OPCODE => {
                     let i = dec!(TableCopy);
                     let (d, s) = (table_index!(i.dst_table), table_index!(i.src_table));
-                    let (dst, src, len) =
-                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
                     table::copy(&mut store.tables, d, s, dst, src, len)?;
                     next!(TableCopy);
                 }
@@ -360,8 +374,7 @@ pub(crate) fn run(
                     let i = dec!(TableInit);
                     let segment = inst.elements.get(i.elem as usize).ok_or_else(|| bad_code("element segment"))?;
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    let (dst, src, len) =
-                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
                     table::init(t, segment, dst, src, len)?;
                     next!(TableInit);
                 }
@@ -409,34 +422,31 @@ pub(crate) fn run(
                 op::Store16Wide::OPCODE => store!(Store16Wide, |v| (v as u16).to_le_bytes()),
                 op::MemorySize::OPCODE => {
                     let i = dec!(MemorySize);
-                    regs[i.dst.idx()] = mem.pages();
+                    regs.set(i.dst, mem.pages());
                     next!(MemorySize);
                 }
                 op::MemoryGrow::OPCODE => {
                     let i = dec!(MemoryGrow);
-                    let delta = regs[i.delta.idx()] as u32;
+                    let delta = regs.get(i.delta) as u32;
                     let old = mem.grow(u64::from(delta)).and_then(|old| u32::try_from(old).ok());
-                    regs[i.dst.idx()] = u64::from(old.unwrap_or(u32::MAX));
+                    regs.set(i.dst, u64::from(old.unwrap_or(u32::MAX)));
                     next!(MemoryGrow);
                 }
                 op::MemoryFill::OPCODE => {
                     let i = dec!(MemoryFill);
-                    let (dst, value, len) =
-                        (regs[i.dst.idx()] as u32, regs[i.value.idx()] as u8, regs[i.len.idx()] as u32);
+                    let (dst, value, len) = (regs.get(i.dst) as u32, regs.get(i.value) as u8, regs.get(i.len) as u32);
                     memory::fill(&mut mem.data, dst, value, len)?;
                     next!(MemoryFill);
                 }
                 op::MemoryCopy::OPCODE => {
                     let i = dec!(MemoryCopy);
-                    let (dst, src, len) =
-                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
                     memory::copy(&mut mem.data, dst, src, len)?;
                     next!(MemoryCopy);
                 }
                 op::MemoryInit::OPCODE => {
                     let i = dec!(MemoryInit);
-                    let (dst, src, len) =
-                        (regs[i.dst.idx()] as u32, regs[i.src.idx()] as u32, regs[i.len.idx()] as u32);
+                    let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
                     memory::init(&mut mem.data, inst.data_segment(i.data), dst, src, len)?;
                     next!(MemoryInit);
                 }
@@ -624,7 +634,9 @@ pub(crate) fn run(
                 op::I64TruncSatF64S::OPCODE => un!(I64TruncSatF64S, |a: f64| a as i64),
                 op::I64TruncSatF64U::OPCODE => un!(I64TruncSatF64U, |a: f64| a as u64),
 
-                unknown => return Err(bad_code_opcode(unknown)),
+                // SAFETY: the verifier checked that every instruction's opcode is in the table, and each has its
+                // arm above (the `every_opcode_is_dispatched` test checks this file).
+                _ => unsafe { core::hint::unreachable_unchecked() },
             }
         };
 
@@ -693,10 +705,4 @@ pub(crate) fn run(
             }
         }
     }
-}
-
-/// The trap for an opcode the table does not define (corrupt installed code).
-#[cold]
-fn bad_code_opcode(opcode: u16) -> Trap {
-    Trap::host(alloc::format!("invalid bytecode: unknown opcode {opcode}"))
 }

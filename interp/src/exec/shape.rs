@@ -11,6 +11,7 @@ use ember_core::TrapCode;
 
 use super::memory;
 use super::num::{FromCell, ToCell};
+use super::regs::Regs;
 use crate::operand::{Offset, Slot};
 use crate::ops::op;
 
@@ -21,15 +22,18 @@ macro_rules! shapes {
             /// Length of the instruction in code units.
             const UNITS: usize;
             /// The operands of the instruction at `code[pc]`.
-            fn operands(code: &[u16], pc: usize) -> $tuple;
+            ///
+            /// # Safety
+            /// `pc` is the start of an instruction of this kind in verified code.
+            unsafe fn operands(code: &[u16], pc: usize) -> $tuple;
         }
         $(
             impl $shape for op::$op {
                 const UNITS: usize = op::$op::UNITS;
                 #[inline(always)]
-                fn operands(code: &[u16], pc: usize) -> $tuple {
-                    // One bounds check for the whole instruction.
-                    let i = op::$op::decode(&code[pc..pc + Self::UNITS], 0);
+                unsafe fn operands(code: &[u16], pc: usize) -> $tuple {
+                    // SAFETY: verified code is a sequence of whole instructions, so `pc + UNITS <= code.len()`.
+                    let i = unsafe { op::$op::decode_unchecked(code, pc) };
                     pick!(i $fields)
                 }
             }
@@ -104,68 +108,79 @@ shapes! {
     ];
 }
 
+// Every helper below has the same contract.
+//
+// # Safety
+// `pc` is the start of an instruction of kind `O` in `code`, which passed verification, and `regs` is the frame
+// of that code.
+
 /// Runs a `dst = f(src)` instruction; returns the next `pc`.
 #[inline]
-pub(crate) fn unary<O: Unary, A: FromCell, R: ToCell>(
-    regs: &mut [u64],
+pub(crate) unsafe fn unary<O: Unary, A: FromCell, R: ToCell>(
+    regs: &mut Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A) -> R,
 ) -> usize {
-    let (dst, src) = O::operands(code, pc);
-    regs[dst.idx()] = f(A::from_cell(regs[src.idx()])).to_cell();
+    // SAFETY: forwarded from the caller.
+    let (dst, src) = unsafe { O::operands(code, pc) };
+    regs.set(dst, f(A::from_cell(regs.get(src))).to_cell());
     pc + O::UNITS
 }
 
 /// Runs a trapping `dst = f(src)` instruction; returns the next `pc`.
 #[inline]
-pub(crate) fn unary_try<O: Unary, A: FromCell, R: ToCell>(
-    regs: &mut [u64],
+pub(crate) unsafe fn unary_try<O: Unary, A: FromCell, R: ToCell>(
+    regs: &mut Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A) -> Result<R, TrapCode>,
 ) -> Result<usize, TrapCode> {
-    let (dst, src) = O::operands(code, pc);
-    regs[dst.idx()] = f(A::from_cell(regs[src.idx()]))?.to_cell();
+    // SAFETY: forwarded from the caller.
+    let (dst, src) = unsafe { O::operands(code, pc) };
+    regs.set(dst, f(A::from_cell(regs.get(src)))?.to_cell());
     Ok(pc + O::UNITS)
 }
 
 /// Runs a `dst = f(lhs, rhs)` instruction; returns the next `pc`.
 #[inline]
-pub(crate) fn binary<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
-    regs: &mut [u64],
+pub(crate) unsafe fn binary<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
+    regs: &mut Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A, B) -> R,
 ) -> usize {
-    let (dst, lhs, rhs) = O::operands(code, pc);
-    regs[dst.idx()] = f(A::from_cell(regs[lhs.idx()]), B::from_cell(regs[rhs.idx()])).to_cell();
+    // SAFETY: forwarded from the caller.
+    let (dst, lhs, rhs) = unsafe { O::operands(code, pc) };
+    regs.set(dst, f(A::from_cell(regs.get(lhs)), B::from_cell(regs.get(rhs))).to_cell());
     pc + O::UNITS
 }
 
 /// Runs a trapping `dst = f(lhs, rhs)` instruction; returns the next `pc`.
 #[inline]
-pub(crate) fn binary_try<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
-    regs: &mut [u64],
+pub(crate) unsafe fn binary_try<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
+    regs: &mut Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A, B) -> Result<R, TrapCode>,
 ) -> Result<usize, TrapCode> {
-    let (dst, lhs, rhs) = O::operands(code, pc);
-    regs[dst.idx()] = f(A::from_cell(regs[lhs.idx()]), B::from_cell(regs[rhs.idx()]))?.to_cell();
+    // SAFETY: forwarded from the caller.
+    let (dst, lhs, rhs) = unsafe { O::operands(code, pc) };
+    regs.set(dst, f(A::from_cell(regs.get(lhs)), B::from_cell(regs.get(rhs)))?.to_cell());
     Ok(pc + O::UNITS)
 }
 
 /// Runs a `dst = f(lhs, imm)` instruction; returns the next `pc`.
 #[inline]
-pub(crate) fn with_imm<O: WithImm, A: FromCell, R: ToCell>(
-    regs: &mut [u64],
+pub(crate) unsafe fn with_imm<O: WithImm, A: FromCell, R: ToCell>(
+    regs: &mut Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A, i16) -> R,
 ) -> usize {
-    let (dst, lhs, imm) = O::operands(code, pc);
-    regs[dst.idx()] = f(A::from_cell(regs[lhs.idx()]), imm).to_cell();
+    // SAFETY: forwarded from the caller.
+    let (dst, lhs, imm) = unsafe { O::operands(code, pc) };
+    regs.set(dst, f(A::from_cell(regs.get(lhs)), imm).to_cell());
     pc + O::UNITS
 }
 
@@ -181,79 +196,85 @@ fn branch(taken: bool, pc: usize, offset: Offset, units: usize) -> usize {
 
 /// Runs a branch on `f(cond)`; returns the next `pc`.
 #[inline]
-pub(crate) fn branch1<O: Branch1, A: FromCell>(
-    regs: &[u64],
+pub(crate) unsafe fn branch1<O: Branch1, A: FromCell>(
+    regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A) -> bool,
 ) -> usize {
-    let (cond, offset) = O::operands(code, pc);
-    branch(f(A::from_cell(regs[cond.idx()])), pc, offset, O::UNITS)
+    // SAFETY: forwarded from the caller.
+    let (cond, offset) = unsafe { O::operands(code, pc) };
+    branch(f(A::from_cell(regs.get(cond))), pc, offset, O::UNITS)
 }
 
 /// Runs a branch on `f(lhs, rhs)`; returns the next `pc`.
 #[inline]
-pub(crate) fn branch2<O: Branch2, A: FromCell>(
-    regs: &[u64],
+pub(crate) unsafe fn branch2<O: Branch2, A: FromCell>(
+    regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A, A) -> bool,
 ) -> usize {
-    let (lhs, rhs, offset) = O::operands(code, pc);
-    branch(f(A::from_cell(regs[lhs.idx()]), A::from_cell(regs[rhs.idx()])), pc, offset, O::UNITS)
+    // SAFETY: forwarded from the caller.
+    let (lhs, rhs, offset) = unsafe { O::operands(code, pc) };
+    branch(f(A::from_cell(regs.get(lhs)), A::from_cell(regs.get(rhs))), pc, offset, O::UNITS)
 }
 
 /// Runs a branch on `f(lhs, imm)`; returns the next `pc`.
 #[inline]
-pub(crate) fn branch_imm<O: BranchImm, A: FromCell>(
-    regs: &[u64],
+pub(crate) unsafe fn branch_imm<O: BranchImm, A: FromCell>(
+    regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A, i16) -> bool,
 ) -> usize {
-    let (lhs, imm, offset) = O::operands(code, pc);
-    branch(f(A::from_cell(regs[lhs.idx()]), imm), pc, offset, O::UNITS)
+    // SAFETY: forwarded from the caller.
+    let (lhs, imm, offset) = unsafe { O::operands(code, pc) };
+    branch(f(A::from_cell(regs.get(lhs)), imm), pc, offset, O::UNITS)
 }
 
 /// Runs a load of `N` bytes; returns the next `pc`.
 #[inline]
-pub(crate) fn load<O: Load, const N: usize, R: ToCell>(
-    regs: &mut [u64],
+pub(crate) unsafe fn load<O: Load, const N: usize, R: ToCell>(
+    regs: &mut Regs<'_>,
     code: &[u16],
     pc: usize,
     data: &[u8],
     f: impl FnOnce([u8; N]) -> R,
 ) -> Result<usize, TrapCode> {
-    let (dst, addr, offset) = O::operands(code, pc);
-    let bytes = memory::load::<N>(data, regs[addr.idx()], offset)?;
-    regs[dst.idx()] = f(bytes).to_cell();
+    // SAFETY: forwarded from the caller.
+    let (dst, addr, offset) = unsafe { O::operands(code, pc) };
+    let bytes = memory::load::<N>(data, regs.get(addr), offset)?;
+    regs.set(dst, f(bytes).to_cell());
     Ok(pc + O::UNITS)
 }
 
 /// Runs a store of `N` bytes; returns the next `pc`.
 #[inline]
-pub(crate) fn store<O: Store, const N: usize>(
-    regs: &[u64],
+pub(crate) unsafe fn store<O: Store, const N: usize>(
+    regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     data: &mut [u8],
     f: impl FnOnce(u64) -> [u8; N],
 ) -> Result<usize, TrapCode> {
-    let (addr, src, offset) = O::operands(code, pc);
-    memory::store(data, regs[addr.idx()], offset, f(regs[src.idx()]))?;
+    // SAFETY: forwarded from the caller.
+    let (addr, src, offset) = unsafe { O::operands(code, pc) };
+    memory::store(data, regs.get(addr), offset, f(regs.get(src)))?;
     Ok(pc + O::UNITS)
 }
 
 /// Runs a store of `N` bytes of an immediate; returns the next `pc`.
 #[inline]
-pub(crate) fn store_imm<O: StoreImm, const N: usize>(
-    regs: &[u64],
+pub(crate) unsafe fn store_imm<O: StoreImm, const N: usize>(
+    regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     data: &mut [u8],
     f: impl FnOnce(i16) -> [u8; N],
 ) -> Result<usize, TrapCode> {
-    let (addr, value, offset) = O::operands(code, pc);
-    memory::store(data, regs[addr.idx()], offset, f(value))?;
+    // SAFETY: forwarded from the caller.
+    let (addr, value, offset) = unsafe { O::operands(code, pc) };
+    memory::store(data, regs.get(addr), offset, f(value))?;
     Ok(pc + O::UNITS)
 }
