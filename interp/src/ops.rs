@@ -643,6 +643,27 @@ macro_rules! define_ops {
             pub fn units(self) -> usize {
                 match self { $(Opcode::$name => op::$name::UNITS,)* }
             }
+
+            /// Checks every operand of the instruction at `code[pc]`, whose opcode this is, with
+            /// [`Operand::verify`], and returns the length of its fixed part; `None` if that does not fit in the
+            /// code. Generated from the table, so every instruction is covered.
+            pub fn verify_operands(
+                self,
+                code: &[u16],
+                pc: usize,
+                cx: &mut crate::verify::Checker,
+            ) -> Option<Result<usize, crate::verify::VerifyError>> {
+                match self {
+                    $(Opcode::$name => {
+                        if code.len().checked_sub(pc)? < op::$name::UNITS {
+                            return None;
+                        }
+                        // SAFETY: just checked that the instruction fits.
+                        let i = unsafe { op::$name::decode_unchecked(code, pc) };
+                        Some(i.verify_operands(cx).map(|()| op::$name::UNITS))
+                    })*
+                }
+            }
         }
 
         /// One struct per instruction, with its decoder and encoder.
@@ -736,15 +757,6 @@ macro_rules! define_ops {
                     return None;
                 }
                 Some(match opcode { $(Opcode::$name => Instr::$name(op::$name::decode(code, pc)),)* })
-            }
-
-            /// Checks every operand with [`Operand::verify`]: slots inside the frame, branch targets on
-            /// instructions inside the code. Generated from the table, so every instruction is covered.
-            pub fn verify_operands(
-                &self,
-                cx: &mut crate::verify::Checker,
-            ) -> Result<(), crate::verify::VerifyError> {
-                match self { $(Instr::$name(op) => op.verify_operands(cx),)* }
             }
 
             /// The opcode.

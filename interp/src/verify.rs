@@ -16,7 +16,7 @@
 //!   continues at the next one, which exists, and every jump lands on an instruction.
 //!
 //! The per-operand checks are [`Operand::verify`], called for every operand of every instruction by code
-//! generated from the instruction table (`Instr::verify_operands`), so a new instruction is covered without
+//! generated from the instruction table (`Opcode::verify_operands`), so a new instruction is covered without
 //! touching this file. Indices into the instance (functions, globals, tables, types, segments) are not the
 //! code's business: the executor checks them when it uses them.
 //!
@@ -30,7 +30,7 @@ use core::fmt;
 
 use crate::code::CompiledFunc;
 use crate::operand::{FarOffset, Operand, Slot};
-use crate::ops::{op, Instr, Opcode};
+use crate::ops::{op, Opcode};
 
 /// Why [`verify`] rejected a function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -239,6 +239,42 @@ impl Checker {
     }
 }
 
+impl Checker {
+    /// The checks of `CopySpan`, `Return1`, `ReturnSpan` and `BrTable` beyond their operands: spans inside the
+    /// frame, a slot 0 to return in, the table of targets. Returns the instruction's length (with the table).
+    #[inline(never)]
+    fn check_special(&mut self, code: &[u16], pc: usize) -> Result<usize, VerifyError> {
+        match self.opcode {
+            Opcode::CopySpan => {
+                let i = op::CopySpan::decode(code, pc);
+                self.span(i.src, i.len, "src")?;
+                self.span(i.dst, i.len, "dst")?;
+            }
+            Opcode::Return1 => self.slot(Slot(0), "result")?,
+            Opcode::ReturnSpan => {
+                let i = op::ReturnSpan::decode(code, pc);
+                self.span(i.src, i.len, "src")?;
+                self.span(Slot(0), i.len, "results")?;
+            }
+            Opcode::BrTable => {
+                let i = op::BrTable::decode(code, pc);
+                let needs = op::BrTable::UNITS as u64 + 2 * (u64::from(i.len) + 1);
+                let left = code.len() - pc;
+                if needs > left as u64 {
+                    return Err(self.error(VerifyErrorKind::Truncated { needs, left }));
+                }
+                let table = pc + op::BrTable::UNITS;
+                for k in 0..=i.len as usize {
+                    FarOffset::read(code, table + 2 * k).verify(self, "targets")?;
+                }
+                return Ok(needs as usize);
+            }
+            _ => {}
+        }
+        Ok(self.opcode.units())
+    }
+}
+
 /// Whether execution never continues after the instruction with the next one.
 pub fn is_terminator(opcode: Opcode) -> bool {
     matches!(
@@ -289,34 +325,12 @@ pub fn verify(func: &CompiledFunc) -> Result<(), VerifyError> {
         cx.opcode = opcode;
         cx.starts[pc / 64] |= 1 << (pc % 64);
         let left = code.len() - pc;
-        let Some(instr) = Instr::decode(code, pc) else {
-            return Err(cx.error(VerifyErrorKind::Truncated { needs: opcode.units() as u64, left }));
+        let mut units = match opcode.verify_operands(code, pc, &mut cx) {
+            Some(checked) => checked?,
+            None => return Err(cx.error(VerifyErrorKind::Truncated { needs: opcode.units() as u64, left })),
         };
-        instr.verify_operands(&mut cx)?;
-        let mut units = opcode.units();
-        match instr {
-            Instr::CopySpan(i) => {
-                cx.span(i.src, i.len, "src")?;
-                cx.span(i.dst, i.len, "dst")?;
-            }
-            Instr::Return1(_) => cx.slot(Slot(0), "result")?,
-            Instr::ReturnSpan(i) => {
-                cx.span(i.src, i.len, "src")?;
-                cx.span(Slot(0), i.len, "results")?;
-            }
-            Instr::BrTable(i) => {
-                let needs = op::BrTable::UNITS as u64 + 2 * (u64::from(i.len) + 1);
-                if needs > left as u64 {
-                    return Err(cx.error(VerifyErrorKind::Truncated { needs, left }));
-                }
-                let table = pc + op::BrTable::UNITS;
-                for k in 0..=i.len as usize {
-                    let offset = FarOffset::read(code, table + 2 * k);
-                    offset.verify(&mut cx, "targets")?;
-                }
-                units = needs as usize;
-            }
-            _ => {}
+        if matches!(opcode, Opcode::CopySpan | Opcode::Return1 | Opcode::ReturnSpan | Opcode::BrTable) {
+            units = cx.check_special(code, pc)?;
         }
         pc += units;
     }

@@ -313,3 +313,50 @@ fn every_function_of_the_spec_suite_verifies() {
     }
     assert!(modules > 1000 && funcs > 10_000, "{modules} modules, {funcs} functions");
 }
+
+/// What verification costs, next to translation (run in release):
+///
+/// ```text
+/// cargo test --release -p ember-interp --test verify -- --ignored --nocapture
+/// ```
+#[test]
+#[ignore = "a benchmark: run in release with --ignored --nocapture"]
+fn verification_cost() {
+    use std::time::{Duration, Instant};
+    static WASM: &[u8] = include_bytes!("../../tests/programs/ember_test_programs.wasm");
+    let engine = Engine::with_executor(&Config::new(), &NO_EXEC);
+    let module = Module::new(&engine, WASM).unwrap();
+    let info = module.info();
+    let options = TranslateOptions::default();
+    let best = |f: &mut dyn FnMut()| {
+        (0..10)
+            .map(|_| {
+                let start = Instant::now();
+                f();
+                start.elapsed()
+            })
+            .min()
+            .unwrap_or(Duration::ZERO)
+    };
+    let mut funcs = Vec::new();
+    let translating = best(&mut || {
+        funcs = (info.num_imported_funcs..info.funcs.len() as u32)
+            .map(|i| translate(info, i, &options).unwrap())
+            .collect::<Vec<_>>();
+    });
+    let units: usize = funcs.iter().map(|f| f.code.len()).sum();
+    let verifying = best(&mut || {
+        for f in &funcs {
+            verify(std::hint::black_box(f)).unwrap();
+        }
+    });
+    println!(
+        "{} functions, {units} code units: translation (verification included) {:.2} ms, verification {:.3} ms = \
+         {:.2} ns per code unit, {:.1}% of translation",
+        funcs.len(),
+        translating.as_secs_f64() * 1e3,
+        verifying.as_secs_f64() * 1e3,
+        verifying.as_secs_f64() * 1e9 / units as f64,
+        100.0 * verifying.as_secs_f64() / translating.as_secs_f64(),
+    );
+}
