@@ -80,16 +80,16 @@ shapes! {
         I64EqImm, I64NeImm, I64LtSImm, I64LtUImm, I64GtSImm, I64GtUImm, I64LeSImm, I64LeUImm, I64GeSImm, I64GeUImm,
     ];
     /// Branch if `f(cond)`.
-    Branch1 (cond, offset) -> (Slot, Offset); for [BrIfNez, BrIfEqz, BrIfNez64, BrIfEqz64];
+    Branch1 (cond) -> Slot; for [BrIfNez, BrIfEqz, BrIfNez64, BrIfEqz64];
     /// Branch if `f(lhs, rhs)`.
-    Branch2 (lhs, rhs, offset) -> (Slot, Slot, Offset); for [
+    Branch2 (lhs, rhs) -> (Slot, Slot); for [
         BrIfI32Eq, BrIfI32Ne, BrIfI32LtS, BrIfI32LtU, BrIfI32GtS, BrIfI32GtU,
         BrIfI32LeS, BrIfI32LeU, BrIfI32GeS, BrIfI32GeU,
         BrIfI64Eq, BrIfI64Ne, BrIfI64LtS, BrIfI64LtU, BrIfI64GtS, BrIfI64GtU,
         BrIfI64LeS, BrIfI64LeU, BrIfI64GeS, BrIfI64GeU,
     ];
     /// Branch if `f(lhs, imm)`.
-    BranchImm (lhs, imm, offset) -> (Slot, i16, Offset); for [
+    BranchImm (lhs, imm) -> (Slot, i16); for [
         BrIfI32EqImm, BrIfI32NeImm, BrIfI32LtSImm, BrIfI32LtUImm, BrIfI32GtSImm, BrIfI32GtUImm,
         BrIfI32LeSImm, BrIfI32LeUImm, BrIfI32GeSImm, BrIfI32GeUImm,
     ];
@@ -106,6 +106,38 @@ shapes! {
     Store (addr, src, offset) -> (Slot, Slot, u32); for [
         I32Store, I64Store, Store8, Store16, I32StoreWide, I64StoreWide, Store8Wide, Store16Wide,
     ];
+}
+
+/// The branch offset of a conditional branch: read only when the branch is taken. (Reading it with the other
+/// operands let LLVM turn `pc = taken ? pc + offset : pc + UNITS` into a conditional move, which makes the next
+/// instruction's address wait for the comparison instead of being predicted: 3x slower loops.)
+pub(crate) trait BranchOffset {
+    /// The `offset` operand of the instruction at `code[pc]`.
+    ///
+    /// # Safety
+    /// `pc` is the start of an instruction of this kind in verified code.
+    unsafe fn offset(code: &[u16], pc: usize) -> Offset;
+}
+
+macro_rules! branch_offset {
+    ($($op:ident),* $(,)?) => {$(
+        impl BranchOffset for op::$op {
+            #[inline(always)]
+            unsafe fn offset(code: &[u16], pc: usize) -> Offset {
+                // SAFETY: verified code is a sequence of whole instructions, so `pc + UNITS <= code.len()`. (Only
+                // the offset's unit is actually read.)
+                unsafe { op::$op::decode_unchecked(code, pc) }.offset
+            }
+        }
+    )*};
+}
+
+branch_offset! {
+    BrIfNez, BrIfEqz, BrIfNez64, BrIfEqz64,
+    BrIfI32Eq, BrIfI32Ne, BrIfI32LtS, BrIfI32LtU, BrIfI32GtS, BrIfI32GtU, BrIfI32LeS, BrIfI32LeU, BrIfI32GeS, BrIfI32GeU,
+    BrIfI64Eq, BrIfI64Ne, BrIfI64LtS, BrIfI64LtU, BrIfI64GtS, BrIfI64GtU, BrIfI64LeS, BrIfI64LeU, BrIfI64GeS, BrIfI64GeU,
+    BrIfI32EqImm, BrIfI32NeImm, BrIfI32LtSImm, BrIfI32LtUImm, BrIfI32GtSImm, BrIfI32GtUImm,
+    BrIfI32LeSImm, BrIfI32LeUImm, BrIfI32GeSImm, BrIfI32GeUImm,
 }
 
 // Every helper below has the same contract.
@@ -184,10 +216,15 @@ pub(crate) unsafe fn with_imm<O: WithImm, A: FromCell, R: ToCell>(
     pc + O::UNITS
 }
 
-/// The `pc` after a conditional branch at `pc`.
+/// The `pc` after conditional branch `O` at `pc`.
+///
+/// # Safety
+/// `pc` is the start of an `O` in verified `code`.
 #[inline(always)]
-fn branch(taken: bool, pc: usize, offset: Offset, units: usize) -> usize {
+unsafe fn branch<O: BranchOffset>(taken: bool, code: &[u16], pc: usize, units: usize) -> usize {
     if taken {
+        // SAFETY: forwarded from the caller.
+        let offset = unsafe { O::offset(code, pc) };
         pc.wrapping_add_signed(offset.0 as isize)
     } else {
         pc + units
@@ -196,41 +233,45 @@ fn branch(taken: bool, pc: usize, offset: Offset, units: usize) -> usize {
 
 /// Runs a branch on `f(cond)`; returns the next `pc`.
 #[inline]
-pub(crate) unsafe fn branch1<O: Branch1, A: FromCell>(
+pub(crate) unsafe fn branch1<O: Branch1 + BranchOffset, A: FromCell>(
     regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A) -> bool,
 ) -> usize {
     // SAFETY: forwarded from the caller.
-    let (cond, offset) = unsafe { O::operands(code, pc) };
-    branch(f(A::from_cell(regs.get(cond))), pc, offset, O::UNITS)
+    let cond = unsafe { O::operands(code, pc) };
+    // SAFETY: forwarded from the caller.
+    unsafe { branch::<O>(f(A::from_cell(regs.get(cond))), code, pc, <O as Branch1>::UNITS) }
 }
 
 /// Runs a branch on `f(lhs, rhs)`; returns the next `pc`.
 #[inline]
-pub(crate) unsafe fn branch2<O: Branch2, A: FromCell>(
+pub(crate) unsafe fn branch2<O: Branch2 + BranchOffset, A: FromCell>(
     regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A, A) -> bool,
 ) -> usize {
     // SAFETY: forwarded from the caller.
-    let (lhs, rhs, offset) = unsafe { O::operands(code, pc) };
-    branch(f(A::from_cell(regs.get(lhs)), A::from_cell(regs.get(rhs))), pc, offset, O::UNITS)
+    let (lhs, rhs) = unsafe { O::operands(code, pc) };
+    let taken = f(A::from_cell(regs.get(lhs)), A::from_cell(regs.get(rhs)));
+    // SAFETY: forwarded from the caller.
+    unsafe { branch::<O>(taken, code, pc, <O as Branch2>::UNITS) }
 }
 
 /// Runs a branch on `f(lhs, imm)`; returns the next `pc`.
 #[inline]
-pub(crate) unsafe fn branch_imm<O: BranchImm, A: FromCell>(
+pub(crate) unsafe fn branch_imm<O: BranchImm + BranchOffset, A: FromCell>(
     regs: &Regs<'_>,
     code: &[u16],
     pc: usize,
     f: impl FnOnce(A, i16) -> bool,
 ) -> usize {
     // SAFETY: forwarded from the caller.
-    let (lhs, imm, offset) = unsafe { O::operands(code, pc) };
-    branch(f(A::from_cell(regs.get(lhs)), imm), pc, offset, O::UNITS)
+    let (lhs, imm) = unsafe { O::operands(code, pc) };
+    // SAFETY: forwarded from the caller.
+    unsafe { branch::<O>(f(A::from_cell(regs.get(lhs)), imm), code, pc, <O as BranchImm>::UNITS) }
 }
 
 /// Runs a load of `N` bytes; returns the next `pc`.
