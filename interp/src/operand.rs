@@ -49,11 +49,11 @@ pub trait Operand: Copy + fmt::Display {
     const UNITS: usize;
     /// Reads it at `code[at..at + UNITS]`.
     fn read(code: &[u16], at: usize) -> Self;
-    /// Reads it at `code[at..at + UNITS]` without bounds checks.
+    /// Reads it at `at[0..UNITS]`, without bounds checks.
     ///
     /// # Safety
-    /// `at + UNITS <= code.len()`.
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self;
+    /// `at` is valid for reading `UNITS` code units.
+    unsafe fn read_ptr(at: *const u16) -> Self;
     /// Appends it to `out`.
     fn write(self, out: &mut Vec<u16>);
     /// Checks what the executor will assume of this operand (named `field`) of the instruction `cx` is
@@ -62,15 +62,14 @@ pub trait Operand: Copy + fmt::Display {
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError>;
 }
 
-/// `code[at]` without a bounds check.
+/// `*at`.
 ///
 /// # Safety
-/// `at < code.len()`.
+/// `at` is valid for reads.
 #[inline(always)]
-unsafe fn unit(code: &[u16], at: usize) -> u16 {
-    debug_assert!(at < code.len());
-    // SAFETY: the caller guarantees `at < code.len()`.
-    unsafe { *code.get_unchecked(at) }
+unsafe fn unit(at: *const u16) -> u16 {
+    // SAFETY: the caller's contract.
+    unsafe { at.read() }
 }
 
 impl Operand for Slot {
@@ -80,9 +79,9 @@ impl Operand for Slot {
         Slot(code[at])
     }
     #[inline(always)]
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
-        // SAFETY: forwarded from the caller (`at + 1 <= code.len()`).
-        Slot(unsafe { unit(code, at) })
+    unsafe fn read_ptr(at: *const u16) -> Self {
+        // SAFETY: forwarded from the caller (one unit).
+        Slot(unsafe { unit(at) })
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self.0);
@@ -100,9 +99,9 @@ impl Operand for u16 {
         code[at]
     }
     #[inline(always)]
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+    unsafe fn read_ptr(at: *const u16) -> Self {
         // SAFETY: forwarded from the caller.
-        unsafe { unit(code, at) }
+        unsafe { unit(at) }
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self);
@@ -120,9 +119,9 @@ impl Operand for i16 {
         code[at] as i16
     }
     #[inline(always)]
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+    unsafe fn read_ptr(at: *const u16) -> Self {
         // SAFETY: forwarded from the caller.
-        unsafe { unit(code, at) as i16 }
+        unsafe { unit(at) as i16 }
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self as u16);
@@ -140,9 +139,9 @@ impl Operand for u32 {
         u32::from(code[at]) | (u32::from(code[at + 1]) << 16)
     }
     #[inline(always)]
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
-        // SAFETY: forwarded from the caller (`at + 2 <= code.len()`).
-        unsafe { u32::from(unit(code, at)) | (u32::from(unit(code, at + 1)) << 16) }
+    unsafe fn read_ptr(at: *const u16) -> Self {
+        // SAFETY: forwarded from the caller (two units).
+        unsafe { u32::from(unit(at)) | (u32::from(unit(at.add(1))) << 16) }
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self as u16);
@@ -161,9 +160,9 @@ impl Operand for u64 {
         u64::from(u32::read(code, at)) | (u64::from(u32::read(code, at + 2)) << 32)
     }
     #[inline(always)]
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
-        // SAFETY: forwarded from the caller (`at + 4 <= code.len()`).
-        unsafe { u64::from(u32::read_unchecked(code, at)) | (u64::from(u32::read_unchecked(code, at + 2)) << 32) }
+    unsafe fn read_ptr(at: *const u16) -> Self {
+        // SAFETY: forwarded from the caller (four units).
+        unsafe { u64::from(u32::read_ptr(at)) | (u64::from(u32::read_ptr(at.add(2))) << 32) }
     }
     fn write(self, out: &mut Vec<u16>) {
         (self as u32).write(out);
@@ -182,9 +181,9 @@ impl Operand for Offset {
         Offset(code[at] as i16)
     }
     #[inline(always)]
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
+    unsafe fn read_ptr(at: *const u16) -> Self {
         // SAFETY: forwarded from the caller.
-        Offset(unsafe { unit(code, at) } as i16)
+        Offset(unsafe { unit(at) } as i16)
     }
     fn write(self, out: &mut Vec<u16>) {
         out.push(self.0 as u16);
@@ -202,9 +201,9 @@ impl Operand for FarOffset {
         FarOffset(u32::read(code, at) as i32)
     }
     #[inline(always)]
-    unsafe fn read_unchecked(code: &[u16], at: usize) -> Self {
-        // SAFETY: forwarded from the caller (`at + 2 <= code.len()`).
-        FarOffset(unsafe { u32::read_unchecked(code, at) } as i32)
+    unsafe fn read_ptr(at: *const u16) -> Self {
+        // SAFETY: forwarded from the caller (two units).
+        FarOffset(unsafe { u32::read_ptr(at) } as i32)
     }
     fn write(self, out: &mut Vec<u16>) {
         (self.0 as u32).write(out);

@@ -700,14 +700,26 @@ macro_rules! define_ops {
                     /// `pc + UNITS <= code.len()`: true of every instruction of code that passed
                     /// [`verify`](crate::verify::verify) (the code is a sequence of whole instructions).
                     #[inline(always)]
-                    #[allow(unused_variables, unused_mut, unused_assignments)]
                     pub unsafe fn decode_unchecked(code: &[u16], pc: usize) -> Self {
                         debug_assert!(pc + Self::UNITS <= code.len());
-                        let mut at = pc + 1;
+                        // SAFETY: `code[pc..pc + UNITS]` is in bounds (the caller's contract).
+                        unsafe { Self::decode_ptr(code.as_ptr().add(pc)) }
+                    }
+
+                    /// Decodes the operands of the instruction whose opcode unit `ip` points to, without bounds
+                    /// checks.
+                    ///
+                    /// # Safety
+                    /// `ip` is valid for reading `UNITS` code units.
+                    #[inline(always)]
+                    #[allow(unused_variables)]
+                    pub unsafe fn decode_ptr(ip: *const u16) -> Self {
+                        let mut _at = 1;
                         $(
-                            // SAFETY: `at + UNITS <= pc + Self::UNITS <= code.len()` (the caller's contract).
-                            let $field = unsafe { <$ty as Operand>::read_unchecked(code, at) };
-                            at += <$ty as Operand>::UNITS;
+                            // SAFETY: `_at + UNITS <= Self::UNITS` units from `ip` are readable (the caller's
+                            // contract).
+                            let $field = unsafe { <$ty as Operand>::read_ptr(ip.add(_at)) };
+                            _at += <$ty as Operand>::UNITS;
                         )*
                         $name { $($field),* }
                     }

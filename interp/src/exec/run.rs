@@ -71,80 +71,94 @@ pub(crate) fn run(
             None => &mut dummy_memory,
         };
 
-        // Decodes the operands of instruction `$op` at `pc`.
+        // The instruction pointer: `code[pc..]`. `pc` itself is only brought up to date when the loop is left.
+        let start = code.as_ptr();
+        // SAFETY: `pc` is the start of an instruction of `code`: 0, or the return address saved by a call (the
+        // instruction after it).
+        let mut ip: *const u16 = unsafe { start.add(pc) };
+        // The position of `ip` in `code`.
+        macro_rules! pc_of {
+            ($ip:expr) => {
+                // SAFETY: both point into `code`.
+                unsafe { $ip.offset_from(start) as usize }
+            };
+        }
+        // Decodes the operands of instruction `$op` at `ip`.
         macro_rules! dec {
             ($op:ident) => {
-                // SAFETY: `pc` is the start of an instruction of `code` (see the dispatch below), and verified code
-                // is a sequence of whole instructions, so this one fits.
-                unsafe { op::$op::decode_unchecked(code, pc) }
+                // SAFETY: `ip` points to the start of an instruction of `code` (see the dispatch below), and
+                // verified code is a sequence of whole instructions, so this one fits.
+                unsafe { op::$op::decode_ptr(ip) }
             };
         }
         macro_rules! next {
             ($op:ident) => {
-                pc += op::$op::UNITS
+                // SAFETY: the instruction after a non-terminator is inside the code (the last one is a terminator).
+                ip = unsafe { ip.add(op::$op::UNITS) }
             };
         }
         macro_rules! jump {
             ($offset:expr) => {
-                pc = pc.wrapping_add_signed($offset.0 as isize)
+                // SAFETY: the verifier checked that every branch target is the start of an instruction of the code.
+                ip = unsafe { ip.offset($offset.0 as isize) }
             };
         }
-        // The regular shapes go through `shape`'s helpers (see there for why). Their contract: `pc` is the start of
-        // an instruction of the given kind in verified `code` and `regs` is its frame, which the dispatch below
-        // guarantees: SAFETY for every `unsafe` block in these macros.
+        // The regular shapes go through `shape`'s helpers (see there for why). Their contract: `ip` points to the
+        // start of an instruction of the given kind in verified `code` and `regs` is its frame, which the dispatch
+        // below guarantees: SAFETY for every `unsafe` block in these macros.
         macro_rules! un {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
-                pc = unsafe { shape::unary::<op::$op, _, _>(regs, code, pc, |$a: $ta| $e) }
+                ip = unsafe { shape::unary::<op::$op, _, _>(regs, ip, |$a: $ta| $e) }
             };
         }
         macro_rules! un_try {
             ($op:ident, $f:path) => {
-                pc = unsafe { shape::unary_try::<op::$op, _, _>(regs, code, pc, $f) }?
+                ip = unsafe { shape::unary_try::<op::$op, _, _>(regs, ip, $f) }?
             };
         }
         macro_rules! bin {
             ($op:ident, |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
-                pc = unsafe { shape::binary::<op::$op, _, _, _>(regs, code, pc, |$a: $ta, $b: $tb| $e) }
+                ip = unsafe { shape::binary::<op::$op, _, _, _>(regs, ip, |$a: $ta, $b: $tb| $e) }
             };
         }
         macro_rules! bin_try {
             ($op:ident, $f:path) => {
-                pc = unsafe { shape::binary_try::<op::$op, _, _, _>(regs, code, pc, $f) }?
+                ip = unsafe { shape::binary_try::<op::$op, _, _, _>(regs, ip, $f) }?
             };
         }
         macro_rules! imm {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                pc = unsafe { shape::with_imm::<op::$op, _, _>(regs, code, pc, |$a: $ta, $b: i16| $e) }
+                ip = unsafe { shape::with_imm::<op::$op, _, _>(regs, ip, |$a: $ta, $b: i16| $e) }
             };
         }
         macro_rules! br1 {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
-                pc = unsafe { shape::branch1::<op::$op, _>(regs, code, pc, |$a: $ta| $e) }
+                ip = unsafe { shape::branch1::<op::$op, _>(regs, ip, |$a: $ta| $e) }
             };
         }
         macro_rules! br2 {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                pc = unsafe { shape::branch2::<op::$op, _>(regs, code, pc, |$a: $ta, $b: $ta| $e) }
+                ip = unsafe { shape::branch2::<op::$op, _>(regs, ip, |$a: $ta, $b: $ta| $e) }
             };
         }
         macro_rules! br_imm {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                pc = unsafe { shape::branch_imm::<op::$op, _>(regs, code, pc, |$a: $ta, $b: i16| $e) }
+                ip = unsafe { shape::branch_imm::<op::$op, _>(regs, ip, |$a: $ta, $b: i16| $e) }
             };
         }
         macro_rules! load {
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {
-                pc = unsafe { shape::load::<op::$op, $n, _>(regs, code, pc, &mem.data, |$b: [u8; $n]| $e) }?
+                ip = unsafe { shape::load::<op::$op, $n, _>(regs, ip, &mem.data, |$b: [u8; $n]| $e) }?
             };
         }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
-                pc = unsafe { shape::store::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: u64| $e) }?
+                ip = unsafe { shape::store::<op::$op, _>(regs, ip, &mut mem.data, |$v: u64| $e) }?
             };
         }
         macro_rules! store_imm {
             ($op:ident, |$v:ident| $e:expr) => {
-                pc = unsafe { shape::store_imm::<op::$op, _>(regs, code, pc, &mut mem.data, |$v: i16| $e) }?
+                ip = unsafe { shape::store_imm::<op::$op, _>(regs, ip, &mut mem.data, |$v: i16| $e) }?
             };
         }
         // The store index of one of this instance's tables.
@@ -155,13 +169,13 @@ pub(crate) fn run(
         }
 
         let exit = loop {
-            debug_assert!(pc < code.len());
-            // SAFETY: `pc` is the start of an instruction of `code`: it starts at 0 or at a call's return address
-            // (the instruction after a call, which is not the last instruction: that one is a terminator); each
-            // non-terminator continues with the next instruction, which exists because the last one is a
+            debug_assert!(pc_of!(ip) < code.len());
+            // SAFETY: `ip` points to the start of an instruction of `code`: it starts at 0 or at a call's return
+            // address (the instruction after a call, which is not the last instruction: that one is a terminator);
+            // each non-terminator continues with the next instruction, which exists because the last one is a
             // terminator; and every branch target is the start of an instruction inside the code (all checked by
             // the verifier).
-            let opcode = unsafe { *code.get_unchecked(pc) };
+            let opcode = unsafe { ip.read() };
             match opcode {
                 // ---- moves and constants ----
                 op::Copy::OPCODE => {
@@ -250,7 +264,7 @@ pub(crate) fn run(
                     let target = (regs.get(i.index) as u32).min(i.len) as usize;
                     // SAFETY: the verifier checked that the `len + 1` targets after the instruction fit in the code,
                     // and `target <= len`.
-                    let offset = unsafe { FarOffset::read_unchecked(code, pc + op::BrTable::UNITS + 2 * target) };
+                    let offset = unsafe { FarOffset::read_ptr(ip.add(op::BrTable::UNITS + 2 * target)) };
                     jump!(offset);
                 }
                 op::Return0::OPCODE => break Exit::Return,
@@ -267,12 +281,16 @@ pub(crate) fn run(
                 op::Call::OPCODE => {
                     let i = dec!(Call);
                     let func = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
-                    break Exit::Call { func: func.index() as usize, args: i.args.idx(), next: pc + op::Call::UNITS };
+                    break Exit::Call {
+                        func: func.index() as usize,
+                        args: i.args.idx(),
+                        next: pc_of!(ip) + op::Call::UNITS,
+                    };
                 }
                 op::CallWide::OPCODE => {
                     let i = dec!(CallWide);
                     let func = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
-                    let next = pc + op::CallWide::UNITS;
+                    let next = pc_of!(ip) + op::CallWide::UNITS;
                     break Exit::Call { func: func.index() as usize, args: i.args.idx(), next };
                 }
                 op::CallIndirect::OPCODE => {
@@ -289,7 +307,7 @@ pub(crate) fn run(
                     if actual != expected {
                         return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
                     }
-                    break Exit::Call { func, args: i.args.idx(), next: pc + op::CallIndirect::UNITS };
+                    break Exit::Call { func, args: i.args.idx(), next: pc_of!(ip) + op::CallIndirect::UNITS };
                 }
                 op::ConsumeFuel::OPCODE => {
                     let i = dec!(ConsumeFuel);
@@ -380,7 +398,7 @@ pub(crate) fn run(
                 }
                 op::ElemDrop::OPCODE => {
                     let i = dec!(ElemDrop);
-                    break Exit::ElemDrop { elem: i.elem, next: pc + op::ElemDrop::UNITS };
+                    break Exit::ElemDrop { elem: i.elem, next: pc_of!(ip) + op::ElemDrop::UNITS };
                 }
 
                 // ---- memory ----
@@ -452,7 +470,7 @@ pub(crate) fn run(
                 }
                 op::DataDrop::OPCODE => {
                     let i = dec!(DataDrop);
-                    break Exit::DataDrop { data: i.data, next: pc + op::DataDrop::UNITS };
+                    break Exit::DataDrop { data: i.data, next: pc_of!(ip) + op::DataDrop::UNITS };
                 }
 
                 // ---- i32 ----

@@ -1,6 +1,6 @@
 //! Operand plumbing for the regular instructions, grouped by shape (`dst = f(src)`, `dst = f(lhs, rhs)`,
 //! branch if `f(lhs, rhs)`, loads, stores, ...): one small generic function per shape reads the operands, calls
-//! the operation and returns the next `pc`.
+//! the operation and returns where execution continues.
 //!
 //! Each function is instantiated once per instruction and called from one place, so optimised builds inline
 //! it into the dispatch loop. Unoptimised builds keep them as calls, which keeps the dispatch loop's own stack
@@ -21,19 +21,20 @@ macro_rules! shapes {
         pub(crate) trait $shape {
             /// Length of the instruction in code units.
             const UNITS: usize;
-            /// The operands of the instruction at `code[pc]`.
+            /// The operands of the instruction at `ip`.
             ///
             /// # Safety
-            /// `pc` is the start of an instruction of this kind in verified code.
-            unsafe fn operands(code: &[u16], pc: usize) -> $tuple;
+            /// `ip` points to the start of an instruction of this kind in verified code.
+            unsafe fn operands(ip: *const u16) -> $tuple;
         }
         $(
             impl $shape for op::$op {
                 const UNITS: usize = op::$op::UNITS;
                 #[inline(always)]
-                unsafe fn operands(code: &[u16], pc: usize) -> $tuple {
-                    // SAFETY: verified code is a sequence of whole instructions, so `pc + UNITS <= code.len()`.
-                    let i = unsafe { op::$op::decode_unchecked(code, pc) };
+                unsafe fn operands(ip: *const u16) -> $tuple {
+                    // SAFETY: verified code is a sequence of whole instructions, so the instruction's `UNITS` units
+                    // from `ip` are inside the code.
+                    let i = unsafe { op::$op::decode_ptr(ip) };
                     pick!(i $fields)
                 }
             }
@@ -112,21 +113,21 @@ shapes! {
 /// operands let LLVM turn `pc = taken ? pc + offset : pc + UNITS` into a conditional move, which makes the next
 /// instruction's address wait for the comparison instead of being predicted: 3x slower loops.)
 pub(crate) trait BranchOffset {
-    /// The `offset` operand of the instruction at `code[pc]`.
+    /// The `offset` operand of the instruction at `ip`.
     ///
     /// # Safety
-    /// `pc` is the start of an instruction of this kind in verified code.
-    unsafe fn offset(code: &[u16], pc: usize) -> Offset;
+    /// `ip` points to the start of an instruction of this kind in verified code.
+    unsafe fn offset(ip: *const u16) -> Offset;
 }
 
 macro_rules! branch_offset {
     ($($op:ident),* $(,)?) => {$(
         impl BranchOffset for op::$op {
             #[inline(always)]
-            unsafe fn offset(code: &[u16], pc: usize) -> Offset {
-                // SAFETY: verified code is a sequence of whole instructions, so `pc + UNITS <= code.len()`. (Only
-                // the offset's unit is actually read.)
-                unsafe { op::$op::decode_unchecked(code, pc) }.offset
+            unsafe fn offset(ip: *const u16) -> Offset {
+                // SAFETY: verified code is a sequence of whole instructions, so the instruction's `UNITS` units
+                // from `ip` are inside the code. (Only the offset's unit is actually read.)
+                unsafe { op::$op::decode_ptr(ip) }.offset
             }
         }
     )*};
@@ -143,179 +144,179 @@ branch_offset! {
 // Every helper below has the same contract.
 //
 // # Safety
-// `pc` is the start of an instruction of kind `O` in `code`, which passed verification, and `regs` is the frame
-// of that code.
+// `ip` points to the start of an instruction of kind `O` in code that passed verification, and `regs` is the frame
+// of that code. (So the instruction's units are inside the code, and so is the next instruction or branch target
+// they return.)
 
-/// Runs a `dst = f(src)` instruction; returns the next `pc`.
+/// Runs a `dst = f(src)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn unary<O: Unary, A: FromCell, R: ToCell>(
     regs: &mut Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A) -> R,
-) -> usize {
+) -> *const u16 {
     // SAFETY: forwarded from the caller.
-    let (dst, src) = unsafe { O::operands(code, pc) };
+    let (dst, src) = unsafe { O::operands(ip) };
     regs.set(dst, f(A::from_cell(regs.get(src))).to_cell());
-    pc + O::UNITS
+    // SAFETY: the next instruction is inside the code (the contract above).
+    unsafe { ip.add(O::UNITS) }
 }
 
-/// Runs a trapping `dst = f(src)` instruction; returns the next `pc`.
+/// Runs a trapping `dst = f(src)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn unary_try<O: Unary, A: FromCell, R: ToCell>(
     regs: &mut Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A) -> Result<R, TrapCode>,
-) -> Result<usize, TrapCode> {
+) -> Result<*const u16, TrapCode> {
     // SAFETY: forwarded from the caller.
-    let (dst, src) = unsafe { O::operands(code, pc) };
+    let (dst, src) = unsafe { O::operands(ip) };
     regs.set(dst, f(A::from_cell(regs.get(src)))?.to_cell());
-    Ok(pc + O::UNITS)
+    // SAFETY: the next instruction is inside the code (the contract above).
+    Ok(unsafe { ip.add(O::UNITS) })
 }
 
-/// Runs a `dst = f(lhs, rhs)` instruction; returns the next `pc`.
+/// Runs a `dst = f(lhs, rhs)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn binary<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
     regs: &mut Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A, B) -> R,
-) -> usize {
+) -> *const u16 {
     // SAFETY: forwarded from the caller.
-    let (dst, lhs, rhs) = unsafe { O::operands(code, pc) };
+    let (dst, lhs, rhs) = unsafe { O::operands(ip) };
     regs.set(dst, f(A::from_cell(regs.get(lhs)), B::from_cell(regs.get(rhs))).to_cell());
-    pc + O::UNITS
+    // SAFETY: the next instruction is inside the code (the contract above).
+    unsafe { ip.add(O::UNITS) }
 }
 
-/// Runs a trapping `dst = f(lhs, rhs)` instruction; returns the next `pc`.
+/// Runs a trapping `dst = f(lhs, rhs)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn binary_try<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
     regs: &mut Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A, B) -> Result<R, TrapCode>,
-) -> Result<usize, TrapCode> {
+) -> Result<*const u16, TrapCode> {
     // SAFETY: forwarded from the caller.
-    let (dst, lhs, rhs) = unsafe { O::operands(code, pc) };
+    let (dst, lhs, rhs) = unsafe { O::operands(ip) };
     regs.set(dst, f(A::from_cell(regs.get(lhs)), B::from_cell(regs.get(rhs)))?.to_cell());
-    Ok(pc + O::UNITS)
+    // SAFETY: the next instruction is inside the code (the contract above).
+    Ok(unsafe { ip.add(O::UNITS) })
 }
 
-/// Runs a `dst = f(lhs, imm)` instruction; returns the next `pc`.
+/// Runs a `dst = f(lhs, imm)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn with_imm<O: WithImm, A: FromCell, R: ToCell>(
     regs: &mut Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A, i16) -> R,
-) -> usize {
+) -> *const u16 {
     // SAFETY: forwarded from the caller.
-    let (dst, lhs, imm) = unsafe { O::operands(code, pc) };
+    let (dst, lhs, imm) = unsafe { O::operands(ip) };
     regs.set(dst, f(A::from_cell(regs.get(lhs)), imm).to_cell());
-    pc + O::UNITS
+    // SAFETY: the next instruction is inside the code (the contract above).
+    unsafe { ip.add(O::UNITS) }
 }
 
-/// The `pc` after conditional branch `O` at `pc`.
+/// Where execution continues after conditional branch `O` at `ip`.
 ///
 /// # Safety
-/// `pc` is the start of an `O` in verified `code`.
+/// `ip` points to the start of an `O` in verified code.
 #[inline(always)]
-unsafe fn branch<O: BranchOffset>(taken: bool, code: &[u16], pc: usize, units: usize) -> usize {
+unsafe fn branch<O: BranchOffset>(taken: bool, ip: *const u16, units: usize) -> *const u16 {
+    // SAFETY (both): the verifier checked that the branch target is an instruction of the code, and that the
+    // instruction after a conditional branch exists (the last instruction is a terminator).
     if taken {
         // SAFETY: forwarded from the caller.
-        let offset = unsafe { O::offset(code, pc) };
-        pc.wrapping_add_signed(offset.0 as isize)
+        let offset = unsafe { O::offset(ip) };
+        unsafe { ip.offset(offset.0 as isize) }
     } else {
-        pc + units
+        unsafe { ip.add(units) }
     }
 }
 
-/// Runs a branch on `f(cond)`; returns the next `pc`.
+/// Runs a branch on `f(cond)`; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn branch1<O: Branch1 + BranchOffset, A: FromCell>(
     regs: &Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A) -> bool,
-) -> usize {
+) -> *const u16 {
     // SAFETY: forwarded from the caller.
-    let cond = unsafe { O::operands(code, pc) };
+    let cond = unsafe { O::operands(ip) };
     // SAFETY: forwarded from the caller.
-    unsafe { branch::<O>(f(A::from_cell(regs.get(cond))), code, pc, <O as Branch1>::UNITS) }
+    unsafe { branch::<O>(f(A::from_cell(regs.get(cond))), ip, <O as Branch1>::UNITS) }
 }
 
-/// Runs a branch on `f(lhs, rhs)`; returns the next `pc`.
+/// Runs a branch on `f(lhs, rhs)`; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn branch2<O: Branch2 + BranchOffset, A: FromCell>(
     regs: &Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A, A) -> bool,
-) -> usize {
+) -> *const u16 {
     // SAFETY: forwarded from the caller.
-    let (lhs, rhs) = unsafe { O::operands(code, pc) };
+    let (lhs, rhs) = unsafe { O::operands(ip) };
     let taken = f(A::from_cell(regs.get(lhs)), A::from_cell(regs.get(rhs)));
     // SAFETY: forwarded from the caller.
-    unsafe { branch::<O>(taken, code, pc, <O as Branch2>::UNITS) }
+    unsafe { branch::<O>(taken, ip, <O as Branch2>::UNITS) }
 }
 
-/// Runs a branch on `f(lhs, imm)`; returns the next `pc`.
+/// Runs a branch on `f(lhs, imm)`; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn branch_imm<O: BranchImm + BranchOffset, A: FromCell>(
     regs: &Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     f: impl FnOnce(A, i16) -> bool,
-) -> usize {
+) -> *const u16 {
     // SAFETY: forwarded from the caller.
-    let (lhs, imm) = unsafe { O::operands(code, pc) };
+    let (lhs, imm) = unsafe { O::operands(ip) };
     // SAFETY: forwarded from the caller.
-    unsafe { branch::<O>(f(A::from_cell(regs.get(lhs)), imm), code, pc, <O as BranchImm>::UNITS) }
+    unsafe { branch::<O>(f(A::from_cell(regs.get(lhs)), imm), ip, <O as BranchImm>::UNITS) }
 }
 
-/// Runs a load of `N` bytes; returns the next `pc`.
+/// Runs a load of `N` bytes; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn load<O: Load, const N: usize, R: ToCell>(
     regs: &mut Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     data: &[u8],
     f: impl FnOnce([u8; N]) -> R,
-) -> Result<usize, TrapCode> {
+) -> Result<*const u16, TrapCode> {
     // SAFETY: forwarded from the caller.
-    let (dst, addr, offset) = unsafe { O::operands(code, pc) };
+    let (dst, addr, offset) = unsafe { O::operands(ip) };
     let bytes = memory::load::<N>(data, regs.get(addr), offset)?;
     regs.set(dst, f(bytes).to_cell());
-    Ok(pc + O::UNITS)
+    // SAFETY: the next instruction is inside the code (the contract above).
+    Ok(unsafe { ip.add(O::UNITS) })
 }
 
-/// Runs a store of `N` bytes; returns the next `pc`.
+/// Runs a store of `N` bytes; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn store<O: Store, const N: usize>(
     regs: &Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     data: &mut [u8],
     f: impl FnOnce(u64) -> [u8; N],
-) -> Result<usize, TrapCode> {
+) -> Result<*const u16, TrapCode> {
     // SAFETY: forwarded from the caller.
-    let (addr, src, offset) = unsafe { O::operands(code, pc) };
+    let (addr, src, offset) = unsafe { O::operands(ip) };
     memory::store(data, regs.get(addr), offset, f(regs.get(src)))?;
-    Ok(pc + O::UNITS)
+    // SAFETY: the next instruction is inside the code (the contract above).
+    Ok(unsafe { ip.add(O::UNITS) })
 }
 
-/// Runs a store of `N` bytes of an immediate; returns the next `pc`.
+/// Runs a store of `N` bytes of an immediate; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn store_imm<O: StoreImm, const N: usize>(
     regs: &Regs<'_>,
-    code: &[u16],
-    pc: usize,
+    ip: *const u16,
     data: &mut [u8],
     f: impl FnOnce(i16) -> [u8; N],
-) -> Result<usize, TrapCode> {
+) -> Result<*const u16, TrapCode> {
     // SAFETY: forwarded from the caller.
-    let (addr, value, offset) = unsafe { O::operands(code, pc) };
+    let (addr, value, offset) = unsafe { O::operands(ip) };
     memory::store(data, regs.get(addr), offset, f(value))?;
-    Ok(pc + O::UNITS)
+    // SAFETY: the next instruction is inside the code (the contract above).
+    Ok(unsafe { ip.add(O::UNITS) })
 }
