@@ -57,13 +57,6 @@ pub(crate) fn run(
 
     'frame: loop {
         let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
-        let code: &[u16] = &cur.code;
-        let size = frame_len(&cur);
-        let frame: &mut [u64] = st.stack.get_mut(base..base + size).ok_or_else(|| bad_code("frame"))?;
-        // SAFETY: `frame` is exactly `frame_size` slots long, and the loop below only names slots that are
-        // operands of `cur`'s code, which passed verification (`cur` is a `VerifiedFunc`).
-        let mut regs = unsafe { Regs::new(frame) };
-        let regs = &mut regs;
         let inst = store.instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
         // Memory 0 of the current instance, cached for the loads and stores.
         let mem: &mut MemoryEntity = match inst.memories.first() {
@@ -71,17 +64,89 @@ pub(crate) fn run(
             None => &mut dummy_memory,
         };
 
-        // The instruction pointer: `code[pc..]`. `pc` itself is only brought up to date when the loop is left.
-        let start = code.as_ptr();
-        // SAFETY: `pc` is the start of an instruction of `code`: 0, or the return address saved by a call (the
-        // instruction after it).
+        // The frame of `cur` at `base`, checked to lie inside the value stack.
+        macro_rules! frame {
+            () => {{
+                let size = cur.frame_size as usize;
+                if base + size > st.stack.len() {
+                    return Err(bad_code("frame"));
+                }
+                // SAFETY: `stack[base..base + frame_size]` is inside the value stack (just checked), and `cur` passed
+                // verification, so its code names only slots (and spans) inside its frame. The value stack is not
+                // touched otherwise while this `Regs` is in use: every path that may grow it or write it (calls,
+                // host calls, returns) makes a new one before running instructions again.
+                unsafe { Regs::new(st.stack.as_mut_ptr().add(base), size) }
+            }};
+        }
+        let mut regs = frame!();
+        // The instruction pointer: `code[pc..]` of `cur`'s code, which starts at `start`. `pc` itself is only
+        // brought up to date when the loop is left.
+        let mut start: *const u16 = cur.code.as_ptr();
+        // SAFETY: `pc` is the start of an instruction of `cur`'s code: 0, or the return address saved by a call
+        // (the instruction after it).
         let mut ip: *const u16 = unsafe { start.add(pc) };
-        // The position of `ip` in `code`.
+        // The position of `ip` in the code.
         macro_rules! pc_of {
             ($ip:expr) => {
-                // SAFETY: both point into `code`.
+                // SAFETY: both point into `cur`'s code.
                 unsafe { $ip.offset_from(start) as usize }
             };
+        }
+        // Calls and returns between functions of this instance run inside the loop; the rest (host functions,
+        // other instances, code not translated yet, a value stack to grow, the outermost return) leave it.
+        let stack_room = st.stack.len().min(max_stack);
+        macro_rules! call {
+            ($func:expr, $args:expr, $units:expr) => {{
+                let (func, args): (usize, usize) = ($func, $args.idx());
+                let next = pc_of!(ip) + $units;
+                let local = matches!(
+                    store.funcs.get(func),
+                    Some(FuncEntity::Wasm { instance, .. }) if instance.index() as usize == inst_idx
+                );
+                let Some(entry) = st.funcs.get_mut(func).and_then(Option::as_mut).filter(|_| local) else {
+                    break Exit::Call { func, args, next };
+                };
+                let new_base = base + args;
+                if st.frames.len() + 2 > max_depth || new_base + entry.code.frame_size as usize > stack_room {
+                    break Exit::Call { func, args, next };
+                }
+                // Tier-up: `calls` is the entry counter a higher tier would compare with the threshold (see
+                // `Exit::Call` below).
+                entry.calls = entry.calls.saturating_add(1);
+                let callee = entry.code.clone();
+                let caller = core::mem::replace(&mut cur, callee);
+                st.push_frame(caller, Frame { pc: next, base, func_index: cur_index as u32, instance: inst_idx as u32 });
+                cur_index = func;
+                base = new_base;
+                regs = frame!();
+                // SAFETY: `num_params <= num_locals <= frame_size` (verified).
+                unsafe { regs.zero(usize::from(cur.num_params), cur.num_locals as usize) };
+                start = cur.code.as_ptr();
+                ip = start;
+            }};
+        }
+        macro_rules! ret {
+            () => {{
+                // Results are in the callee's slots `0..`, which are the caller's argument slots.
+                let local = st.frames.last().is_some_and(|caller| caller.instance as usize == inst_idx);
+                match st.frames.len() > entry_len && local {
+                    true => match st.pop_frame() {
+                        Some((code, caller)) => {
+                            cur = code;
+                            cur_index = caller.func_index as usize;
+                            base = caller.base;
+                            regs = frame!();
+                            start = cur.code.as_ptr();
+                            // SAFETY: a return address is where a call of the caller's (verified) code continues:
+                            // the instruction after the call, which exists (the last instruction is a terminator).
+                            ip = unsafe { start.add(caller.pc) };
+                            continue;
+                        }
+                        None => break Exit::Return,
+                    },
+                    false => break Exit::Return,
+                }
+            }};
         }
         // Decodes the operands of instruction `$op` at `ip`.
         macro_rules! dec {
@@ -108,57 +173,57 @@ pub(crate) fn run(
         // below guarantees: SAFETY for every `unsafe` block in these macros.
         macro_rules! un {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
-                ip = unsafe { shape::unary::<op::$op, _, _>(regs, ip, |$a: $ta| $e) }
+                ip = unsafe { shape::unary::<op::$op, _, _>(&mut regs, ip, |$a: $ta| $e) }
             };
         }
         macro_rules! un_try {
             ($op:ident, $f:path) => {
-                ip = unsafe { shape::unary_try::<op::$op, _, _>(regs, ip, $f) }?
+                ip = unsafe { shape::unary_try::<op::$op, _, _>(&mut regs, ip, $f) }?
             };
         }
         macro_rules! bin {
             ($op:ident, |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr) => {
-                ip = unsafe { shape::binary::<op::$op, _, _, _>(regs, ip, |$a: $ta, $b: $tb| $e) }
+                ip = unsafe { shape::binary::<op::$op, _, _, _>(&mut regs, ip, |$a: $ta, $b: $tb| $e) }
             };
         }
         macro_rules! bin_try {
             ($op:ident, $f:path) => {
-                ip = unsafe { shape::binary_try::<op::$op, _, _, _>(regs, ip, $f) }?
+                ip = unsafe { shape::binary_try::<op::$op, _, _, _>(&mut regs, ip, $f) }?
             };
         }
         macro_rules! imm {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                ip = unsafe { shape::with_imm::<op::$op, _, _>(regs, ip, |$a: $ta, $b: i16| $e) }
+                ip = unsafe { shape::with_imm::<op::$op, _, _>(&mut regs, ip, |$a: $ta, $b: i16| $e) }
             };
         }
         macro_rules! br1 {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
-                ip = unsafe { shape::branch1::<op::$op, _>(regs, ip, |$a: $ta| $e) }
+                ip = unsafe { shape::branch1::<op::$op, _>(&mut regs, ip, |$a: $ta| $e) }
             };
         }
         macro_rules! br2 {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                ip = unsafe { shape::branch2::<op::$op, _>(regs, ip, |$a: $ta, $b: $ta| $e) }
+                ip = unsafe { shape::branch2::<op::$op, _>(&mut regs, ip, |$a: $ta, $b: $ta| $e) }
             };
         }
         macro_rules! br_imm {
             ($op:ident, |$a:ident: $ta:ty, $b:ident| $e:expr) => {
-                ip = unsafe { shape::branch_imm::<op::$op, _>(regs, ip, |$a: $ta, $b: i16| $e) }
+                ip = unsafe { shape::branch_imm::<op::$op, _>(&mut regs, ip, |$a: $ta, $b: i16| $e) }
             };
         }
         macro_rules! load {
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {
-                ip = unsafe { shape::load::<op::$op, $n, _>(regs, ip, &mem.data, |$b: [u8; $n]| $e) }?
+                ip = unsafe { shape::load::<op::$op, $n, _>(&mut regs, ip, &mem.data, |$b: [u8; $n]| $e) }?
             };
         }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
-                ip = unsafe { shape::store::<op::$op, _>(regs, ip, &mut mem.data, |$v: u64| $e) }?
+                ip = unsafe { shape::store::<op::$op, _>(&mut regs, ip, &mut mem.data, |$v: u64| $e) }?
             };
         }
         macro_rules! store_imm {
             ($op:ident, |$v:ident| $e:expr) => {
-                ip = unsafe { shape::store_imm::<op::$op, _>(regs, ip, &mut mem.data, |$v: i16| $e) }?
+                ip = unsafe { shape::store_imm::<op::$op, _>(&mut regs, ip, &mut mem.data, |$v: i16| $e) }?
             };
         }
         // The store index of one of this instance's tables.
@@ -169,7 +234,7 @@ pub(crate) fn run(
         }
 
         let exit = loop {
-            debug_assert!(pc_of!(ip) < code.len());
+            debug_assert!(pc_of!(ip) < cur.code.len());
             // SAFETY: `ip` points to the start of an instruction of `code`: it starts at 0 or at a call's return
             // address (the instruction after a call, which is not the last instruction: that one is a terminator);
             // each non-terminator continues with the next instruction, which exists because the last one is a
@@ -267,31 +332,26 @@ pub(crate) fn run(
                     let offset = unsafe { FarOffset::read_ptr(ip.add(op::BrTable::UNITS + 2 * target)) };
                     jump!(offset);
                 }
-                op::Return0::OPCODE => break Exit::Return,
+                op::Return0::OPCODE => ret!(),
                 op::Return1::OPCODE => {
                     let i = dec!(Return1);
                     regs.set(Slot(0), regs.get(i.src));
-                    break Exit::Return;
+                    ret!();
                 }
                 op::ReturnSpan::OPCODE => {
                     let i = dec!(ReturnSpan);
                     regs.copy_span(Slot(0), i.src, i.len);
-                    break Exit::Return;
+                    ret!();
                 }
                 op::Call::OPCODE => {
                     let i = dec!(Call);
                     let func = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
-                    break Exit::Call {
-                        func: func.index() as usize,
-                        args: i.args.idx(),
-                        next: pc_of!(ip) + op::Call::UNITS,
-                    };
+                    call!(func.index() as usize, i.args, op::Call::UNITS);
                 }
                 op::CallWide::OPCODE => {
                     let i = dec!(CallWide);
                     let func = inst.funcs.get(i.func as usize).ok_or_else(|| bad_code("function index"))?;
-                    let next = pc_of!(ip) + op::CallWide::UNITS;
-                    break Exit::Call { func: func.index() as usize, args: i.args.idx(), next };
+                    call!(func.index() as usize, i.args, op::CallWide::UNITS);
                 }
                 op::CallIndirect::OPCODE => {
                     let i = dec!(CallIndirect);
@@ -307,7 +367,7 @@ pub(crate) fn run(
                     if actual != expected {
                         return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
                     }
-                    break Exit::Call { func, args: i.args.idx(), next: pc_of!(ip) + op::CallIndirect::UNITS };
+                    call!(func, i.args, op::CallIndirect::UNITS);
                 }
                 op::ConsumeFuel::OPCODE => {
                     let i = dec!(ConsumeFuel);
@@ -677,7 +737,7 @@ pub(crate) fn run(
                     Some(FuncEntity::Host { .. }) => {
                         pc = next;
                         let caller = Some(Instance::from_index(inst_idx as u32));
-                        call::call_host(store, slot, func, caller, base + args, base + size)?;
+                        call::call_host(store, slot, func, caller, base + args, base + frame_len(&cur))?;
                         continue 'frame;
                     }
                     None => return Err(bad_code("function reference")),

@@ -151,7 +151,7 @@ branch_offset! {
 /// Runs a `dst = f(src)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn unary<O: Unary, A: FromCell, R: ToCell>(
-    regs: &mut Regs<'_>,
+    regs: &mut Regs,
     ip: *const u16,
     f: impl FnOnce(A) -> R,
 ) -> *const u16 {
@@ -165,7 +165,7 @@ pub(crate) unsafe fn unary<O: Unary, A: FromCell, R: ToCell>(
 /// Runs a trapping `dst = f(src)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn unary_try<O: Unary, A: FromCell, R: ToCell>(
-    regs: &mut Regs<'_>,
+    regs: &mut Regs,
     ip: *const u16,
     f: impl FnOnce(A) -> Result<R, TrapCode>,
 ) -> Result<*const u16, TrapCode> {
@@ -179,7 +179,7 @@ pub(crate) unsafe fn unary_try<O: Unary, A: FromCell, R: ToCell>(
 /// Runs a `dst = f(lhs, rhs)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn binary<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
-    regs: &mut Regs<'_>,
+    regs: &mut Regs,
     ip: *const u16,
     f: impl FnOnce(A, B) -> R,
 ) -> *const u16 {
@@ -193,7 +193,7 @@ pub(crate) unsafe fn binary<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
 /// Runs a trapping `dst = f(lhs, rhs)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn binary_try<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
-    regs: &mut Regs<'_>,
+    regs: &mut Regs,
     ip: *const u16,
     f: impl FnOnce(A, B) -> Result<R, TrapCode>,
 ) -> Result<*const u16, TrapCode> {
@@ -207,7 +207,7 @@ pub(crate) unsafe fn binary_try<O: Binary, A: FromCell, B: FromCell, R: ToCell>(
 /// Runs a `dst = f(lhs, imm)` instruction; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn with_imm<O: WithImm, A: FromCell, R: ToCell>(
-    regs: &mut Regs<'_>,
+    regs: &mut Regs,
     ip: *const u16,
     f: impl FnOnce(A, i16) -> R,
 ) -> *const u16 {
@@ -238,7 +238,7 @@ unsafe fn branch<O: BranchOffset>(taken: bool, ip: *const u16, units: usize) -> 
 /// Runs a branch on `f(cond)`; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn branch1<O: Branch1 + BranchOffset, A: FromCell>(
-    regs: &Regs<'_>,
+    regs: &Regs,
     ip: *const u16,
     f: impl FnOnce(A) -> bool,
 ) -> *const u16 {
@@ -251,7 +251,7 @@ pub(crate) unsafe fn branch1<O: Branch1 + BranchOffset, A: FromCell>(
 /// Runs a branch on `f(lhs, rhs)`; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn branch2<O: Branch2 + BranchOffset, A: FromCell>(
-    regs: &Regs<'_>,
+    regs: &Regs,
     ip: *const u16,
     f: impl FnOnce(A, A) -> bool,
 ) -> *const u16 {
@@ -265,7 +265,7 @@ pub(crate) unsafe fn branch2<O: Branch2 + BranchOffset, A: FromCell>(
 /// Runs a branch on `f(lhs, imm)`; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn branch_imm<O: BranchImm + BranchOffset, A: FromCell>(
-    regs: &Regs<'_>,
+    regs: &Regs,
     ip: *const u16,
     f: impl FnOnce(A, i16) -> bool,
 ) -> *const u16 {
@@ -278,7 +278,7 @@ pub(crate) unsafe fn branch_imm<O: BranchImm + BranchOffset, A: FromCell>(
 /// Runs a load of `N` bytes; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn load<O: Load, const N: usize, R: ToCell>(
-    regs: &mut Regs<'_>,
+    regs: &mut Regs,
     ip: *const u16,
     data: &[u8],
     f: impl FnOnce([u8; N]) -> R,
@@ -294,7 +294,7 @@ pub(crate) unsafe fn load<O: Load, const N: usize, R: ToCell>(
 /// Runs a store of `N` bytes; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn store<O: Store, const N: usize>(
-    regs: &Regs<'_>,
+    regs: &Regs,
     ip: *const u16,
     data: &mut [u8],
     f: impl FnOnce(u64) -> [u8; N],
@@ -309,7 +309,7 @@ pub(crate) unsafe fn store<O: Store, const N: usize>(
 /// Runs a store of `N` bytes of an immediate; returns where execution continues.
 #[inline]
 pub(crate) unsafe fn store_imm<O: StoreImm, const N: usize>(
-    regs: &Regs<'_>,
+    regs: &Regs,
     ip: *const u16,
     data: &mut [u8],
     f: impl FnOnce(i16) -> [u8; N],
