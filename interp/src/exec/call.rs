@@ -21,7 +21,7 @@ pub(crate) fn entry<'s>(
 ) -> Result<&'s mut Entry, Trap> {
     if st.entry(func).is_none() {
         let code = compile(store, instance, index)?;
-        return Ok(st.set_code(func, code));
+        return Ok(st.set_code(func, code, instance.index()));
     }
     st.entry(func).ok_or_else(|| bad_code("function cache"))
 }

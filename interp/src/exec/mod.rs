@@ -74,8 +74,12 @@ pub fn install(store: &mut StoreInner, func: Func, code: Rc<CompiledFunc>) -> Re
 
 /// [`install`] for code already verified.
 pub fn install_verified(store: &mut StoreInner, func: Func, code: VerifiedFunc) {
+    let instance = match store.funcs.get(func.index() as usize) {
+        Some(FuncEntity::Wasm { instance, .. }) => instance.index(),
+        _ => state::NO_INSTANCE,
+    };
     let mut st = state::take(store);
-    st.set_code(func.index() as usize, code);
+    st.set_code(func.index() as usize, code, instance);
     state::put(store, st);
 }
 
@@ -88,7 +92,7 @@ fn translate_instance(store: &StoreInner, st: &mut ExecState, instance: Instance
         let f = func.index() as usize;
         if st.entry(f).is_none() {
             let code = call::translate(store, instance, index)?;
-            st.set_code(f, code);
+            st.set_code(f, code, instance.index());
         }
     }
     Ok(())

@@ -99,11 +99,8 @@ pub(crate) fn run(
             ($func:expr, $args:expr, $units:expr) => {{
                 let (func, args): (usize, usize) = ($func, $args.idx());
                 let next = pc_of!(ip) + $units;
-                let local = matches!(
-                    store.funcs.get(func),
-                    Some(FuncEntity::Wasm { instance, .. }) if instance.index() as usize == inst_idx
-                );
-                let Some(entry) = st.funcs.get_mut(func).and_then(Option::as_mut).filter(|_| local) else {
+                let entry = st.funcs.get_mut(func).and_then(Option::as_mut);
+                let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx) else {
                     break Exit::Call { func, args, next };
                 };
                 let new_base = base + args;
@@ -115,7 +112,10 @@ pub(crate) fn run(
                 entry.calls = entry.calls.saturating_add(1);
                 let callee = entry.code.clone();
                 let caller = core::mem::replace(&mut cur, callee);
-                st.push_frame(caller, Frame { pc: next, base, func_index: cur_index as u32, instance: inst_idx as u32 });
+                st.push_frame(
+                    caller,
+                    Frame { pc: next, base, func_index: cur_index as u32, instance: inst_idx as u32 },
+                );
                 cur_index = func;
                 base = new_base;
                 regs = frame!();

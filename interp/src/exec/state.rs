@@ -20,11 +20,17 @@ pub(crate) struct Entry {
     pub calls: u32,
     /// Number of loop back-edges it took (`ProfileLoop`; only counted when profiling code was emitted).
     pub loops: u32,
+    /// The store index of the instance the function belongs to ([`NO_INSTANCE`] for a host function): calls
+    /// within one instance stay in the dispatch loop.
+    pub instance: u32,
 }
 
+/// [`Entry::instance`] of code installed for a host function (never run).
+pub(crate) const NO_INSTANCE: u32 = u32::MAX;
+
 impl Entry {
-    pub(crate) fn new(code: VerifiedFunc) -> Entry {
-        Entry { code, calls: 0, loops: 0 }
+    pub(crate) fn new(code: VerifiedFunc, instance: u32) -> Entry {
+        Entry { code, calls: 0, loops: 0, instance }
     }
 }
 
@@ -96,15 +102,19 @@ impl ExecState {
         self.codes.truncate(depth);
     }
 
-    /// Stores code for store function `func`, keeping its counters if it already had an entry.
-    pub(crate) fn set_code(&mut self, func: usize, code: VerifiedFunc) -> &mut Entry {
+    /// Stores code for store function `func` of store instance `instance`, keeping its counters if it already
+    /// had an entry.
+    pub(crate) fn set_code(&mut self, func: usize, code: VerifiedFunc, instance: u32) -> &mut Entry {
         if self.funcs.len() <= func {
             self.funcs.resize_with(func + 1, || None);
         }
         let slot = &mut self.funcs[func];
         match slot {
-            Some(e) => e.code = code,
-            None => *slot = Some(Entry::new(code)),
+            Some(e) => {
+                e.code = code;
+                e.instance = instance;
+            }
+            None => *slot = Some(Entry::new(code, instance)),
         }
         match slot {
             Some(e) => e,
