@@ -95,6 +95,8 @@ pub(crate) fn run(
         // Calls and returns between functions of this instance run inside the loop; the rest (host functions,
         // other instances, code not translated yet, a value stack to grow, the outermost return) leave it.
         let stack_room = st.stack.len().min(max_stack);
+        // The running function and the callee count towards the depth limit besides the suspended callers.
+        let max_frames = max_depth.saturating_sub(1);
         macro_rules! call {
             ($func:expr, $args:expr, $units:expr) => {{
                 let (func, args): (usize, usize) = ($func, $args.idx());
@@ -104,7 +106,8 @@ pub(crate) fn run(
                     break Exit::Call { func, args, next };
                 };
                 let new_base = base + args;
-                if st.frames.len() + 2 > max_depth || new_base + entry.code.frame_size as usize > stack_room {
+                let new_size = entry.code.frame_size as usize;
+                if st.frames.len() >= max_frames || new_base + new_size > stack_room {
                     break Exit::Call { func, args, next };
                 }
                 // Tier-up: `calls` is the entry counter a higher tier would compare with the threshold (see
@@ -118,7 +121,9 @@ pub(crate) fn run(
                 );
                 cur_index = func;
                 base = new_base;
-                regs = frame!();
+                // SAFETY: `stack[base..base + frame_size]` is inside the value stack (`stack_room` is at most its
+                // length), and `cur` passed verification; see `frame!` for the rest.
+                regs = unsafe { Regs::new(st.stack.as_mut_ptr().add(base), new_size) };
                 // SAFETY: `num_params <= num_locals <= frame_size` (verified).
                 unsafe { regs.zero(usize::from(cur.num_params), cur.num_locals as usize) };
                 start = cur.code.as_ptr();
