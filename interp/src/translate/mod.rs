@@ -1,10 +1,10 @@
 //! Translation of wasm function bodies into register bytecode, in one pass over wasmparser's operators.
 //!
 //! The translator keeps a *virtual operand stack*: each wasm stack entry is either a pending `local.get`
-//! ([`Operand::Local`]), a pending constant ([`Operand::Const`]), or a value already computed into its
-//! *canonical slot* (`locals + depth`, [`Operand::Temp`]). Instructions read locals and temporaries directly
+//! (`Operand::Local`), a pending constant (`Operand::Const`), or a value already computed into its
+//! *canonical slot* (`locals + depth`, `Operand::Temp`). Instructions read locals and temporaries directly
 //! by slot, so `local.get a; local.get b; i32.add` becomes one `I32Add` with no copies. A result written to a
-//! temporary and then `local.set` is retargeted to write the local directly (see [`Translator::local_set`]);
+//! temporary and then `local.set` is retargeted to write the local directly (see `Translator::local_set`);
 //! a compare followed by `br_if`/`if` becomes one compare-and-branch (see `control.rs`); a small constant
 //! operand selects an immediate form.
 //!
