@@ -230,6 +230,7 @@ impl<'a> Translator<'a> {
         if !self.ends_with_terminator() {
             self.emit(op::Unreachable {});
         }
+        self.inline_return_jumps();
         let func = CompiledFunc {
             code: self.code.into_boxed_slice(),
             num_params: self.num_params as u16,
@@ -240,6 +241,25 @@ impl<'a> Translator<'a> {
         VerifiedFunc::new(Rc::new(func)).map_err(|e| {
             Error::Unsupported(alloc::format!("internal error: the translator produced invalid code: {e}"))
         })
+    }
+
+    /// Replaces each `Br` that leads straight to a `Return1` with that `Return1` (both are two units, so no
+    /// offsets move): a block that ends the function then returns in one dispatch instead of two.
+    fn inline_return_jumps(&mut self) {
+        let mut pc = 0;
+        while let Some(instr) = Instr::decode(&self.code, pc) {
+            if let Instr::Br(br) = instr {
+                let target = pc as i64 + i64::from(br.offset.0);
+                let ret = usize::try_from(target).ok().and_then(|t| Instr::decode(&self.code, t));
+                if let Some(Instr::Return1(ret)) = ret {
+                    let mut replacement = Vec::with_capacity(op::Return1::UNITS);
+                    ret.encode(&mut replacement);
+                    debug_assert_eq!(replacement.len(), op::Br::UNITS);
+                    self.code[pc..pc + op::Br::UNITS].copy_from_slice(&replacement);
+                }
+            }
+            pc += instr.units();
+        }
     }
 
     /// Whether the code ends with a terminator: the last instruction emitted is one and nothing follows it.
