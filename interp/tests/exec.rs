@@ -774,7 +774,7 @@ fn host_reentry_is_bounded() {
         let mut env = reentrant_env(calls.clone());
         // A trap, not a host stack overflow; and the store still works afterwards.
         assert_eq!(trap_code(env.call(1, &[Val::I32(100_000)])), TrapCode::StackOverflow);
-        assert_eq!(calls.get(), ember_interp::exec::MAX_REENTRY);
+        assert_eq!(calls.get(), StoreLimits::default().max_host_reentry);
         let r = env.call(1, &[Val::I32(5)]);
         assert_eq!(i32s(&r.unwrap()), [5]);
     });

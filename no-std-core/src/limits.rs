@@ -17,6 +17,9 @@ pub struct StoreLimits {
     pub max_value_stack: usize,
     /// Deepest nesting of wasm calls; deeper recursion traps with `call stack exhausted`.
     pub max_call_depth: usize,
+    /// Deepest nesting of host functions calling back into wasm (each level uses host stack: about 1.3 KiB in
+    /// optimised builds, ~27 KiB in debug builds); deeper nesting traps with `call stack exhausted`.
+    pub max_host_reentry: u32,
 }
 
 impl Default for StoreLimits {
@@ -30,6 +33,7 @@ impl Default for StoreLimits {
             max_value_stack: 1 << 20,
             // Deep enough for recursive real programs, shallow enough to stop runaway recursion quickly.
             max_call_depth: 100_000,
+            max_host_reentry: 100,
         }
     }
 }

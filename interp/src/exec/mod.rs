@@ -3,7 +3,7 @@
 //! [`Interpreter`] implements [`Executor`]. Per store it keeps (in `StoreInner::executor_state`) the code of
 //! every function translated so far, one value stack shared by all frames, and the stack of suspended callers.
 //! Wasm-to-wasm calls never recurse on the host stack (see `run.rs`); host functions may call back
-//! into wasm, which nests a new execution on top of the value stack, up to [`MAX_REENTRY`] levels deep.
+//! into wasm, which nests a new execution on top of the value stack, up to `StoreLimits::max_host_reentry` levels deep.
 //!
 //! Code is translated on first call (or at instantiation with `Config::eager_translation`), or placed
 //! beforehand with [`install`].
@@ -25,12 +25,6 @@ use ember_core::{Error, Executor, Func, FuncEntity, Instance, StoreInner, Trap, 
 use crate::code::CompiledFunc;
 use crate::verify::{VerifiedFunc, VerifyError};
 use state::{frame_len, ExecState};
-
-/// Most `Executor::call`s that may be in progress at once in a store (host functions calling back into wasm,
-/// which calls a host function, ...); deeper nesting traps with `call stack exhausted`. Each level uses host
-/// stack: about 1.5 KiB in optimised x86-64 builds, some 30 KiB in unoptimised ones, plus the host
-/// function's own frames.
-pub const MAX_REENTRY: u32 = 100;
 
 /// The register interpreter, as an [`Executor`] for `ember_core::Engine`.
 #[derive(Debug, Default, Clone, Copy)]
@@ -115,7 +109,7 @@ fn execute(
     results: &mut [Val],
 ) -> Result<(), Trap> {
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
-    if st.nesting >= MAX_REENTRY {
+    if st.nesting >= store.limits.max_host_reentry {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     st.nesting += 1;
