@@ -653,7 +653,10 @@ fn describe(info: &ModuleInfo, bytecode: bool) -> String {
     let mut first_failure = None;
     let mut listings = String::new();
     for index in info.num_imported_funcs..info.funcs.len() as u32 {
-        let names = export_names.get(&index).map(|n| format!(" (export {})", quoted(n))).unwrap_or_default();
+        let mut names = info.func_name(index).map(|n| format!(" ${n}")).unwrap_or_default();
+        if let Some(n) = export_names.get(&index) {
+            names.push_str(&format!(" (export {})", quoted(n)));
+        }
         let ty = info.func_type(index).map(func_type).unwrap_or_default();
         match translate(info, index, &options) {
             Ok(compiled) => {

@@ -92,6 +92,8 @@ pub struct FuncBody {
 pub struct ModuleInfo {
     /// The module's name from the name section, if any.
     pub name: Option<String>,
+    /// Function names from the name section, as `(function index, name)` sorted by index.
+    pub func_names: Vec<(u32, String)>,
     /// Function signatures, by type index.
     pub types: Vec<FuncType>,
     /// Imports, in order.
@@ -133,6 +135,12 @@ pub struct ModuleInfo {
 }
 
 impl ModuleInfo {
+    /// The name-section name of function `func`, if it has one.
+    pub fn func_name(&self, func: u32) -> Option<&str> {
+        let at = self.func_names.binary_search_by_key(&func, |(index, _)| *index).ok()?;
+        Some(self.func_names[at].1.as_str())
+    }
+
     /// The signature of function `func`.
     pub fn func_type(&self, func: u32) -> Option<&FuncType> {
         self.types.get(*self.funcs.get(func as usize)? as usize)

@@ -246,9 +246,16 @@ impl Module {
                 }
                 Payload::CustomSection(reader) => {
                     if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                        // The name section is optional debug data: a malformed one is ignored, not an error.
                         for name in names.into_iter().flatten() {
-                            if let wasmparser::Name::Module { name, .. } = name {
-                                info.name = Some(name.into());
+                            match name {
+                                wasmparser::Name::Module { name, .. } => info.name = Some(name.into()),
+                                wasmparser::Name::Function(map) => {
+                                    for naming in map.into_iter().flatten() {
+                                        info.func_names.push((naming.index, naming.name.into()));
+                                    }
+                                }
+                                _ => {}
                             }
                         }
                     }
@@ -259,6 +266,8 @@ impl Module {
         if info.funcs.len() != info.num_imported_funcs as usize + info.bodies.len() {
             return Err(Error::Invalid { offset: bytes.len(), message: "function and code section mismatch".into() });
         }
+        info.func_names.sort_by_key(|(index, _)| *index);
+        info.func_names.dedup_by_key(|(index, _)| *index);
         info.bytes = bytes.into();
         Ok(Module::from_info(info))
     }
