@@ -1,0 +1,182 @@
+//! `ember run`: instantiate a module and call its entry point or an export.
+
+use std::ffi::OsString;
+use std::path::{Path, PathBuf};
+
+use anyhow::{anyhow, Context};
+use ember::{Config, Engine, Linker, Module, StoreLimits};
+
+use crate::options::{parse_count, parse_memory_size, string_value};
+use crate::values::{format_val, parse_val};
+use crate::{ember_failure, out, Failure};
+
+pub(crate) const HELP: &str = "\
+ember run: instantiate a module and call `_start`, or the export named by --invoke
+
+Usage: ember run [OPTIONS] FILE [ARGS...]
+
+Options come before FILE; everything after FILE is an argument of the called function.
+
+Options:
+  --invoke NAME          call the exported function NAME with ARGS and print its results, one per line
+                         (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan, nan:0xPAYLOAD;
+                         funcref/externref: null, or a number for an externref)
+  --fuel N               meter execution: trap with `all fuel consumed` after N units (one per instruction)
+  --max-memory SIZE      largest size of any linear memory: a number of 64 KiB pages, or a size such as
+                         64MiB, 512KiB, 1GiB, 100000B
+  --max-stack N          deepest nesting of wasm calls before `call stack exhausted`
+  --eager                translate every function at instantiation instead of on first call
+  -h, --help             show this help
+
+Without --invoke, the module's `_start` export is called if it has one; otherwise instantiating it (which
+runs its start function) is all that happens. Modules that import WASI cannot run yet.
+
+Exit status: 0 success, 1 error, 2 usage error, 134 trap.
+";
+
+/// Options of `ember run`.
+#[derive(Default)]
+pub(crate) struct RunOptions {
+    invoke: Option<String>,
+    fuel: Option<u64>,
+    max_memory_pages: Option<u64>,
+    max_stack: Option<usize>,
+    eager: bool,
+}
+
+pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
+    use lexopt::prelude::*;
+
+    let mut parser = lexopt::Parser::from_args(args);
+    let mut options = RunOptions::default();
+    let mut file = None;
+    while let Some(arg) = parser.next()? {
+        match arg {
+            Long("invoke") => options.invoke = Some(string_value(parser.value()?, "--invoke")?),
+            Long("fuel") => options.fuel = Some(parse_count(&parser.value()?, "--fuel")?),
+            Long("max-memory") => options.max_memory_pages = Some(parse_memory_size(&parser.value()?)?),
+            Long("max-stack") => {
+                let n = parse_count(&parser.value()?, "--max-stack")?;
+                let n = usize::try_from(n).map_err(|_| Failure::Usage("--max-stack: too large".into()))?;
+                options.max_stack = Some(n);
+            }
+            Long("eager") => options.eager = true,
+            Short('h') | Long("help") => {
+                out(HELP);
+                return Ok(());
+            }
+            Value(path) => {
+                file = Some(PathBuf::from(path));
+                break;
+            }
+            other => return Err(other.unexpected().into()),
+        }
+    }
+    let Some(file) = file else {
+        return Err(Failure::Usage("`run` needs a FILE (.wasm or .wat)".into()));
+    };
+    let program_args: Vec<OsString> = match parser.try_raw_args() {
+        Some(raw) => raw.collect(),
+        None => Vec::new(),
+    };
+
+    let mut config = Config::new();
+    config.consume_fuel(options.fuel.is_some()).eager_translation(options.eager);
+    let mut limits = StoreLimits::default();
+    if let Some(pages) = options.max_memory_pages {
+        limits.max_memory_pages = pages;
+    }
+    if let Some(depth) = options.max_stack {
+        limits.max_call_depth = depth;
+    }
+    config.limits(limits);
+    let engine = Engine::new(&config);
+    let module = load_module(&engine, &file)?;
+
+    // Say why a WASI program cannot run rather than listing its first unknown import.
+    if let Some(import) = module.imports().find(|i| i.module.starts_with("wasi_") || i.module == "wasi") {
+        return Err(Failure::Error(anyhow!(
+            "link error: WASI is not available yet: the module imports `{}` `{}`",
+            import.module,
+            import.name
+        )));
+    }
+
+    let mut store = ember::Store::new(&engine, ());
+    if let Some(fuel) = options.fuel {
+        store.set_fuel(fuel).map_err(ember_failure)?;
+    }
+    let linker = Linker::new(&engine);
+    let instance = linker.instantiate(&mut store, &module).map_err(ember_failure)?;
+
+    let Some(name) = options.invoke else {
+        if !program_args.is_empty() {
+            return Err(Failure::Usage(
+                "arguments after FILE are for --invoke (program arguments need WASI, which is not available yet)"
+                    .into(),
+            ));
+        }
+        if let Some(start) = instance.get_func(&store, "_start") {
+            let ty = start.ty(&store);
+            if !ty.params().is_empty() || !ty.results().is_empty() {
+                return Err(Failure::Error(anyhow!("`_start` has type {ty}; expected (func)")));
+            }
+            start.call(&mut store, &[], &mut []).map_err(ember_failure)?;
+        }
+        return Ok(());
+    };
+
+    let Some(func) = instance.get_func(&store, &name) else {
+        let available: Vec<&str> =
+            instance.exports(&store).filter(|(_, e)| matches!(e, ember::Extern::Func(_))).map(|(n, _)| n).collect();
+        let hint = if available.is_empty() {
+            "the module exports no functions".to_string()
+        } else {
+            format!("exported functions: {}", available.join(", "))
+        };
+        return Err(Failure::Error(anyhow!("no exported function `{name}` ({hint})")));
+    };
+    let ty = func.ty(&store);
+    if program_args.len() != ty.params().len() {
+        return Err(Failure::Usage(format!(
+            "`{name}` has type {ty}: it takes {} argument(s), {} given",
+            ty.params().len(),
+            program_args.len()
+        )));
+    }
+    let mut params = Vec::with_capacity(program_args.len());
+    for (i, (arg, ty)) in program_args.iter().zip(ty.params()).enumerate() {
+        let text = arg.to_str().ok_or_else(|| Failure::Usage(format!("argument {} is not UTF-8", i + 1)))?;
+        let value = parse_val(text, *ty)
+            .ok_or_else(|| Failure::Usage(format!("argument {} of `{name}`: `{text}` is not a valid {ty}", i + 1)))?;
+        params.push(value);
+    }
+    let results = func.call_to_vec(&mut store, &params).map_err(ember_failure)?;
+    for result in &results {
+        out(&format!("{}\n", format_val(result)));
+    }
+    Ok(())
+}
+
+/// Reads `path` (binary or text) and compiles it. Text errors name the file, line and column.
+pub(crate) fn load_module(engine: &Engine, path: &Path) -> Result<Module, Failure> {
+    let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    let binary = if bytes.starts_with(b"\0asm") {
+        bytes
+    } else {
+        let text = std::str::from_utf8(&bytes).map_err(|_| {
+            anyhow!("`{}` is neither a wasm binary (no `\\0asm` header) nor UTF-8 WebAssembly text", path.display())
+        })?;
+        wat_to_binary(text).map_err(|e| {
+            let (line, col) = e.span().linecol_in(text);
+            anyhow!("{}:{}:{}: {}", path.display(), line + 1, col + 1, e.message())
+        })?
+    };
+    Module::new(engine, &binary).map_err(ember_failure)
+}
+
+pub(crate) fn wat_to_binary(text: &str) -> Result<Vec<u8>, wast::Error> {
+    let buffer = wast::parser::ParseBuffer::new(text)?;
+    let mut wat = wast::parser::parse::<wast::Wat<'_>>(&buffer)?;
+    wat.encode()
+}
