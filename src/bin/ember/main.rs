@@ -21,7 +21,7 @@ const HELP: &str = "\
 ember: a WebAssembly virtual machine
 
 Usage:
-  ember run [OPTIONS] FILE [ARGS...]   run a module (FILE is .wasm or .wat)
+  ember run [OPTIONS] FILE [ARGS...]   run a module (FILE is .wasm or .wat; WASI programs too)
   ember [OPTIONS] FILE [ARGS...]       the same as `ember run`
   ember validate FILE                  check that a module decodes and validates
   ember inspect [--bytecode] FILE      show a module's imports, exports, sizes and bytecode
@@ -36,6 +36,7 @@ mod inspect;
 mod options;
 mod run;
 mod values;
+mod wasi;
 
 /// Why a command did not succeed.
 pub(crate) enum Failure {
