@@ -416,3 +416,40 @@ fn device_backend_runs_a_c_program() {
     assert_eq!(run(&["wasi_c", "exit", "12"]), (12, String::new()));
     assert_eq!(run(&["wasi_c"]), (2, "usage: wasi_c COMMAND ARGS...\n".into()));
 }
+
+/// A third-party program: the Lua 5.4 interpreter (the sources of the `lua-src` crate, built by
+/// `tests/wasi/build.sh` with clang and wasi-libc) runs a script from its granted directory.
+#[test]
+fn lua_runs_a_script_from_a_preopened_dir() {
+    const LUA: &str = "tests/wasi/lua.wasm";
+    let dir = temp_dir("lua");
+    let scripts = dir.join("scripts");
+    std::fs::create_dir(&scripts).expect("mkdir");
+    for name in ["report.lua", "poem.txt", "error.lua"] {
+        std::fs::copy(Path::new("tests/wasi/lua/scripts").join(name), scripts.join(name)).expect("copy");
+    }
+    let run = ember_with(
+        &["run", LUA, "--dir", &grant(&scripts, "/s"), "--env", "GREETING=hi", "--", "/s/report.lua", "/s"],
+        "",
+        &[("HOME", "/root")],
+    );
+    expect(
+        run,
+        "7 lines, 32 distinct words\n 1. the    15\n 2. and    5\n 3. it     3\n 4. as     2\n 5. disk   2\n\
+         vector\t(3.5, 3)\t4.6098\ncounter\t3\tinteger\t3\t3.5\t1024.0\t9223372036854775807\n\
+         primes below 2000\t303\ngsub\t<hello> <wasi> <world>\nutf8\t11\tH\u{e9}l\npcall ok\ttrue\t5\n\
+         env\thi\tnil\ntime is sane\ttrue\t1970\nreport lines\t32\n\
+         escape\tnil\t/s/../escape.txt: Capabilities insufficient\n",
+    );
+    let report = std::fs::read_to_string(scripts.join("report.txt")).expect("the script wrote its report");
+    assert!(report.starts_with("the\t15\nand\t5\nit\t3\n"), "{report}");
+    assert_eq!(report.lines().count(), 32);
+    assert!(!dir.join("escape.txt").exists());
+
+    // An error ends the script as `lua` reports it (without setjmp on WASI, nothing can catch it).
+    let run = ember(&["run", LUA, "--dir", &grant(&scripts, "/s"), "/s/error.lua"]);
+    assert_eq!(
+        (run.code, run.stdout.as_str(), run.stderr.as_str()),
+        (1, "before the error\n", "lua: /s/error.lua:3: attempt to index a nil value (local 't')\n")
+    );
+}
