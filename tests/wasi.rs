@@ -353,6 +353,34 @@ fn every_preview1_function_links_and_the_rest_is_enosys() {
     assert_eq!(err.as_trap().and_then(|t| t.exit_status()), Some(5));
 }
 
+/// A clock for tests: every reading advances it by a microsecond, and sleeping advances it at once.
+struct Ticks(u64);
+
+impl ember_wasi::Clock for Ticks {
+    fn monotonic_ns(&mut self) -> u64 {
+        self.0 += 1_000;
+        self.0
+    }
+    fn sleep_ns(&mut self, ns: u64) {
+        self.0 = self.0.saturating_add(ns);
+    }
+}
+
+/// Random numbers for tests: the same on every run.
+struct XorShift(u64);
+
+impl ember_wasi::Rng for XorShift {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), ember_wasi::Errno> {
+        for b in buf {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            *b = self.0 as u8;
+        }
+        Ok(())
+    }
+}
+
 /// The device backend runs the same C program on the host: its stdout and stderr go to a console, there are
 /// no directories.
 #[test]
@@ -361,32 +389,13 @@ fn device_backend_runs_a_c_program() {
     use std::rc::Rc;
 
     use ember::{Config, Engine, Linker, Module, Store};
-    use ember_wasi::{Clock, Console, Errno, Rng};
+    use ember_wasi::{Console, Errno};
 
     struct Capture(Rc<RefCell<Vec<u8>>>);
     impl Console for Capture {
         fn write(&mut self, bytes: &[u8]) -> Result<usize, Errno> {
             self.0.borrow_mut().extend_from_slice(bytes);
             Ok(bytes.len())
-        }
-    }
-    struct Ticks(u64);
-    impl Clock for Ticks {
-        fn monotonic_ns(&mut self) -> u64 {
-            self.0 += 1_000;
-            self.0
-        }
-    }
-    struct XorShift(u64);
-    impl Rng for XorShift {
-        fn fill(&mut self, buf: &mut [u8]) -> Result<(), Errno> {
-            for b in buf {
-                self.0 ^= self.0 << 13;
-                self.0 ^= self.0 >> 7;
-                self.0 ^= self.0 << 17;
-                *b = self.0 as u8;
-            }
-            Ok(())
         }
     }
 
@@ -452,4 +461,75 @@ fn lua_runs_a_script_from_a_preopened_dir() {
         (run.code, run.stdout.as_str(), run.stderr.as_str()),
         (1, "before the error\n", "lua: /s/error.lua:3: attempt to index a nil value (local 't')\n")
     );
+}
+
+/// Every function, called many times with arguments from a mix of edge values (null, small, out-of-bounds and
+/// wrapping pointers, large lengths): each returns an errno or 0, never a trap or a panic.
+#[test]
+fn hostile_arguments_get_errno_values_not_traps() {
+    use ember::{Config, Engine, Linker, Module, Store, Val};
+
+    let mut wat = String::from("(module\n");
+    for (name, params) in PREVIEW1 {
+        wat +=
+            &format!("  (import \"wasi_snapshot_preview1\" \"{name}\" (func ${name} (param {params}) (result i32)))\n");
+    }
+    for (name, params) in PREVIEW1 {
+        let gets: String = (0..params.split_whitespace().count()).map(|i| format!("(local.get {i}) ")).collect();
+        wat += &format!("  (func (export \"{name}\") (param {params}) (result i32) (call ${name} {gets}))\n");
+    }
+    wat += "  (memory (export \"memory\") 1))";
+    let engine = Engine::new(&Config::default());
+    let module = Module::new(&engine, &wat::parse_str(&wat).expect("WAT")).expect("valid");
+    let dir = temp_dir("hostile");
+    let granted = dir.join("granted");
+    std::fs::create_dir(&granted).expect("mkdir");
+    std::fs::write(granted.join("file"), "contents").expect("write");
+    std::fs::write(dir.join("outside"), "untouched").expect("write");
+    let preopen = ember_wasi::host::open_dir(&granted).expect("open");
+    // A clock that sleeps at once and repeatable random numbers: whatever `poll_oneoff` finds in memory, it
+    // does not wait.
+    let ctx = ember_wasi::WasiCtxBuilder::new(Ticks(0), XorShift(7))
+        .arg("x")
+        .env("K", "V")
+        .preopened_dir(preopen, "/d", true)
+        .build()
+        .expect("ctx");
+    let mut store = Store::new(&engine, ctx);
+    let mut linker = Linker::new(&engine);
+    ember_wasi::add_to_linker(&mut linker, |ctx| ctx).expect("defined once");
+    let instance = linker.instantiate(&mut store, &module).expect("links");
+    let memory = instance.get_memory(&store, "memory").expect("memory");
+    // A path and plausible iovecs in memory, so that some calls get far.
+    memory.write(&mut store, 0, b"file\0\0\0\0\x10\0\0\0\x08\0\0\0").expect("in bounds");
+
+    const EDGES: [u64; 12] =
+        [0, 1, 3, 4, 8, 16, 0xffff, 0x1_0000, 0xffff_fff0, 0xffff_ffff, 0x7fff_ffff_ffff_ffff, u64::MAX];
+    let mut seed = 0x2545_f491_4f6c_dd1du64;
+    let mut next = || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        EDGES[(seed % EDGES.len() as u64) as usize]
+    };
+    for _ in 0..300 {
+        for (name, params) in PREVIEW1 {
+            let args: Vec<Val> = params
+                .split_whitespace()
+                .map(|t| if t == "i32" { Val::I32(next() as i32) } else { Val::I64(next() as i64) })
+                .collect();
+            let f = instance.get_func(&store, name).expect("exported");
+            match f.call_to_vec(&mut store, &args).as_deref() {
+                Ok([Val::I32(errno)]) => assert!((0..=76).contains(errno), "{name}{args:?} -> {errno}"),
+                other => panic!("{name}{args:?} -> {other:?}"),
+            }
+        }
+    }
+    let mut left: Vec<String> = std::fs::read_dir(&dir)
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().into_string().expect("UTF-8"))
+        .collect();
+    left.sort();
+    assert_eq!(left, ["granted", "outside"]);
+    assert_eq!(std::fs::read_to_string(dir.join("outside")).expect("read"), "untouched");
 }

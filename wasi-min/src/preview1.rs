@@ -497,12 +497,12 @@ fn read_iovecs(env: &mut Env<'_>, fd: u32, iovs: u32, count: u32, mut offset: Op
             Err(_) => break,
         };
         total += n;
-        offset = offset.map(|at| at + n as u64);
+        offset = offset.map(|at| at.saturating_add(n as u64));
         if n < len as usize {
             break;
         }
     }
-    env.mem.write_u32(out, total as u32)
+    env.mem.write_u32(out, u32::try_from(total).unwrap_or(u32::MAX))
 }
 
 /// Writes the iovecs: `offset` for `fd_pwrite`, the position for `fd_write`. Stops at a short write.
@@ -525,12 +525,12 @@ fn write_iovecs(env: &mut Env<'_>, fd: u32, iovs: u32, count: u32, mut offset: O
             Err(_) => break,
         };
         total += n;
-        offset = offset.map(|at| at + n as u64);
+        offset = offset.map(|at| at.saturating_add(n as u64));
         if n < len as usize {
             break;
         }
     }
-    env.mem.write_u32(out, total as u32)
+    env.mem.write_u32(out, u32::try_from(total).unwrap_or(u32::MAX))
 }
 
 fn fd_read(env: &mut Env<'_>, fd: u32, iovs: u32, count: u32, out: u32) -> Res {
