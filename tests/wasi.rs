@@ -533,3 +533,29 @@ fn hostile_arguments_get_errno_values_not_traps() {
     assert_eq!(left, ["granted", "outside"]);
     assert_eq!(std::fs::read_to_string(dir.join("outside")).expect("read"), "untouched");
 }
+
+/// The std backend on its own: symbolic links are read and followed only within the directory.
+#[test]
+fn host_backend_keeps_links_inside() {
+    use ember_wasi::{Errno, FileType, OpenOptions, Opened};
+
+    let (_dir, sandbox, _) = sandbox("host-links");
+    let dir = ember_wasi::host::open_dir(&sandbox).expect("open");
+    assert_eq!(dir.read_link("link_inside").as_deref(), Ok("inside.txt"));
+    assert_eq!(dir.read_link("link_rel").as_deref(), Ok("../outside/secret.txt"));
+    assert_eq!(dir.read_link("link_abs"), Err(Errno::Notcapable));
+    assert_eq!(dir.path_filestat("link_abs", false).map(|s| s.filetype), Ok(FileType::SymbolicLink));
+    assert_eq!(dir.path_filestat("link_abs", true).map(|s| s.filetype), Err(Errno::Notcapable));
+    assert_eq!(dir.path_filestat("link_inside", true).map(|s| (s.filetype, s.size)), Ok((FileType::RegularFile, 7)));
+    let read = OpenOptions { read: true, follow: true, ..OpenOptions::default() };
+    assert!(matches!(dir.open("link_inside", &read), Ok(Opened::File(_))));
+    assert!(matches!(dir.open("sub", &read), Ok(Opened::Dir(_))));
+    assert!(matches!(dir.open("dirlink", &read), Err(Errno::Notcapable)));
+    let nofollow = OpenOptions { follow: false, ..read };
+    assert!(matches!(dir.open("link_inside", &nofollow), Err(Errno::Loop)));
+    let create = OpenOptions { write: true, create: true, follow: true, ..OpenOptions::default() };
+    assert!(matches!(dir.open("link_rel", &create), Err(Errno::Notcapable)));
+    assert_eq!(dir.create_dir("sub"), Err(Errno::Exist));
+    assert_eq!(dir.remove_dir("inside.txt"), Err(Errno::Notdir));
+    assert_eq!(dir.unlink_file("sub"), Err(Errno::Isdir));
+}
