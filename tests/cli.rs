@@ -101,3 +101,20 @@ fn inspect_lists_bytecode() {
     assert!(out.contains("x the code section"), "{out}");
     assert!(out.contains(": I32Add "), "{out}");
 }
+
+#[test]
+fn wasi_reactor_is_initialised_before_invoke() {
+    let reactor = file(
+        "reactor",
+        "reactor.wat",
+        br#"(module (import "wasi_snapshot_preview1" "sched_yield" (func (result i32)))
+              (memory (export "memory") 1)
+              (global $ready (mut i32) (i32.const 0))
+              (func (export "_initialize") (global.set $ready (i32.const 7)))
+              (func (export "ready") (result i32) (global.get $ready)))"#,
+    );
+    assert_eq!(
+        ember(&["run", "--invoke", "ready", reactor.to_str().expect("UTF-8")]),
+        (0, "7\n".into(), String::new())
+    );
+}

@@ -143,6 +143,10 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
         return Ok(());
     };
 
+    // A WASI reactor is initialised before any of its exports is called.
+    if let Some(init) = instance.get_func(&store, "_initialize").filter(|_| wasi && name != "_initialize") {
+        init.call(&mut store, &[], &mut []).map_err(ember_failure)?;
+    }
     let Some(func) = instance.get_func(&store, &name) else {
         let available: Vec<&str> =
             instance.exports(&store).filter(|(_, e)| matches!(e, ember::Extern::Func(_))).map(|(n, _)| n).collect();
