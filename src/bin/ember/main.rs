@@ -28,7 +28,7 @@ Usage:
   ember help [COMMAND]                 show help
   ember --version                      show the version
 
-Exit status: 0 success, 1 error, 2 usage error, 134 trap.
+Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own status when it exits.
 Run `ember help run` for the options of `run`.
 ";
 
