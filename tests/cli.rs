@@ -64,11 +64,29 @@ fn validate_reports_offset() {
 
 #[test]
 fn unsatisfiable_imports_are_link_errors() {
-    let wasi =
-        file("link", "wasi.wat", br#"(module (import "wasi_snapshot_preview1" "proc_exit" (func (param i32))))"#);
-    let (code, _, err) = ember(&["run", wasi.to_str().expect("UTF-8")]);
+    // WASI preview1 links: `proc_exit(9)` is the exit status. Other WASI versions are named as such.
+    let wasi = file(
+        "link",
+        "wasi.wat",
+        br#"(module (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+              (memory (export "memory") 1)
+              (func (export "_start") (call $exit (i32.const 9))))"#,
+    );
+    assert_eq!(ember(&["run", wasi.to_str().expect("UTF-8")]), (9, String::new(), String::new()));
+    let old = file("link", "old.wat", br#"(module (import "wasi_unstable" "proc_exit" (func (param i32))))"#);
+    let (code, _, err) = ember(&["run", old.to_str().expect("UTF-8")]);
     assert_eq!(code, 1);
-    assert!(err.contains("WASI is not available yet"), "{err}");
+    assert!(err.contains("only WASI preview1 (`wasi_snapshot_preview1`) is available"), "{err}");
+    let unknown = file("link", "unknown.wat", br#"(module (import "wasi_snapshot_preview1" "nope" (func)))"#);
+    let (code, _, err) = ember(&["run", unknown.to_str().expect("UTF-8")]);
+    assert_eq!(
+        (code, err.as_str()),
+        (1, "error: link error: unknown import: `wasi_snapshot_preview1` `nope` (func)\n")
+    );
+    // Capabilities are for WASI modules only.
+    let math = file("link", "math.wat", MATH.as_bytes());
+    let (code, _, err) = ember(&["run", "--dir", ".", math.to_str().expect("UTF-8")]);
+    assert_eq!(code, 2, "{err}");
     let env = file("link", "env.wat", br#"(module (import "env" "f" (func)))"#);
     let (code, _, err) = ember(&["run", env.to_str().expect("UTF-8")]);
     assert_eq!((code, err.as_str()), (1, "error: link error: unknown import: `env` `f` (func)\n"));
@@ -82,4 +100,21 @@ fn inspect_lists_bytecode() {
     assert!(out.contains("\"add\" func 0 (func (param i32 i32) (result i32))"), "{out}");
     assert!(out.contains("x the code section"), "{out}");
     assert!(out.contains(": I32Add "), "{out}");
+}
+
+#[test]
+fn wasi_reactor_is_initialised_before_invoke() {
+    let reactor = file(
+        "reactor",
+        "reactor.wat",
+        br#"(module (import "wasi_snapshot_preview1" "sched_yield" (func (result i32)))
+              (memory (export "memory") 1)
+              (global $ready (mut i32) (i32.const 0))
+              (func (export "_initialize") (global.set $ready (i32.const 7)))
+              (func (export "ready") (result i32) (global.get $ready)))"#,
+    );
+    assert_eq!(
+        ember(&["run", "--invoke", "ready", reactor.to_str().expect("UTF-8")]),
+        (0, "7\n".into(), String::new())
+    );
 }

@@ -104,6 +104,12 @@ impl Memory {
     pub fn data_mut<'a, S: AsStoreMut>(&self, store: &'a mut S) -> &'a mut [u8] {
         store.as_inner_mut().memories.get_mut(self.0 as usize).map_or(&mut [], |m| &mut m.data)
     }
+    /// The memory's bytes and the store's data, both writable at once (for host functions that read guest
+    /// buffers into their own state, or the other way round, such as WASI's `fd_read` and `fd_write`).
+    pub fn data_and_store_mut<'a, S: AsStoreMut>(&self, store: &'a mut S) -> (&'a mut [u8], &'a mut S::Data) {
+        let (bytes, data) = store.as_inner_mut().memory_and_data_mut(self.0);
+        (bytes, crate::store::downcast_mut::<S::Data>(data))
+    }
     /// Current size in pages.
     pub fn size(&self, store: impl AsStore) -> u64 {
         store.as_inner().memories.get(self.0 as usize).map_or(0, |m| m.pages())

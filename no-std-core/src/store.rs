@@ -151,6 +151,13 @@ impl StoreInner {
         })
     }
 
+    /// The bytes of memory number `index` (empty if there is none) together with the embedder's data, both
+    /// writable: a host function can move bytes between guest memory and its own state without a copy.
+    pub(crate) fn memory_and_data_mut(&mut self, index: u32) -> (&mut [u8], &mut dyn Any) {
+        let bytes = self.memories.get_mut(index as usize).map_or(&mut [][..], |m| &mut m.data[..]);
+        (bytes, &mut *self.data)
+    }
+
     /// Takes `amount` fuel; traps with `all fuel consumed` if there is not enough.
     pub fn consume_fuel(&mut self, amount: u64) -> Result<(), TrapCode> {
         match self.fuel.checked_sub(amount) {
@@ -246,7 +253,7 @@ fn downcast<T: 'static>(data: &dyn Any) -> &T {
     }
 }
 
-fn downcast_mut<T: 'static>(data: &mut dyn Any) -> &mut T {
+pub(crate) fn downcast_mut<T: 'static>(data: &mut dyn Any) -> &mut T {
     match data.downcast_mut::<T>() {
         Some(d) => d,
         None => unreachable!("store data has the store's type"),

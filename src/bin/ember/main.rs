@@ -21,14 +21,14 @@ const HELP: &str = "\
 ember: a WebAssembly virtual machine
 
 Usage:
-  ember run [OPTIONS] FILE [ARGS...]   run a module (FILE is .wasm or .wat)
+  ember run [OPTIONS] FILE [ARGS...]   run a module (FILE is .wasm or .wat; WASI programs too)
   ember [OPTIONS] FILE [ARGS...]       the same as `ember run`
   ember validate FILE                  check that a module decodes and validates
   ember inspect [--bytecode] FILE      show a module's imports, exports, sizes and bytecode
   ember help [COMMAND]                 show help
   ember --version                      show the version
 
-Exit status: 0 success, 1 error, 2 usage error, 134 trap.
+Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own status when it exits.
 Run `ember help run` for the options of `run`.
 ";
 
@@ -36,6 +36,7 @@ mod inspect;
 mod options;
 mod run;
 mod values;
+mod wasi;
 
 /// Why a command did not succeed.
 pub(crate) enum Failure {

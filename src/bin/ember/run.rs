@@ -8,14 +8,16 @@ use ember::{Config, Engine, Linker, Module, StoreLimits};
 
 use crate::options::{parse_count, parse_memory_size, string_value};
 use crate::values::{format_val, parse_val};
+use crate::wasi::{imports_wasi, WasiOptions};
 use crate::{ember_failure, out, Failure};
 
 pub(crate) const HELP: &str = "\
 ember run: instantiate a module and call `_start`, or the export named by --invoke
 
-Usage: ember run [OPTIONS] FILE [ARGS...]
+Usage: ember run [OPTIONS] FILE [WASI OPTIONS] [--] [ARGS...]
 
-Options come before FILE; everything after FILE is an argument of the called function.
+Options come before FILE; the WASI options may also follow it, up to `--`. Everything else after FILE is an
+argument of the WASI program, or of the function called by --invoke.
 
 Options:
   --invoke NAME          call the exported function NAME with ARGS and print its results, one per line
@@ -28,10 +30,18 @@ Options:
   --eager                translate every function at instantiation instead of on first call
   -h, --help             show this help
 
-Without --invoke, the module's `_start` export is called if it has one; otherwise instantiating it (which
-runs its start function) is all that happens. Modules that import WASI cannot run yet.
+WASI options (for modules importing `wasi_snapshot_preview1`; nothing is granted unless named here):
+  --dir HOST[::GUEST]    grant the host directory HOST, seen by the program as GUEST (default: HOST as
+                         written); nothing outside it is reachable, through `..`, absolute paths or symlinks
+  --dir-ro HOST[::GUEST] the same, read-only: creating, writing, renaming or removing fails with EROFS
+  --env NAME=VALUE       set an environment variable of the program (`--env NAME`: the host's value)
+  --inherit-env          give the program all of Ember's environment variables
+Stdin, stdout and stderr are the program's. Its exit status (`proc_exit`) is Ember's.
 
-Exit status: 0 success, 1 error, 2 usage error, 134 trap.
+Without --invoke, the module's `_start` export is called if it has one; otherwise instantiating it (which
+runs its start function) is all that happens.
+
+Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own status when it exits.
 ";
 
 /// Options of `ember run`.
@@ -42,6 +52,7 @@ pub(crate) struct RunOptions {
     max_memory_pages: Option<u64>,
     max_stack: Option<usize>,
     eager: bool,
+    wasi: WasiOptions,
 }
 
 pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
@@ -61,6 +72,10 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 options.max_stack = Some(n);
             }
             Long("eager") => options.eager = true,
+            Long(name) if matches!(name, "dir" | "dir-ro" | "env" | "inherit-env") => {
+                let name = name.to_string();
+                options.wasi.option(&name, || Ok(parser.value()?))?;
+            }
             Short('h') | Long("help") => {
                 out(HELP);
                 return Ok(());
@@ -75,10 +90,11 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let Some(file) = file else {
         return Err(Failure::Usage("`run` needs a FILE (.wasm or .wat)".into()));
     };
-    let program_args: Vec<OsString> = match parser.try_raw_args() {
+    let rest: Vec<OsString> = match parser.try_raw_args() {
         Some(raw) => raw.collect(),
         None => Vec::new(),
     };
+    let program_args = options.wasi.after_file(rest)?;
 
     let mut config = Config::new();
     config.consume_fuel(options.fuel.is_some()).eager_translation(options.eager);
@@ -93,27 +109,28 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let engine = Engine::new(&config);
     let module = load_module(&engine, &file)?;
 
-    // Say why a WASI program cannot run rather than listing its first unknown import.
-    if let Some(import) = module.imports().find(|i| i.module.starts_with("wasi_") || i.module == "wasi") {
-        return Err(Failure::Error(anyhow!(
-            "link error: WASI is not available yet: the module imports `{}` `{}`",
-            import.module,
-            import.name
-        )));
+    let wasi = imports_wasi(&module)?;
+    if options.wasi.any() && !wasi {
+        return Err(Failure::Usage("--dir, --dir-ro and --env are for modules that import WASI".into()));
     }
+    // A WASI program gets FILE and its arguments as argv (with --invoke, the arguments are the function's).
+    let wasi_args = if options.invoke.is_none() { &program_args[..] } else { &[] };
+    let ctx = options.wasi.context(file.as_os_str(), wasi_args)?;
 
-    let mut store = ember::Store::new(&engine, ());
+    let mut store = ember::Store::new(&engine, ctx);
     if let Some(fuel) = options.fuel {
         store.set_fuel(fuel).map_err(ember_failure)?;
     }
-    let linker = Linker::new(&engine);
+    let mut linker = Linker::new(&engine);
+    if wasi {
+        ember_wasi::add_to_linker(&mut linker, |ctx| ctx).map_err(ember_failure)?;
+    }
     let instance = linker.instantiate(&mut store, &module).map_err(ember_failure)?;
 
     let Some(name) = options.invoke else {
-        if !program_args.is_empty() {
+        if !program_args.is_empty() && !wasi {
             return Err(Failure::Usage(
-                "arguments after FILE are for --invoke (program arguments need WASI, which is not available yet)"
-                    .into(),
+                "arguments after FILE are for --invoke, or for a program that imports WASI".into(),
             ));
         }
         if let Some(start) = instance.get_func(&store, "_start") {
@@ -126,6 +143,10 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
         return Ok(());
     };
 
+    // A WASI reactor is initialised before any of its exports is called.
+    if let Some(init) = instance.get_func(&store, "_initialize").filter(|_| wasi && name != "_initialize") {
+        init.call(&mut store, &[], &mut []).map_err(ember_failure)?;
+    }
     let Some(func) = instance.get_func(&store, &name) else {
         let available: Vec<&str> =
             instance.exports(&store).filter(|(_, e)| matches!(e, ember::Extern::Func(_))).map(|(n, _)| n).collect();

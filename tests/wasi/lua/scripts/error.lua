@@ -1,0 +1,4 @@
+print("before the error")
+local t = nil
+print(t.field)
+print("not reached")
