@@ -159,7 +159,8 @@ fn main() -> ! {
     let waited_ms = unsafe { board::WAITED_NS } / 1_000_000;
     hprintln!("virtual time waited: {} ms", waited_ms);
     hprintln!(
-        "footprint: heap {} B in use, {} B peak; stack {} B peak; app memory {} B",
+        "footprint: heap_area={} heap_now={} heap_peak={} stack_peak={} app_memory={}",
+        HEAP_BYTES,
         heap_now,
         heap_peak,
         measure::peak_stack(),
