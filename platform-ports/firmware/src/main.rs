@@ -12,6 +12,7 @@
 
 extern crate alloc;
 
+#[cfg_attr(not(feature = "ports"), allow(dead_code))]
 mod board;
 mod measure;
 
@@ -94,6 +95,7 @@ fn data() -> Data {
 }
 
 /// Loads, instantiates and runs an app's `run` export.
+#[allow(clippy::unit_arg)] // `Data` is `()` without the ports
 fn run(engine: &Engine, bytes: &'static [u8]) -> Result<i32, Error> {
     let module = module(engine, bytes)?;
     let linker = linker(engine, &module)?;
