@@ -20,7 +20,8 @@ expect() { # transcript line
 run_board() { # target [features]
   local target=$1 features=${2:-} out status=0
   echo "--- $target ${features:+(features: $features)}"
-  out=$(timeout 120 cargo run --quiet --release --target "$target" ${features:+--features "$features"} 2>&1) || status=$?
+  cargo build --quiet --release --target "$target" ${features:+--features "$features"}
+  out=$(timeout 60 cargo run --quiet --release --target "$target" ${features:+--features "$features"} 2>&1) || status=$?
   printf '%s\n' "$out" | grep -v '^Timer with period zero' | sed 's/^/    /'
   [ "$status" -eq 0 ] || fail "$target exited with status $status"
   expect "$out" "blinky: 6 toggles"
