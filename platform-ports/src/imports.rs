@@ -1,6 +1,8 @@
 //! The `ember:ports` import module: host functions over a [`Ports`](crate::Ports) table.
 
-use ember_core::{Caller, Error, Extern, Linker};
+use alloc::vec::Vec;
+
+use ember_core::{Caller, Error, Extern, ExternType, Instance, IntoFunc, Linker, Module, Store};
 
 use crate::{code, HasPorts, Ports};
 
@@ -12,73 +14,124 @@ pub const MODULE: &str = "ember:ports";
 pub const MAX_TRANSFER: usize = 64;
 
 /// Defines every `ember:ports` function in `linker`, for stores whose data is (or holds) a [`Ports`] table.
+/// Defines every `ember:ports` function in `linker`, for stores whose data is (or holds) a [`Ports`] table.
 pub fn add_to_linker<T: HasPorts>(linker: &mut Linker<T>) -> Result<(), Error> {
-    linker
-        .func_wrap(MODULE, "pin_set", |mut c: Caller<'_, T>, pin: u32, high: u32| {
-            with_output(&mut c, pin, |p| p.set(high != 0))
-        })?
-        .func_wrap(MODULE, "pin_toggle", |mut c: Caller<'_, T>, pin: u32| with_output(&mut c, pin, |p| p.toggle()))?
-        .func_wrap(MODULE, "pin_read", |mut c: Caller<'_, T>, pin: u32| {
-            match c.data_mut().ports().inputs.get_mut(pin as usize) {
-                Some(p) => p.is_high().map_or_else(|e| e, i32::from),
-                None => code::BAD_HANDLE,
+    define_all(linker)
+}
+
+/// Instantiates `module`, whose imports must all be `ember:ports` functions, without a [`Linker`]: the
+/// smallest way on a device (a `Linker` costs about 4.5 KB of flash for its name map).
+pub fn instantiate<T: HasPorts>(store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
+    let mut resolver = Resolver { store, module, imports: module.imports().map(|_| None).collect() };
+    define_all(&mut resolver)?;
+    let mut imports = Vec::with_capacity(resolver.imports.len());
+    for (import, resolved) in module.imports().zip(resolver.imports) {
+        imports.push(resolved.ok_or_else(|| {
+            Error::Link(alloc::format!(
+                "unknown import: `{}` `{}` ({})",
+                import.module,
+                import.name,
+                import.ty.kind_name()
+            ))
+        })?);
+    }
+    Instance::new(store, module, &imports)
+}
+
+/// Where the host functions go: a [`Linker`], or the imports of one module.
+trait Define<T> {
+    fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error>;
+}
+
+impl<T: 'static> Define<T> for Linker<T> {
+    fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error> {
+        self.func_wrap(MODULE, name, f).map(|_| ())
+    }
+}
+
+/// Resolves a module's `ember:ports` imports into functions of one store.
+struct Resolver<'a, T: 'static> {
+    store: &'a mut Store<T>,
+    module: &'a Module,
+    imports: Vec<Option<Extern>>,
+}
+
+impl<T: 'static> Define<T> for Resolver<'_, T> {
+    fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error> {
+        let (mut f, mut host) = (Some(f), None);
+        for (import, slot) in self.module.imports().zip(self.imports.iter_mut()) {
+            // The import's type is checked at instantiation.
+            if import.module == MODULE && import.name == name && matches!(import.ty, ExternType::Func(_)) {
+                if let Some(f) = f.take() {
+                    host = Some(f.into_host_func());
+                }
+                if let Some(host) = &host {
+                    *slot = Some(Extern::Func(self.store.inner_mut().push_host_func(host.clone())));
+                }
             }
-        })?
-        .func_wrap(MODULE, "delay_us", |mut c: Caller<'_, T>, us: u32| {
-            with_delay(c.data_mut().ports(), |d| d.delay_us(us))
-        })?
-        .func_wrap(MODULE, "delay_ms", |mut c: Caller<'_, T>, ms: u32| {
-            with_delay(c.data_mut().ports(), |d| d.delay_ms(ms))
-        })?
-        .func_wrap(MODULE, "serial_write", |mut c: Caller<'_, T>, port: u32, ptr: u32, len: u32| {
-            serial_write(&mut c, port, ptr, len)
-        })?
-        .func_wrap(MODULE, "i2c_write", |mut c: Caller<'_, T>, bus: u32, addr: u32, ptr: u32, len: u32| {
-            let mut buf = [0u8; MAX_TRANSFER];
-            let Some(bytes) = read_app(&c, ptr, len, &mut buf) else { return code::BAD_ARGUMENT };
-            let Ok(addr) = u8::try_from(addr) else { return code::BAD_ARGUMENT };
-            match c.data_mut().ports().i2cs.get_mut(bus as usize) {
-                Some(b) => status(b.write(addr, bytes)),
-                None => code::BAD_HANDLE,
-            }
-        })?
-        .func_wrap(MODULE, "i2c_read", |mut c: Caller<'_, T>, bus: u32, addr: u32, ptr: u32, len: u32| {
-            let mut buf = [0u8; MAX_TRANSFER];
-            let Some(n) = checked_len(&c, ptr, len) else { return code::BAD_ARGUMENT };
+        }
+        Ok(())
+    }
+}
+
+/// Defines every `ember:ports` function.
+fn define_all<T: HasPorts>(d: &mut impl Define<T>) -> Result<(), Error> {
+    d.define("pin_set", |mut c: Caller<'_, T>, pin: u32, high: u32| with_output(&mut c, pin, |p| p.set(high != 0)))?;
+    d.define("pin_toggle", |mut c: Caller<'_, T>, pin: u32| with_output(&mut c, pin, |p| p.toggle()))?;
+    d.define("pin_read", |mut c: Caller<'_, T>, pin: u32| match c.data_mut().ports().inputs.get_mut(pin as usize) {
+        Some(p) => p.is_high().map_or_else(|e| e, i32::from),
+        None => code::BAD_HANDLE,
+    })?;
+    d.define("delay_us", |mut c: Caller<'_, T>, us: u32| with_delay(c.data_mut().ports(), |d| d.delay_us(us)))?;
+    d.define("delay_ms", |mut c: Caller<'_, T>, ms: u32| with_delay(c.data_mut().ports(), |d| d.delay_ms(ms)))?;
+    d.define("serial_write", |mut c: Caller<'_, T>, port: u32, ptr: u32, len: u32| {
+        serial_write(&mut c, port, ptr, len)
+    })?;
+    d.define("i2c_write", |mut c: Caller<'_, T>, bus: u32, addr: u32, ptr: u32, len: u32| {
+        let mut buf = [0u8; MAX_TRANSFER];
+        let Some(bytes) = read_app(&c, ptr, len, &mut buf) else { return code::BAD_ARGUMENT };
+        let Ok(addr) = u8::try_from(addr) else { return code::BAD_ARGUMENT };
+        match c.data_mut().ports().i2cs.get_mut(bus as usize) {
+            Some(b) => status(b.write(addr, bytes)),
+            None => code::BAD_HANDLE,
+        }
+    })?;
+    d.define("i2c_read", |mut c: Caller<'_, T>, bus: u32, addr: u32, ptr: u32, len: u32| {
+        let mut buf = [0u8; MAX_TRANSFER];
+        let Some(n) = checked_len(&c, ptr, len) else { return code::BAD_ARGUMENT };
+        let Ok(addr) = u8::try_from(addr) else { return code::BAD_ARGUMENT };
+        let outcome = match c.data_mut().ports().i2cs.get_mut(bus as usize) {
+            Some(b) => b.read(addr, &mut buf[..n]),
+            None => return code::BAD_HANDLE,
+        };
+        finish_read(&mut c, outcome, ptr, &buf[..n])
+    })?;
+    d.define(
+        "i2c_write_read",
+        |mut c: Caller<'_, T>, bus: u32, addr: u32, wptr: u32, wlen: u32, rptr: u32, rlen: u32| {
+            let (mut wbuf, mut rbuf) = ([0u8; MAX_TRANSFER], [0u8; MAX_TRANSFER]);
+            let Some(bytes) = read_app(&c, wptr, wlen, &mut wbuf) else { return code::BAD_ARGUMENT };
+            let Some(n) = checked_len(&c, rptr, rlen) else { return code::BAD_ARGUMENT };
             let Ok(addr) = u8::try_from(addr) else { return code::BAD_ARGUMENT };
             let outcome = match c.data_mut().ports().i2cs.get_mut(bus as usize) {
-                Some(b) => b.read(addr, &mut buf[..n]),
+                Some(b) => b.write_read(addr, bytes, &mut rbuf[..n]),
                 None => return code::BAD_HANDLE,
             };
-            finish_read(&mut c, outcome, ptr, &buf[..n])
-        })?
-        .func_wrap(
-            MODULE,
-            "i2c_write_read",
-            |mut c: Caller<'_, T>, bus: u32, addr: u32, wptr: u32, wlen: u32, rptr: u32, rlen: u32| {
-                let (mut wbuf, mut rbuf) = ([0u8; MAX_TRANSFER], [0u8; MAX_TRANSFER]);
-                let Some(bytes) = read_app(&c, wptr, wlen, &mut wbuf) else { return code::BAD_ARGUMENT };
-                let Some(n) = checked_len(&c, rptr, rlen) else { return code::BAD_ARGUMENT };
-                let Ok(addr) = u8::try_from(addr) else { return code::BAD_ARGUMENT };
-                let outcome = match c.data_mut().ports().i2cs.get_mut(bus as usize) {
-                    Some(b) => b.write_read(addr, bytes, &mut rbuf[..n]),
-                    None => return code::BAD_HANDLE,
-                };
-                finish_read(&mut c, outcome, rptr, &rbuf[..n])
-            },
-        )?
-        .func_wrap(MODULE, "spi_transfer", |mut c: Caller<'_, T>, dev: u32, ptr: u32, len: u32| {
-            let mut buf = [0u8; MAX_TRANSFER];
-            let n = match read_app(&c, ptr, len, &mut buf) {
-                Some(bytes) => bytes.len(),
-                None => return code::BAD_ARGUMENT,
-            };
-            let outcome = match c.data_mut().ports().spis.get_mut(dev as usize) {
-                Some(d) => d.transfer_in_place(&mut buf[..n]),
-                None => return code::BAD_HANDLE,
-            };
-            finish_read(&mut c, outcome, ptr, &buf[..n])
-        })?;
+            finish_read(&mut c, outcome, rptr, &rbuf[..n])
+        },
+    )?;
+    d.define("spi_transfer", |mut c: Caller<'_, T>, dev: u32, ptr: u32, len: u32| {
+        let mut buf = [0u8; MAX_TRANSFER];
+        let n = match read_app(&c, ptr, len, &mut buf) {
+            Some(bytes) => bytes.len(),
+            None => return code::BAD_ARGUMENT,
+        };
+        let outcome = match c.data_mut().ports().spis.get_mut(dev as usize) {
+            Some(d) => d.transfer_in_place(&mut buf[..n]),
+            None => return code::BAD_HANDLE,
+        };
+        finish_read(&mut c, outcome, ptr, &buf[..n])
+    })?;
     Ok(())
 }
 

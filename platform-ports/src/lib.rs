@@ -2,8 +2,9 @@
 //! buses, offered to wasm as the `ember:ports` import module (see `docs/ports.md`).
 //!
 //! The firmware registers what an app may touch in a [`Ports`] table — each peripheral gets a small integer
-//! handle, its index in a fixed-size `heapless` table — and [`add_to_linker`] defines every import in one call.
-//! The app can only name handles the firmware registered. A HAL error becomes a negative [error code](code)
+//! handle, its index in a fixed-size `heapless` table — and [`add_to_linker`] defines every import in one call
+//! ([`instantiate`] resolves a module's imports without a `Linker`, the smaller way on a device). The app can
+//! only name handles the firmware registered. A HAL error becomes a negative [error code](code)
 //! returned to the app, never a panic or a trap; only a buffer outside the app's memory is reported the same
 //! way.
 #![no_std]
@@ -17,7 +18,7 @@ mod imports;
 use alloc::boxed::Box;
 
 pub use adapters::{DelayPort, I2cPort, InputPort, OutputPort, SerialPort, SpiPort};
-pub use imports::{add_to_linker, MAX_TRANSFER, MODULE};
+pub use imports::{add_to_linker, instantiate, MAX_TRANSFER, MODULE};
 
 /// Most pins (outputs and inputs each), and most buses of each kind, a [`Ports`] table holds.
 pub const MAX_PINS: usize = 16;

@@ -276,3 +276,28 @@ fn tables_have_a_fixed_size() {
     }
     assert!(ports.add_spi(Inverter).is_err());
 }
+
+#[test]
+fn instantiating_without_a_linker_resolves_the_same_imports() {
+    let log: Log = Rc::default();
+    let mut ports = Ports::new();
+    ports.add_output(FakePin { name: "led", high: false, broken: false, log: log.clone() }).expect("room");
+    ports.set_delay(Clock(Rc::default()));
+    let engine = Engine::with_executor(&Config::default(), &ember_interp::INTERPRETER);
+    let module = Module::new(&engine, &wat::parse_str(APP).expect("valid text")).expect("valid");
+    let mut store = Store::new(&engine, ports);
+    let instance = ember_ports::instantiate(&mut store, &module).expect("every import is a port");
+    let blink = instance.get_typed_func::<i32, i32>(&store, "blink").expect("export");
+    assert_eq!(blink.call(&mut store, 0).expect("no trap"), code::OK);
+    assert_eq!(*log.borrow(), ["led high", "led low"]);
+
+    // Anything else is a link error, as with a linker; so is a port with the wrong type.
+    let other = r#"(module (import "env" "f" (func)))"#;
+    let other = Module::new(&engine, &wat::parse_str(other).expect("valid")).expect("valid");
+    let err = ember_ports::instantiate(&mut store, &other).expect_err("env.f is not a port");
+    assert!(err.to_string().contains("unknown import: `env` `f`"), "{err}");
+    let wrong = r#"(module (import "ember:ports" "pin_toggle" (func (param i64))))"#;
+    let wrong = Module::new(&engine, &wat::parse_str(wrong).expect("valid")).expect("valid");
+    let err = ember_ports::instantiate(&mut store, &wrong).expect_err("wrong type");
+    assert!(err.to_string().contains("incompatible import type"), "{err}");
+}

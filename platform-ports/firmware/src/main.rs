@@ -20,7 +20,7 @@ use core::mem::MaybeUninit;
 
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
-use ember_core::{Config, Engine, Error, Linker, Module, Store, StoreLimits, Val};
+use ember_core::{Config, Engine, Error, Instance, Module, Store, StoreLimits, Val};
 use panic_semihosting as _;
 
 #[global_allocator]
@@ -67,20 +67,23 @@ fn module(engine: &Engine, bytes: &'static [u8]) -> Result<Module, Error> {
     }
 }
 
-fn linker(engine: &Engine, module: &Module) -> Result<Linker<Data>, Error> {
-    let mut linker = Linker::new(engine);
-    #[cfg(feature = "ports")]
-    {
-        let _ = module;
-        ember_ports::add_to_linker(&mut linker)?;
-    }
-    #[cfg(not(feature = "ports"))]
+/// Instantiates an app with the peripherals (without a `Linker`: it costs flash for its name map).
+#[cfg(feature = "ports")]
+fn instantiate(store: &mut Store<Data>, module: &Module) -> Result<Instance, Error> {
+    ember_ports::instantiate(store, module)
+}
+
+/// Instantiates an app with every import a stub that returns zeros (for measuring the runtime alone).
+#[cfg(not(feature = "ports"))]
+fn instantiate(store: &mut Store<Data>, module: &Module) -> Result<Instance, Error> {
+    let mut imports = alloc::vec::Vec::new();
     for import in module.imports() {
         if let ember_core::ExternType::Func(ty) = &import.ty {
-            linker.func_new(&import.module, &import.name, ty.clone(), |_, _, _| Ok(()))?;
+            let stub = |_: ember_core::Caller<'_, Data>, _: &[Val], _: &mut [Val]| Ok(());
+            imports.push(ember_core::Extern::Func(ember_core::Func::new(&mut *store, ty.clone(), stub)));
         }
     }
-    Ok(linker)
+    Instance::new(store, module, &imports)
 }
 
 fn data() -> Data {
@@ -98,9 +101,8 @@ fn data() -> Data {
 #[allow(clippy::unit_arg)] // `Data` is `()` without the ports
 fn run(engine: &Engine, bytes: &'static [u8]) -> Result<i32, Error> {
     let module = module(engine, bytes)?;
-    let linker = linker(engine, &module)?;
     let mut store = Store::new(engine, data());
-    let instance = linker.instantiate(&mut store, &module)?;
+    let instance = instantiate(&mut store, &module)?;
     let run = instance.get_func(&store, "run").ok_or_else(|| Error::Usage("no `run` export".into()))?;
     let mut result = [Val::I32(0)];
     run.call(&mut store, &[], &mut result)?;
