@@ -8,6 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 ember=${EMBER:-../../target/release/ember}
 fail() { echo "FAIL: $*" >&2; exit 1; }
+[ -x "$ember" ] || (cd ../.. && cargo build --release --bin ember)
 
 for app in blinky compute trap; do
   "$ember" compile "../apps/$app.wasm" -o "../apps/$app.ebc"
