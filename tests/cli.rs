@@ -118,3 +118,24 @@ fn wasi_reactor_is_initialised_before_invoke() {
         (0, "7\n".into(), String::new())
     );
 }
+
+#[test]
+fn precompiled_images_run_like_the_wasm() {
+    let source = file("image", "math.wat", MATH.as_bytes());
+    let image = source.with_extension("ebc");
+    let (source, image) = (source.to_str().expect("UTF-8"), image.to_str().expect("UTF-8"));
+    assert_eq!(ember(&["compile", source, "-o", image]), (0, String::new(), String::new()));
+    for args in [&["--invoke", "add"][..], &["--invoke", "pair"], &["--invoke", "div"]] {
+        let call_args: &[&str] = if args[1] == "pair" { &["-1.5"] } else { &["7", "0"] };
+        let run = |file: &str| ember(&[&["run"], args, &[file], call_args].concat());
+        assert_eq!(run(image), run(source), "{args:?}");
+    }
+    // A corrupt image is refused with one line.
+    let mut bytes = std::fs::read(image).expect("image written");
+    let last = bytes.len() - 1;
+    bytes[last] ^= 1;
+    let bad = file("image", "bad.ebc", &bytes);
+    let (code, out, err) = ember(&["run", "--invoke", "add", bad.to_str().expect("UTF-8"), "1", "2"]);
+    assert_eq!((code, out.as_str()), (1, ""));
+    assert!(err.contains("checksum mismatch") && err.lines().count() == 1, "{err}");
+}

@@ -1,12 +1,12 @@
 //! A translated function: its bytecode and frame layout.
 
-use alloc::boxed::Box;
+use ember_core::OwnedOrStatic;
 
 /// A function translated to register bytecode, ready to run.
 #[derive(Debug, Clone)]
 pub struct CompiledFunc {
-    /// The instructions (see [`crate::ops`]).
-    pub code: Box<[u16]>,
+    /// The instructions (see [`crate::ops`]): owned, or borrowed in place from a precompiled image in flash.
+    pub code: OwnedOrStatic<u16>,
     /// Number of parameters: slots `0..num_params`.
     pub num_params: u16,
     /// Number of parameters plus declared locals: slots `num_params..num_locals` are zeroed on entry.

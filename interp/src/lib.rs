@@ -11,6 +11,7 @@ extern crate alloc;
 pub mod code;
 pub mod disasm;
 pub mod exec;
+pub mod image;
 pub mod operand;
 pub mod ops;
 #[cfg(feature = "translate")]

@@ -629,6 +629,12 @@ macro_rules! define_ops {
             /// All opcodes, in numbering order.
             pub const ALL: &'static [Opcode] = &[$(Opcode::$name),*];
 
+            /// A hash of the whole table (names, order, operand types): precompiled images record it, so that
+            /// code is never run by an interpreter that numbers or encodes instructions differently.
+            pub const FINGERPRINT: u32 = crate::image::fnv1a(
+                concat!($(stringify!($name), $(":", stringify!($field), stringify!($ty),)* ";",)*).as_bytes(),
+            );
+
             /// The opcode with this number, if any.
             pub fn from_u16(unit: u16) -> Option<Opcode> {
                 Self::ALL.get(unit as usize).copied()

@@ -54,7 +54,7 @@ impl Asm {
     }
     fn finish(self, params: u16, locals: u32, results: u16, frame: u32) -> Rc<CompiledFunc> {
         Rc::new(CompiledFunc {
-            code: self.code.into_boxed_slice(),
+            code: self.code.into(),
             num_params: params,
             num_locals: locals,
             num_results: results,

@@ -206,7 +206,7 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
         entity.tables.push(store.push_table(table)?);
     }
     for ty in &info.memories[info.num_imported_memories as usize..] {
-        let memory = MemoryEntity::new(*ty, store.limits.max_memory_pages)?;
+        let memory = MemoryEntity::with_byte_limit(*ty, store.limits.max_memory_pages, store.limits.max_memory_bytes)?;
         entity.memories.push(store.push_memory(memory)?);
     }
     for seg in &info.elements {

@@ -27,6 +27,7 @@ mod memory;
 mod module;
 #[cfg(feature = "validate")]
 mod parse;
+mod slice;
 mod store;
 mod table;
 mod typed;
@@ -46,6 +47,7 @@ pub use memory::{Memory, MemoryEntity, PAGE_SIZE};
 pub use module::{
     DataSegment, ElementSegment, ElementSegmentKind, Export, ExternIndex, FuncBody, Import, Module, ModuleInfo,
 };
+pub use slice::OwnedOrStatic;
 pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner};
 pub use table::{Table, TableEntity};
 pub use typed::{HostReturn, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};

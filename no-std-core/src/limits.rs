@@ -7,6 +7,10 @@
 pub struct StoreLimits {
     /// Largest size any one linear memory may reach, in 64 KiB pages (65536 pages = 4 GiB).
     pub max_memory_pages: u64,
+    /// Most bytes any one linear memory is given, even below one 64 KiB page (for devices): a memory declared
+    /// larger is cut short, accesses past the limit trap with `out of bounds memory access`, and it cannot
+    /// grow. Default: no limit.
+    pub max_memory_bytes: usize,
     /// Largest number of elements any one table may hold.
     pub max_table_elements: u64,
     /// Most instances the store may hold.
@@ -26,6 +30,7 @@ impl Default for StoreLimits {
     fn default() -> Self {
         StoreLimits {
             max_memory_pages: 65536,
+            max_memory_bytes: usize::MAX,
             max_table_elements: 10_000_000,
             max_instances: 10_000,
             max_entities: 100_000,

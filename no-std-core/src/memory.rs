@@ -24,20 +24,43 @@ impl MemoryEntity {
     /// Allocates a memory of `ty.min` pages. Fails cleanly if the size exceeds `limit_pages` or the allocator
     /// refuses.
     pub fn new(ty: MemoryType, limit_pages: u64) -> Result<MemoryEntity, Error> {
+        MemoryEntity::with_byte_limit(ty, limit_pages, usize::MAX)
+    }
+
+    /// [`MemoryEntity::new`], backing at most `limit_bytes` bytes (`StoreLimits::max_memory_bytes`): a memory
+    /// declared larger gets only that many, so that apps fit devices with less RAM than a 64 KiB page. Accesses
+    /// past them trap (`out of bounds memory access`), `memory.size` reports the declared pages, and
+    /// `memory.grow` fails.
+    pub fn with_byte_limit(ty: MemoryType, limit_pages: u64, limit_bytes: usize) -> Result<MemoryEntity, Error> {
+        let mut memory = MemoryEntity::sized(ty, limit_pages, limit_bytes)?;
+        if memory.data.len() < memory.declared_bytes() {
+            memory.max_pages = ty.min;
+        }
+        Ok(memory)
+    }
+
+    fn declared_bytes(&self) -> usize {
+        usize::try_from(self.ty.min).ok().and_then(|p| p.checked_mul(PAGE_SIZE)).unwrap_or(usize::MAX)
+    }
+
+    fn sized(ty: MemoryType, limit_pages: u64, limit_bytes: usize) -> Result<MemoryEntity, Error> {
         let addressable = if ty.memory64 { 1u64 << 48 } else { 65536 };
         let max_pages = ty.max.unwrap_or(addressable).min(addressable).min(limit_pages);
         if ty.min > max_pages {
             return Err(Error::Limit(alloc::format!("memory of {} pages exceeds the limit of {max_pages}", ty.min)));
         }
-        let bytes = usize::try_from(ty.min).ok().and_then(|p| p.checked_mul(PAGE_SIZE));
+        let bytes = usize::try_from(ty.min).ok().and_then(|p| p.checked_mul(PAGE_SIZE)).map(|b| b.min(limit_bytes));
         let data = bytes
             .and_then(zeroed_bytes)
             .ok_or_else(|| Error::Limit(alloc::format!("cannot allocate {} pages of memory", ty.min)))?;
         Ok(MemoryEntity { data, ty, max_pages })
     }
 
-    /// Current size in pages.
+    /// Current size in pages (the declared size of a memory cut short by a byte limit).
     pub fn pages(&self) -> u64 {
+        if self.data.len() < self.declared_bytes() {
+            return self.ty.min;
+        }
         (self.data.len() / PAGE_SIZE) as u64
     }
 
@@ -46,7 +69,7 @@ impl MemoryEntity {
     pub fn grow(&mut self, delta: u64) -> Option<u64> {
         let old = self.pages();
         let new = old.checked_add(delta)?;
-        if new > self.max_pages {
+        if new > self.max_pages || (delta != 0 && self.data.len() < self.declared_bytes()) {
             return None;
         }
         let new_len = usize::try_from(new).ok()?.checked_mul(PAGE_SIZE)?;
@@ -85,7 +108,7 @@ impl Memory {
     /// Creates a memory in `store`.
     pub fn new(mut store: impl AsStoreMut, ty: MemoryType) -> Result<Memory, Error> {
         let inner = store.as_inner_mut();
-        let entity = MemoryEntity::new(ty, inner.limits.max_memory_pages)?;
+        let entity = MemoryEntity::with_byte_limit(ty, inner.limits.max_memory_pages, inner.limits.max_memory_bytes)?;
         inner.push_memory(entity)
     }
     /// The handle for store memory number `index`.

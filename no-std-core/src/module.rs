@@ -1,11 +1,12 @@
 //! A decoded, validated module: everything instantiation and translation need, with no parser attached.
 
-use alloc::boxed::Box;
 use alloc::string::String;
 use alloc::vec::Vec;
+use core::any::Any;
 use core::ops::Range;
 
 use crate::const_expr::ConstExpr;
+use crate::slice::OwnedOrStatic;
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, TableType, ValType};
 use crate::Shared;
 
@@ -130,8 +131,11 @@ pub struct ModuleInfo {
     pub bodies: Vec<FuncBody>,
     /// Byte range of the code section (for size ratios).
     pub code_section: Range<usize>,
-    /// The module's binary.
-    pub bytes: Box<[u8]>,
+    /// The module's binary (for a precompiled image: the image, borrowed in place).
+    pub bytes: OwnedOrStatic<u8>,
+    /// Code compiled ahead of time for the module's executor (from a precompiled image), if any: the executor
+    /// downcasts it to its own type and uses it instead of translating.
+    pub precompiled: Option<Shared<dyn Any + Send + Sync>>,
 }
 
 impl ModuleInfo {

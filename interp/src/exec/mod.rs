@@ -44,6 +44,7 @@ impl Executor for Interpreter {
     }
 
     fn instantiated(&self, store: &mut StoreInner, instance: Instance) -> Result<(), Error> {
+        crate::image::install_precompiled(store, instance)?;
         if !store.engine().config().get_eager_translation() {
             return Ok(());
         }

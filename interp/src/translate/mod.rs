@@ -232,7 +232,7 @@ impl<'a> Translator<'a> {
         }
         self.inline_return_jumps();
         let func = CompiledFunc {
-            code: self.code.into_boxed_slice(),
+            code: self.code.into(),
             num_params: self.num_params as u16,
             num_locals: self.num_locals,
             num_results: self.num_results as u16,

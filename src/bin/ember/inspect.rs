@@ -185,7 +185,7 @@ pub(crate) fn describe(info: &ModuleInfo, bytecode: bool) -> String {
             names.push_str(&format!(" (export {})", quoted(n)));
         }
         let ty = info.func_type(index).map(func_type).unwrap_or_default();
-        match translate(info, index, &options) {
+        match precompiled_or_translate(info, index, &options) {
             Ok(compiled) => {
                 total += compiled.code_bytes();
                 if bytecode {
@@ -219,6 +219,23 @@ pub(crate) fn describe(info: &ModuleInfo, bytecode: bool) -> String {
     }
     out.push_str(&listings);
     out
+}
+
+/// The code of function `index`: from the image for a precompiled module, else translated now.
+fn precompiled_or_translate(
+    info: &ModuleInfo,
+    index: u32,
+    options: &TranslateOptions,
+) -> Result<ember_interp::CompiledFunc, ember::Error> {
+    let precompiled = info.precompiled.as_ref().and_then(|p| p.downcast_ref::<ember_interp::image::Precompiled>());
+    match precompiled {
+        Some(p) => index
+            .checked_sub(info.num_imported_funcs)
+            .and_then(|i| p.funcs.get(i as usize))
+            .cloned()
+            .ok_or_else(|| ember::Error::Usage(format!("function {index} has no code"))),
+        None => translate(info, index, options),
+    }
 }
 
 pub(crate) fn quoted(names: &[&str]) -> String {

@@ -21,10 +21,11 @@ const HELP: &str = "\
 ember: a WebAssembly virtual machine
 
 Usage:
-  ember run [OPTIONS] FILE [ARGS...]   run a module (FILE is .wasm or .wat; WASI programs too)
+  ember run [OPTIONS] FILE [ARGS...]   run a module (.wasm, .wat or .ebc image; WASI programs too)
   ember [OPTIONS] FILE [ARGS...]       the same as `ember run`
   ember validate FILE                  check that a module decodes and validates
   ember inspect [--bytecode] FILE      show a module's imports, exports, sizes and bytecode
+  ember compile FILE -o OUTPUT         precompile a module into an image for devices (.ebc)
   ember help [COMMAND]                 show help
   ember --version                      show the version
 
@@ -32,6 +33,7 @@ Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own s
 Run `ember help run` for the options of `run`.
 ";
 
+mod compile;
 mod inspect;
 mod options;
 mod run;
@@ -122,6 +124,7 @@ fn dispatch(args: Vec<OsString>) -> Result<(), Failure> {
         Some("run") => run::run(rest()),
         Some("validate") => inspect::validate(rest()),
         Some("inspect") => inspect::inspect(rest()),
+        Some("compile") => compile::compile(rest()),
         Some("help") => {
             let topic = args.get(1).and_then(|a| a.to_str());
             match topic {
@@ -129,6 +132,7 @@ fn dispatch(args: Vec<OsString>) -> Result<(), Failure> {
                 Some("run") => out(run::HELP),
                 Some("validate") => out(inspect::VALIDATE_HELP),
                 Some("inspect") => out(inspect::INSPECT_HELP),
+                Some("compile") => out(compile::HELP),
                 Some(other) => return Err(Failure::Usage(format!("no help for `{other}`: not a command"))),
             }
             Ok(())

@@ -16,6 +16,8 @@ ember run: instantiate a module and call `_start`, or the export named by --invo
 
 Usage: ember run [OPTIONS] FILE [WASI OPTIONS] [--] [ARGS...]
 
+FILE is a wasm binary, WebAssembly text, or a precompiled image from `ember compile`.
+
 Options come before FILE; the WASI options may also follow it, up to `--`. Everything else after FILE is an
 argument of the WASI program, or of the function called by --invoke.
 
@@ -182,6 +184,11 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
 /// Reads `path` (binary or text) and compiles it. Text errors name the file, line and column.
 pub(crate) fn load_module(engine: &Engine, path: &Path) -> Result<Module, Failure> {
     let bytes = std::fs::read(path).with_context(|| format!("cannot read `{}`", path.display()))?;
+    if bytes.starts_with(&ember_interp::image::MAGIC) {
+        // A precompiled image: the process keeps it for its whole run, as a device keeps it in flash.
+        let image = ember_interp::image::leak_aligned(&bytes);
+        return ember_interp::image::load(image).map_err(|e| ember_failure(e.into()));
+    }
     let binary = if bytes.starts_with(b"\0asm") {
         bytes
     } else {
