@@ -12,8 +12,9 @@
 //! ```
 //!
 //! Environment:
-//! - `EMBER_SPEC_CONFIG`: `lazy` (default), `eager` (eager translation) or `fuel` (fuel metering with a budget
-//!   that never runs out).
+//! - `EMBER_SPEC_CONFIG`: `lazy` (default), `eager` (eager translation), `fuel` (fuel metering with a budget
+//!   that never runs out), `jit` (every function compiled to native code) or `auto` (interpreter and native
+//!   code mixed: each function's first call is interpreted, later ones native).
 //! - `EMBER_SPEC_FAILURES`: how many failures to detail per script (default 5).
 //! - `EMBER_SPEC_TIMEOUT`: seconds one script may take before the run is aborted (default 600).
 //!
@@ -56,6 +57,11 @@ enum SpecConfig {
     Eager,
     /// Fuel metering on, with a budget that never runs out.
     Fuel,
+    /// Every function compiled to native code before it first runs.
+    Jit,
+    /// The interpreter with the native tier, at a threshold where a function's first call is interpreted
+    /// and later ones run natively: every path between the tiers is exercised.
+    Auto,
 }
 
 impl SpecConfig {
@@ -64,7 +70,11 @@ impl SpecConfig {
             Err(_) | Ok("") | Ok("lazy") => Ok(SpecConfig::Lazy),
             Ok("eager") => Ok(SpecConfig::Eager),
             Ok("fuel") => Ok(SpecConfig::Fuel),
-            Ok(other) => Err(format!("EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager` or `fuel`")),
+            Ok("jit") => Ok(SpecConfig::Jit),
+            Ok("auto") => Ok(SpecConfig::Auto),
+            Ok(other) => {
+                Err(format!("EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit` or `auto`"))
+            }
         }
     }
 
@@ -73,6 +83,8 @@ impl SpecConfig {
             SpecConfig::Lazy => "lazy",
             SpecConfig::Eager => "eager",
             SpecConfig::Fuel => "fuel",
+            SpecConfig::Jit => "jit",
+            SpecConfig::Auto => "auto",
         }
     }
 
@@ -85,6 +97,12 @@ impl SpecConfig {
             }
             SpecConfig::Fuel => {
                 config.consume_fuel(true);
+            }
+            SpecConfig::Jit => return Engine::with_tier(&config, ember::Tier::Jit),
+            SpecConfig::Auto => {
+                // One call weighs 15: the first call stays interpreted, the second tiers up.
+                config.tier_up_threshold(Some(16));
+                return Engine::with_tier(&config, ember::Tier::Auto);
             }
         }
         Engine::new(&config)

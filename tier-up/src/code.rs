@@ -1,0 +1,74 @@
+//! Code memory: compiled functions placed in executable memory through `cranelift-jit`, which keeps pages
+//! writable while code is written and makes them read+execute (never both) before any of it runs.
+
+use std::sync::OnceLock;
+
+use cranelift_codegen::ir::Function;
+use cranelift_codegen::isa::{OwnedTargetIsa, TargetFrontendConfig};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_codegen::Context;
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::Module;
+
+/// The host ISA, configured once per process.
+fn isa() -> Result<&'static OwnedTargetIsa, String> {
+    static ISA: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
+    ISA.get_or_init(|| {
+        let mut flags = settings::builder();
+        let set = |f: &mut settings::Builder, k: &str, v: &str| f.set(k, v).map_err(|e| e.to_string());
+        set(&mut flags, "opt_level", "speed")?;
+        set(&mut flags, "is_pic", "false")?;
+        set(&mut flags, "use_colocated_libcalls", "false")?;
+        let builder = cranelift_native::builder().map_err(|e| format!("no native code for this host: {e}"))?;
+        builder.finish(settings::Flags::new(flags)).map_err(|e| e.to_string())
+    })
+    .as_ref()
+    .map_err(Clone::clone)
+}
+
+/// Whether this host can run native code (Cranelift supports its ISA).
+pub fn available() -> bool {
+    isa().is_ok()
+}
+
+/// What the translator needs to know about the target (pointer width, calling convention).
+pub fn target() -> Result<TargetFrontendConfig, String> {
+    Ok(isa()?.frontend_config())
+}
+
+/// Executable memory holding the functions compiled for one store.
+pub struct CodeMemory {
+    module: Option<JITModule>,
+    ctx: Context,
+}
+
+impl CodeMemory {
+    /// Empty code memory for the host ISA.
+    pub fn new() -> Result<CodeMemory, String> {
+        let builder = JITBuilder::with_isa(isa()?.clone(), cranelift_module::default_libcall_names());
+        Ok(CodeMemory { module: Some(JITModule::new(builder)), ctx: Context::new() })
+    }
+
+    /// Compiles `func` and places it in executable memory; returns its entry point and code size in bytes.
+    pub fn compile(&mut self, func: Function) -> Result<(*const u8, usize), String> {
+        let module = self.module.as_mut().ok_or("code memory released")?;
+        let id = module.declare_anonymous_function(&func.signature).map_err(|e| e.to_string())?;
+        self.ctx.func = func;
+        let defined = module.define_function(id, &mut self.ctx).map_err(|e| format!("{e:?}"));
+        let size = self.ctx.compiled_code().map_or(0, |c| c.code_buffer().len());
+        module.clear_context(&mut self.ctx);
+        defined?;
+        module.finalize_definitions().map_err(|e| e.to_string())?;
+        Ok((module.get_finalized_function(id), size))
+    }
+}
+
+impl Drop for CodeMemory {
+    fn drop(&mut self) {
+        if let Some(module) = self.module.take() {
+            // SAFETY: the code memory belongs to one store's tier state, dropped with the store (or replaced)
+            // when no wasm of that store is running, so no compiled function can run after this.
+            unsafe { module.free_memory() };
+        }
+    }
+}
