@@ -72,9 +72,7 @@ impl SpecConfig {
             Ok("fuel") => Ok(SpecConfig::Fuel),
             Ok("jit") => Ok(SpecConfig::Jit),
             Ok("auto") => Ok(SpecConfig::Auto),
-            Ok(other) => {
-                Err(format!("EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit` or `auto`"))
-            }
+            Ok(other) => Err(format!("EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit` or `auto`")),
         }
     }
 
@@ -321,6 +319,17 @@ fn run_script(config: SpecConfig, test: &TestFile<'_>, shown: usize) -> ScriptRe
                 let message = LAST_PANIC.with(|p| p.borrow_mut().take()).unwrap_or_else(|| "panic".into());
                 fail(&mut result, line, kind, format!("panicked: {message}"));
             }
+        }
+    }
+    // Under `jit` and `auto`, a function the native tier could not compile would silently stay interpreted:
+    // that fails too, and `jit` must have compiled something for a script that ran code.
+    if matches!(config, SpecConfig::Jit | SpecConfig::Auto) {
+        let stats = ember::ember_tier_up::stats(script.store.inner_mut());
+        for (func, reason) in &stats.failures {
+            fail(&mut result, 0, "native", format!("function {func} not compiled: {reason}"));
+        }
+        if config == SpecConfig::Jit && script.calls > 0 && stats.events.is_empty() {
+            fail(&mut result, 0, "native", format!("{} calls compiled nothing", script.calls));
         }
     }
     // Under `fuel`, a script that ran code must have paid for it: metering that silently does nothing fails.

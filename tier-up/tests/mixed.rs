@@ -160,7 +160,11 @@ fn fuel_matches_the_interpreter_and_runs_out_inside_native_code() {
         for fuel in 0..=used {
             let expected = run_with_fuel(Mode::Interp, name, arg, fuel);
             for mode in [Mode::Jit, Mode::Auto] {
-                assert_eq!(run_with_fuel(mode, name, arg, fuel), expected, "{name}({arg}) with {fuel} fuel in {mode:?}");
+                assert_eq!(
+                    run_with_fuel(mode, name, arg, fuel),
+                    expected,
+                    "{name}({arg}) with {fuel} fuel in {mode:?}"
+                );
             }
         }
         assert_eq!(run_with_fuel(Mode::Jit, name, arg, used - 1).0, Err(TrapCode::OutOfFuel));

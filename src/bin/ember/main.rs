@@ -35,6 +35,7 @@ Run `ember help run` for the options of `run`.
 mod inspect;
 mod options;
 mod run;
+mod tier;
 mod values;
 
 /// Why a command did not succeed.
@@ -125,7 +126,7 @@ fn dispatch(args: Vec<OsString>) -> Result<(), Failure> {
             let topic = args.get(1).and_then(|a| a.to_str());
             match topic {
                 None => out(HELP),
-                Some("run") => out(run::HELP),
+                Some("run") => out(&run::help()),
                 Some("validate") => out(inspect::VALIDATE_HELP),
                 Some("inspect") => out(inspect::INSPECT_HELP),
                 Some(other) => return Err(Failure::Usage(format!("no help for `{other}`: not a command"))),

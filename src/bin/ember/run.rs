@@ -7,10 +7,15 @@ use anyhow::{anyhow, Context};
 use ember::{Config, Engine, Linker, Module, StoreLimits};
 
 use crate::options::{parse_count, parse_memory_size, string_value};
+use crate::tier::TierOptions;
 use crate::values::{format_val, parse_val};
 use crate::{ember_failure, out, Failure};
 
-pub(crate) const HELP: &str = "\
+pub(crate) fn help() -> String {
+    HELP.replace("{TIER}", crate::tier::HELP)
+}
+
+const HELP: &str = "\
 ember run: instantiate a module and call `_start`, or the export named by --invoke
 
 Usage: ember run [OPTIONS] FILE [ARGS...]
@@ -26,7 +31,7 @@ Options:
                          64MiB, 512KiB, 1GiB, 100000B
   --max-stack N          deepest nesting of wasm calls before `call stack exhausted`
   --eager                translate every function at instantiation instead of on first call
-  -h, --help             show this help
+{TIER}  -h, --help             show this help
 
 Without --invoke, the module's `_start` export is called if it has one; otherwise instantiating it (which
 runs its start function) is all that happens. Modules that import WASI cannot run yet.
@@ -42,6 +47,7 @@ pub(crate) struct RunOptions {
     max_memory_pages: Option<u64>,
     max_stack: Option<usize>,
     eager: bool,
+    tier: TierOptions,
 }
 
 pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
@@ -61,8 +67,11 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 options.max_stack = Some(n);
             }
             Long("eager") => options.eager = true,
+            Long("tier") => options.tier.set_tier(parser.value()?)?,
+            Long("tier-up-threshold") => options.tier.set_threshold(&parser.value()?)?,
+            Long("stats") => options.tier.set_stats(),
             Short('h') | Long("help") => {
-                out(HELP);
+                out(&help());
                 return Ok(());
             }
             Value(path) => {
@@ -90,7 +99,7 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
         limits.max_call_depth = depth;
     }
     config.limits(limits);
-    let engine = Engine::new(&config);
+    let engine = options.tier.engine(&mut config);
     let module = load_module(&engine, &file)?;
 
     // Say why a WASI program cannot run rather than listing its first unknown import.
@@ -106,10 +115,23 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
     if let Some(fuel) = options.fuel {
         store.set_fuel(fuel).map_err(ember_failure)?;
     }
-    let linker = Linker::new(&engine);
-    let instance = linker.instantiate(&mut store, &module).map_err(ember_failure)?;
+    let outcome = run_instance(&mut store, &engine, &module, options.invoke, program_args);
+    options.tier.report(&mut store, &module);
+    outcome
+}
 
-    let Some(name) = options.invoke else {
+/// Instantiates `module` and calls `_start` or the function to invoke.
+fn run_instance(
+    store: &mut ember::Store<()>,
+    engine: &Engine,
+    module: &Module,
+    invoke: Option<String>,
+    program_args: Vec<OsString>,
+) -> Result<(), Failure> {
+    let linker = Linker::new(engine);
+    let instance = linker.instantiate(&mut *store, module).map_err(ember_failure)?;
+
+    let Some(name) = invoke else {
         if !program_args.is_empty() {
             return Err(Failure::Usage(
                 "arguments after FILE are for --invoke (program arguments need WASI, which is not available yet)"
@@ -121,7 +143,7 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
             if !ty.params().is_empty() || !ty.results().is_empty() {
                 return Err(Failure::Error(anyhow!("`_start` has type {ty}; expected (func)")));
             }
-            start.call(&mut store, &[], &mut []).map_err(ember_failure)?;
+            start.call(&mut *store, &[], &mut []).map_err(ember_failure)?;
         }
         return Ok(());
     };
@@ -151,7 +173,7 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
             .ok_or_else(|| Failure::Usage(format!("argument {} of `{name}`: `{text}` is not a valid {ty}", i + 1)))?;
         params.push(value);
     }
-    let results = func.call_to_vec(&mut store, &params).map_err(ember_failure)?;
+    let results = func.call_to_vec(&mut *store, &params).map_err(ember_failure)?;
     for result in &results {
         out(&format!("{}\n", format_val(result)));
     }

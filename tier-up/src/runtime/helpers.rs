@@ -39,7 +39,10 @@ pub(crate) fn address(helper: Helper) -> usize {
 /// # Safety
 /// `vmctx` is a live context whose `store` points to the store running it (true for every call from native
 /// code, which is entered only through `runtime::enter`).
-unsafe fn with_store<R>(vmctx: *mut VmCtx, f: impl FnOnce(&mut StoreInner, u32) -> Result<R, Trap>) -> (u32, Option<R>) {
+unsafe fn with_store<R>(
+    vmctx: *mut VmCtx,
+    f: impl FnOnce(&mut StoreInner, u32) -> Result<R, Trap>,
+) -> (u32, Option<R>) {
     // Read what is needed, and hold no reference to the context while `f` runs (it may enter native code
     // of the same instance, which uses the context).
     let (store, instance) = unsafe { ((*vmctx).store, (*vmctx).instance) };
@@ -237,7 +240,9 @@ unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, segment: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            if let Some(d) = store.instances.get_mut(instance as usize).and_then(|i| i.data_dropped.get_mut(segment as usize)) {
+            if let Some(d) =
+                store.instances.get_mut(instance as usize).and_then(|i| i.data_dropped.get_mut(segment as usize))
+            {
                 *d = true;
             }
             Ok(())
@@ -336,7 +341,9 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, segment: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            if let Some(seg) = store.instances.get_mut(instance as usize).and_then(|i| i.elements.get_mut(segment as usize)) {
+            if let Some(seg) =
+                store.instances.get_mut(instance as usize).and_then(|i| i.elements.get_mut(segment as usize))
+            {
                 *seg = Box::default();
             }
             Ok(())

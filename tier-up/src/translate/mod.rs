@@ -14,10 +14,10 @@ mod control;
 mod fuel;
 mod ops;
 
+use cranelift_codegen::entity::packed_option::ReservedValue;
 use cranelift_codegen::ir::{
     self, types, AbiParam, Block, Function, InstBuilder, MemFlagsData, Signature, StackSlot, Type, UserFuncName, Value,
 };
-use cranelift_codegen::entity::packed_option::ReservedValue;
 use cranelift_codegen::isa::{CallConv, TargetFrontendConfig};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
 use ember_core::{ModuleInfo, TrapCode, ValType};
@@ -254,7 +254,7 @@ impl<'a, 'e> Translator<'a, 'e> {
     }
 
     pub(crate) fn pop(&mut self) -> Value {
-        self.stack.pop().unwrap_or_else(|| Value::reserved_value())
+        self.stack.pop().unwrap_or_else(Value::reserved_value)
     }
 
     pub(crate) fn pop2(&mut self) -> (Value, Value) {

@@ -80,9 +80,10 @@ impl Translator<'_, '_> {
         let (lo, hi): (f64, f64) = match (to, signed) {
             (types::I32, true) => (if from == types::F32 { -2147483904.0 } else { -2147483649.0 }, 2147483648.0),
             (types::I32, false) => (-1.0, 4294967296.0),
-            (_, true) => {
-                (if from == types::F32 { -9223373136366403584.0 } else { -9223372036854777856.0 }, 9223372036854775808.0)
-            }
+            (_, true) => (
+                if from == types::F32 { -9223373136366403584.0 } else { -9223372036854777856.0 },
+                9223372036854775808.0,
+            ),
             (_, false) => (-1.0, 18446744073709551616.0),
         };
         let (lo, hi) = if from == types::F32 {
@@ -193,20 +194,36 @@ impl Translator<'_, '_> {
             O::GlobalSet { global_index } => self.global_set(global_index)?,
 
             // ---- memory ----
-            O::I32Load { memarg } => self.load(memarg, i32t, 4, |t, a| t.builder.ins().load(i32t, MemFlagsData::new(), a, 0)),
-            O::I64Load { memarg } => self.load(memarg, i64t, 8, |t, a| t.builder.ins().load(i64t, MemFlagsData::new(), a, 0)),
-            O::F32Load { memarg } => self.load(memarg, f32t, 4, |t, a| t.builder.ins().load(f32t, MemFlagsData::new(), a, 0)),
-            O::F64Load { memarg } => self.load(memarg, f64t, 8, |t, a| t.builder.ins().load(f64t, MemFlagsData::new(), a, 0)),
-            O::I32Load8S { memarg } => self.load(memarg, i32t, 1, |t, a| t.builder.ins().sload8(i32t, MemFlagsData::new(), a, 0)),
-            O::I32Load8U { memarg } => self.load(memarg, i32t, 1, |t, a| t.builder.ins().uload8(i32t, MemFlagsData::new(), a, 0)),
+            O::I32Load { memarg } => {
+                self.load(memarg, i32t, 4, |t, a| t.builder.ins().load(i32t, MemFlagsData::new(), a, 0))
+            }
+            O::I64Load { memarg } => {
+                self.load(memarg, i64t, 8, |t, a| t.builder.ins().load(i64t, MemFlagsData::new(), a, 0))
+            }
+            O::F32Load { memarg } => {
+                self.load(memarg, f32t, 4, |t, a| t.builder.ins().load(f32t, MemFlagsData::new(), a, 0))
+            }
+            O::F64Load { memarg } => {
+                self.load(memarg, f64t, 8, |t, a| t.builder.ins().load(f64t, MemFlagsData::new(), a, 0))
+            }
+            O::I32Load8S { memarg } => {
+                self.load(memarg, i32t, 1, |t, a| t.builder.ins().sload8(i32t, MemFlagsData::new(), a, 0))
+            }
+            O::I32Load8U { memarg } => {
+                self.load(memarg, i32t, 1, |t, a| t.builder.ins().uload8(i32t, MemFlagsData::new(), a, 0))
+            }
             O::I32Load16S { memarg } => {
                 self.load(memarg, i32t, 2, |t, a| t.builder.ins().sload16(i32t, MemFlagsData::new(), a, 0))
             }
             O::I32Load16U { memarg } => {
                 self.load(memarg, i32t, 2, |t, a| t.builder.ins().uload16(i32t, MemFlagsData::new(), a, 0))
             }
-            O::I64Load8S { memarg } => self.load(memarg, i64t, 1, |t, a| t.builder.ins().sload8(i64t, MemFlagsData::new(), a, 0)),
-            O::I64Load8U { memarg } => self.load(memarg, i64t, 1, |t, a| t.builder.ins().uload8(i64t, MemFlagsData::new(), a, 0)),
+            O::I64Load8S { memarg } => {
+                self.load(memarg, i64t, 1, |t, a| t.builder.ins().sload8(i64t, MemFlagsData::new(), a, 0))
+            }
+            O::I64Load8U { memarg } => {
+                self.load(memarg, i64t, 1, |t, a| t.builder.ins().uload8(i64t, MemFlagsData::new(), a, 0))
+            }
             O::I64Load16S { memarg } => {
                 self.load(memarg, i64t, 2, |t, a| t.builder.ins().sload16(i64t, MemFlagsData::new(), a, 0))
             }
@@ -219,31 +236,21 @@ impl Translator<'_, '_> {
             O::I64Load32U { memarg } => {
                 self.load(memarg, i64t, 4, |t, a| t.builder.ins().uload32(MemFlagsData::new(), a, 0))
             }
-            O::I32Store { memarg } | O::F32Store { memarg } => {
-                self.store(memarg, 4, |t, v, a| {
-                    t.builder.ins().store(MemFlagsData::new(), v, a, 0);
-                })
-            }
-            O::I64Store { memarg } | O::F64Store { memarg } => {
-                self.store(memarg, 8, |t, v, a| {
-                    t.builder.ins().store(MemFlagsData::new(), v, a, 0);
-                })
-            }
-            O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
-                self.store(memarg, 1, |t, v, a| {
-                    t.builder.ins().istore8(MemFlagsData::new(), v, a, 0);
-                })
-            }
-            O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
-                self.store(memarg, 2, |t, v, a| {
-                    t.builder.ins().istore16(MemFlagsData::new(), v, a, 0);
-                })
-            }
-            O::I64Store32 { memarg } => {
-                self.store(memarg, 4, |t, v, a| {
-                    t.builder.ins().istore32(MemFlagsData::new(), v, a, 0);
-                })
-            }
+            O::I32Store { memarg } | O::F32Store { memarg } => self.store(memarg, 4, |t, v, a| {
+                t.builder.ins().store(MemFlagsData::new(), v, a, 0);
+            }),
+            O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8, |t, v, a| {
+                t.builder.ins().store(MemFlagsData::new(), v, a, 0);
+            }),
+            O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1, |t, v, a| {
+                t.builder.ins().istore8(MemFlagsData::new(), v, a, 0);
+            }),
+            O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2, |t, v, a| {
+                t.builder.ins().istore16(MemFlagsData::new(), v, a, 0);
+            }),
+            O::I64Store32 { memarg } => self.store(memarg, 4, |t, v, a| {
+                t.builder.ins().istore32(MemFlagsData::new(), v, a, 0);
+            }),
             O::MemorySize { .. } => self.memory_size(),
             O::MemoryGrow { .. } => self.memory_grow(),
             O::MemoryFill { .. } => self.memory_fill(),
