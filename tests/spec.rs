@@ -99,7 +99,7 @@ impl SpecConfig {
             SpecConfig::Jit => return Engine::with_tier(&config, ember::Tier::Jit),
             SpecConfig::Auto => {
                 // One call weighs 15: the first call stays interpreted, the second tiers up.
-                config.tier_up_threshold(Some(16));
+                config.tier_up_threshold(Some(16)).synchronous_tier_up(true);
                 return Engine::with_tier(&config, ember::Tier::Auto);
             }
         }

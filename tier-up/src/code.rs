@@ -72,3 +72,42 @@ impl Drop for CodeMemory {
         }
     }
 }
+
+/// Machine code compiled away from any code memory (on a worker thread), ready to be placed.
+pub struct Compiled {
+    bytes: Vec<u8>,
+    alignment: u64,
+    /// The function, kept for the rare code that needs relocations (placed by [`CodeMemory::compile`]).
+    func: Option<Function>,
+}
+
+/// Compiles `func` for the host ISA without placing it anywhere. Thread-safe.
+pub fn compile_detached(func: Function) -> Result<Compiled, String> {
+    let isa = isa()?;
+    let mut ctx = Context::for_function(func);
+    let code = ctx
+        .compile(&**isa, &mut cranelift_codegen::control::ControlPlane::default())
+        .map_err(|e| format!("{:?}", e.inner))?;
+    if !code.buffer.relocs().is_empty() {
+        // Libcalls (e.g. float rounding on hosts without SSE4.1): let the code memory link them.
+        return Ok(Compiled { bytes: Vec::new(), alignment: 0, func: Some(ctx.func) });
+    }
+    let alignment =
+        u64::from(code.buffer.alignment).max(u64::from(isa.function_alignment().minimum)).max(isa.symbol_alignment());
+    Ok(Compiled { bytes: code.code_buffer().to_vec(), alignment, func: None })
+}
+
+impl CodeMemory {
+    /// Places code compiled by [`compile_detached`]; returns its entry point and size in bytes.
+    pub fn place(&mut self, compiled: Compiled) -> Result<(*const u8, usize), String> {
+        if let Some(func) = compiled.func {
+            return self.compile(func);
+        }
+        let module = self.module.as_mut().ok_or("code memory released")?;
+        let sig = crate::translate::native_signature(module.isa().default_call_conv());
+        let id = module.declare_anonymous_function(&sig).map_err(|e| e.to_string())?;
+        module.define_function_bytes(id, compiled.alignment, &compiled.bytes, &[]).map_err(|e| e.to_string())?;
+        module.finalize_definitions().map_err(|e| e.to_string())?;
+        Ok((module.get_finalized_function(id), compiled.bytes.len()))
+    }
+}

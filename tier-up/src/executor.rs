@@ -3,7 +3,7 @@
 use std::time::Instant;
 
 use ember_core::{Error, Executor, Func, Instance, StoreInner, Trap, Val};
-use ember_interp::exec::tier::{set_higher_tier, HigherTier};
+use ember_interp::exec::tier::{set_higher_tier, Handover, HigherTier};
 use ember_interp::INTERPRETER;
 
 use crate::runtime;
@@ -67,11 +67,14 @@ impl TieredExecutor {
 
     /// Plugs the native tier into `store`'s interpreter the first time this store runs code.
     fn plug(&self, store: &mut StoreInner) {
+        let synchronous = self.mode == Mode::Jit || store.engine().config().get_synchronous_tier_up();
         let st = runtime::state(store);
         if st.plugged {
             return;
         }
         st.plugged = true;
+        // `jit` compiles before the first run, so always here and now.
+        st.synchronous = synchronous;
         let threshold = match self.mode {
             Mode::Jit => 0,
             _ => u64::from(store.engine().config().get_tier_up_threshold().unwrap_or(DEFAULT_THRESHOLD)),
@@ -110,7 +113,7 @@ struct Native;
 static NATIVE: Native = Native;
 
 impl HigherTier for Native {
-    fn hot(&self, store: &mut StoreInner, func: usize, weight: u64) -> bool {
+    fn hot(&self, store: &mut StoreInner, func: usize, weight: u64) -> Handover {
         runtime::compile(store, func, weight)
     }
 

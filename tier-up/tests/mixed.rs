@@ -54,7 +54,7 @@ const EVEN_ODD: &str = r#"(module
 /// A threshold at which a function's first call is interpreted and its second native.
 fn second_call_native() -> Config {
     let mut config = Config::new();
-    config.tier_up_threshold(Some(16));
+    config.tier_up_threshold(Some(16)).synchronous_tier_up(true);
     config
 }
 
@@ -156,8 +156,9 @@ fn fuel_matches_the_interpreter_and_runs_out_inside_native_code() {
         let (full, left) = run_with_fuel(Mode::Interp, name, arg, 1_000_000);
         let used = 1_000_000 - left;
         assert!(full.is_ok() && used > 0);
-        // Every budget from nothing to enough: same result, same fuel left, in all tiers.
-        for fuel in 0..=used {
+        // Budgets from nothing to enough (every third one, and the last few): same result, same fuel left, in
+        // all tiers.
+        for fuel in (0..=used).filter(|f| f % 3 == 0 || *f + 3 > used) {
             let expected = run_with_fuel(Mode::Interp, name, arg, fuel);
             for mode in [Mode::Jit, Mode::Auto] {
                 assert_eq!(
@@ -229,4 +230,24 @@ fn native_code_calls_hosts_and_other_instances() {
     assert_eq!(trap_code(e), TrapCode::IntegerDivisionByZero);
     let e = call(&mut store, app, "go", &[Val::I32(5), Val::I32(2)]).expect_err("traps");
     assert_eq!(trap_code(e), TrapCode::UndefinedElement);
+}
+
+#[test]
+fn background_compilation_takes_over_while_the_interpreter_runs() {
+    let mut config = Config::new();
+    config.tier_up_threshold(Some(16));
+    let (mut store, instance) = instantiate(&engine(Mode::Auto, &config), EVEN_ODD);
+    // Results are right whichever tier runs each call; within a few seconds the worker's code is taken.
+    let start = std::time::Instant::now();
+    loop {
+        assert_eq!(call(&mut store, instance, "fib", &[Val::I64(12)]).expect("runs"), [Val::I64(144)]);
+        let stats = ember_tier_up::stats(store.inner_mut());
+        assert!(stats.failures.is_empty(), "{:?}", stats.failures);
+        if !stats.events.is_empty() {
+            break;
+        }
+        assert!(start.elapsed().as_secs() < 60, "the worker's code was never taken");
+        std::thread::sleep(std::time::Duration::from_millis(1));
+    }
+    assert_eq!(call(&mut store, instance, "fib", &[Val::I64(20)]).expect("runs"), [Val::I64(6765)]);
 }

@@ -18,12 +18,22 @@ pub const CALL_WEIGHT: u64 = 15;
 /// Weight of one loop back-edge.
 pub const LOOP_WEIGHT: u64 = 1;
 
+/// A tier's answer when handed a hot function.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Handover {
+    /// Native code is ready: calls run it from now on.
+    Ready,
+    /// Being compiled (on another thread): ask again at the next call.
+    Pending,
+    /// Not compiled: the function stays in the interpreter for good.
+    Declined,
+}
+
 /// A tier that compiles hot functions to native code and runs it.
 pub trait HigherTier: Sync + core::fmt::Debug {
-    /// Store function `func` has become hot (its weighted count is `weight`): compile it (or start compiling
-    /// it). Returns whether native code is ready now; `false` keeps the function in the interpreter (the
-    /// tier may be asked again later).
-    fn hot(&self, store: &mut StoreInner, func: usize, weight: u64) -> bool;
+    /// Store function `func` has become hot (its weighted count is `weight`): compile it, or start compiling
+    /// it, or say how that is going.
+    fn hot(&self, store: &mut StoreInner, func: usize, weight: u64) -> Handover;
     /// Runs the native code of store function `func`: arguments are in `cells` from 0, results go there.
     /// `depth` is the number of wasm frames active, this call included.
     fn call_native(&self, store: &mut StoreInner, func: usize, cells: &mut [u64], depth: usize) -> Result<(), Trap>;
@@ -65,16 +75,26 @@ pub(crate) fn wants_native(store: &mut StoreInner, st: &mut ExecState, func: usi
         return true;
     }
     let w = weight(e.calls, e.loops);
+    // `gate == u32::MAX`: no tier, or the tier declined the function.
     if e.gate == u32::MAX || w < st.threshold {
         return false;
     }
-    let ready = tier.hot(store, func, w);
+    let answer = tier.hot(store, func, w);
     if let Some(e) = st.entry(func) {
-        e.native = ready;
-        // Declined: stay in the loop until the count has doubled.
-        e.gate = if ready { 0 } else { e.calls.saturating_mul(2).min(u32::MAX - 1) };
+        e.native = answer == Handover::Ready;
+        e.gate = match answer {
+            Handover::Ready => 0,
+            // Leave the loop at the next call to take the code as soon as it is there.
+            Handover::Pending => e.calls.saturating_add(1).min(u32::MAX - 1),
+            // Never ask again.
+            Handover::Declined => u32::MAX,
+        };
     }
-    ready
+    e_native(st, func)
+}
+
+fn e_native(st: &mut ExecState, func: usize) -> bool {
+    st.entry(func).is_some_and(|e| e.native)
 }
 
 /// Calls the native code of `func` on the cells at `args_at` of the value stack (arguments in, results out).

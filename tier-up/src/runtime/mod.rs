@@ -4,12 +4,18 @@
 mod env;
 mod helpers;
 mod vmctx;
+mod worker;
 
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, TryRecvError};
 use std::time::{Duration, Instant};
+
+use cranelift_codegen::ir::Function;
+use ember_interp::exec::tier::Handover;
 
 use ember_core::{FuncEntity, StoreInner, Trap, TrapCode};
 
-use crate::code::CodeMemory;
+use crate::code::{CodeMemory, Compiled};
 use crate::stats::{Stats, TierUpEvent};
 use crate::status;
 pub use vmctx::VmCtx;
@@ -36,6 +42,10 @@ pub struct TierState {
     stack_limit: usize,
     /// Whether the interpreter of this store has the native tier plugged in.
     pub(crate) plugged: bool,
+    /// Whether hot functions compile on the store's thread (else on the worker).
+    pub(crate) synchronous: bool,
+    /// Functions being compiled on the worker: the answer's receiver, the weight and translation time.
+    pending: HashMap<usize, (Receiver<worker::Done>, u64, Duration)>,
     /// Whether an execution started through the tiered executor is in progress (for the stats' timing).
     pub(crate) running: bool,
     /// When the first execution started, for the stats' timestamps.
@@ -64,6 +74,8 @@ impl TierState {
             failed: Vec::new(),
             stack_limit: 0,
             plugged: false,
+            synchronous: true,
+            pending: HashMap::new(),
             running: false,
             started: Instant::now(),
             stats: Stats::default(),
@@ -108,53 +120,108 @@ fn vmctx(store: &mut StoreInner, instance: u32) -> *mut VmCtx {
     ctx
 }
 
-/// Compiles store function `func` (a wasm function) unless it already has native code. Returns whether it
-/// has native code now; a function that cannot be compiled is remembered and stays in the interpreter.
-pub fn compile(store: &mut StoreInner, func: usize, calls_before: u64) -> bool {
-    if state(store).native(func).is_some() {
-        return true;
-    }
-    if state(store).failed(func) {
-        return false;
-    }
-    let start = Instant::now();
-    let outcome = compile_now(store, func);
-    let elapsed = start.elapsed();
+/// Compiles store function `func` (a wasm function) unless it already has native code: now, or on the
+/// worker thread unless the store compiles synchronously. A function that cannot be compiled is remembered
+/// and stays in the interpreter.
+pub fn compile(store: &mut StoreInner, func: usize, weight: u64) -> Handover {
     let st = state(store);
-    match outcome {
+    if st.native(func).is_some() {
+        return Handover::Ready;
+    }
+    if st.failed(func) {
+        return Handover::Declined;
+    }
+    if let Some((answer, _, _)) = st.pending.get(&func) {
+        let done = match answer.try_recv() {
+            Ok(done) => done,
+            Err(TryRecvError::Empty) => return Handover::Pending,
+            Err(TryRecvError::Disconnected) => {
+                worker::Done { result: Err("the compiler thread stopped".into()), time: Duration::ZERO }
+            }
+        };
+        let Some((_, weight, translate_time)) = st.pending.remove(&func) else { return Handover::Declined };
+        let placed = done.result.and_then(|compiled| place(store, func, compiled));
+        return finish(store, func, placed, translate_time + done.time, weight);
+    }
+
+    let start = Instant::now();
+    let translated = translate(store, func);
+    let synchronous = state(store).synchronous;
+    match translated {
+        Err(e) => finish(store, func, Err(e), start.elapsed(), weight),
+        Ok(clif) if synchronous => {
+            let placed = place_function(store, func, clif);
+            finish(store, func, placed, start.elapsed(), weight)
+        }
+        Ok(clif) => match worker::submit(clif) {
+            Ok(answer) => {
+                state(store).pending.insert(func, (answer, weight, start.elapsed()));
+                log::debug!("tier-up: function {func} queued for compilation (weight {weight})");
+                Handover::Pending
+            }
+            Err(clif) => {
+                let placed = place_function(store, func, *clif);
+                finish(store, func, placed, start.elapsed(), weight)
+            }
+        },
+    }
+}
+
+/// Records the outcome of compiling `func`.
+fn finish(
+    store: &mut StoreInner,
+    func: usize,
+    placed: Result<(*const u8, usize, u32), String>,
+    compile_time: Duration,
+    weight: u64,
+) -> Handover {
+    let st = state(store);
+    match placed {
         Ok((code, size, index)) => {
             if st.native.len() <= func {
                 st.native.resize(func + 1, core::ptr::null());
             }
             st.native[func] = code;
             let at = st.started.elapsed();
-            st.stats.events.push(TierUpEvent { func, index, at, compile_time: elapsed, code_size: size, calls_before });
-            log::debug!("tier-up: function {func} compiled in {elapsed:?} ({size} bytes of code)");
-            true
+            st.stats.events.push(TierUpEvent { func, index, at, compile_time, code_size: size, calls_before: weight });
+            log::debug!("tier-up: function {func} compiled in {compile_time:?} ({size} bytes of code)");
+            Handover::Ready
         }
         Err(e) => {
             if st.failed.len() <= func {
                 st.failed.resize(func + 1, false);
             }
             st.failed[func] = true;
-            st.stats.failures.push((func, e.clone()));
             log::debug!("tier-up: function {func} stays interpreted: {e}");
-            false
+            st.stats.failures.push((func, e));
+            Handover::Declined
         }
     }
 }
 
-fn compile_now(store: &mut StoreInner, func: usize) -> Result<(*const u8, usize, u32), String> {
+/// Store function `func`'s body as Cranelift IR for its instance.
+fn translate(store: &StoreInner, func: usize) -> Result<Function, String> {
     let (instance, index) = match store.funcs.get(func) {
         Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
         _ => return Err("not a wasm function".into()),
     };
     let target = crate::code::target()?;
-    let clif = {
-        let inst = store.instances.get(instance as usize).ok_or("no such instance")?;
-        let module = inst.module.clone();
-        let env = env::RuntimeEnv::new(store, inst, store.engine().config().get_consume_fuel());
-        crate::translate::translate_function(module.info(), index, &env, target).map_err(|e| e.to_string())?
+    let inst = store.instances.get(instance as usize).ok_or("no such instance")?;
+    let env = env::RuntimeEnv::new(store, inst, store.engine().config().get_consume_fuel());
+    crate::translate::translate_function(inst.module.info(), index, &env, target).map_err(|e| e.to_string())
+}
+
+/// Compiles `clif` here and places it.
+fn place_function(store: &mut StoreInner, func: usize, clif: Function) -> Result<(*const u8, usize, u32), String> {
+    let compiled = crate::code::compile_detached(clif)?;
+    place(store, func, compiled)
+}
+
+/// Places compiled code for store function `func` and enters it in its instance's function table.
+fn place(store: &mut StoreInner, func: usize, compiled: Compiled) -> Result<(*const u8, usize, u32), String> {
+    let (instance, index) = match store.funcs.get(func) {
+        Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
+        _ => return Err("not a wasm function".into()),
     };
     let ctx = vmctx(store, instance);
     let st = state(store);
@@ -162,7 +229,7 @@ fn compile_now(store: &mut StoreInner, func: usize) -> Result<(*const u8, usize,
         st.code = Some(CodeMemory::new()?);
     }
     let code = st.code.as_mut().ok_or("no code memory")?;
-    let (ptr, size) = code.compile(clif)?;
+    let (ptr, size) = code.place(compiled)?;
     // SAFETY: `ctx` is this store's live context for the instance (owned by the tier state).
     unsafe { (*ctx).set_func(index, ptr) };
     Ok((ptr, size, index))
