@@ -114,7 +114,22 @@ static NATIVE: Native = Native;
 
 impl HigherTier for Native {
     fn hot(&self, store: &mut StoreInner, func: usize, weight: u64) -> Handover {
-        runtime::compile(store, func, weight)
+        runtime::compile(store, runtime::Key { func, at_loop: None }, weight)
+    }
+
+    fn hot_loop(&self, store: &mut StoreInner, func: usize, loop_index: u32, weight: u64) -> Handover {
+        runtime::compile(store, runtime::Key { func, at_loop: Some(loop_index) }, weight)
+    }
+
+    fn call_at_loop(
+        &self,
+        store: &mut StoreInner,
+        func: usize,
+        loop_index: u32,
+        cells: &mut [u64],
+        depth: usize,
+    ) -> Result<(), Trap> {
+        runtime::enter_at_loop(store, func, loop_index, cells, depth)
     }
 
     fn call_native(&self, store: &mut StoreInner, func: usize, cells: &mut [u64], depth: usize) -> Result<(), Trap> {

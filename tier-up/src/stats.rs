@@ -9,6 +9,9 @@ pub struct TierUpEvent {
     pub func: usize,
     /// Its index in its module.
     pub index: u32,
+    /// The loop whose header this code is entered at (on-stack replacement), or `None` for the function's
+    /// entry.
+    pub at_loop: Option<u32>,
     /// When it was compiled, from the store's first execution with the tier.
     pub at: Duration,
     /// Time spent compiling it.

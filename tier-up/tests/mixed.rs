@@ -251,3 +251,28 @@ fn background_compilation_takes_over_while_the_interpreter_runs() {
     }
     assert_eq!(call(&mut store, instance, "fib", &[Val::I64(20)]).expect("runs"), [Val::I64(6765)]);
 }
+
+#[test]
+fn a_long_loop_called_once_moves_to_native_code() {
+    // `main` is called once and loops: on-stack replacement enters native code at the loop header with the
+    // interpreter's locals and operand stack (here a value below the loop: the 1000 added at the end).
+    let wat = r#"(module
+      (memory 1)
+      (func (export "main") (param i32) (result i32) (local i32 i32)
+        (i32.const 1000)
+        (loop $l
+          (local.set 1 (i32.add (local.get 1) (local.get 0)))
+          (i32.store (i32.const 16) (local.get 1))
+          (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get 2) (i32.const 100000))))
+        (i32.add (i32.load (i32.const 16)))))"#;
+    for mode in [Mode::Interp, Mode::Auto] {
+        let (mut store, instance) = instantiate(&engine(mode, &second_call_native()), wat);
+        assert_eq!(call(&mut store, instance, "main", &[Val::I32(3)]).expect("runs"), [Val::I32(301_000)], "{mode:?}");
+        let stats = ember_tier_up::stats(store.inner_mut());
+        if mode == Mode::Auto {
+            assert_eq!(stats.events.len(), 1, "{stats:?}");
+            assert_eq!(stats.events[0].at_loop, Some(0));
+        }
+    }
+}

@@ -28,6 +28,9 @@ enum Exit {
     ElemDrop { elem: u32, next: usize },
     /// Drop data segment `data` of the current instance; resume at `next`.
     DataDrop { data: u32, next: usize },
+    /// The loop whose `ProfileLoop` is at `at` is hot: ask the higher tier to run the rest of the function
+    /// natively from its header (on-stack replacement); otherwise resume at `next`.
+    HotLoop { at: usize, next: usize },
 }
 
 /// A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
@@ -388,10 +391,14 @@ pub(crate) fn run(
                     next!(ConsumeFuel);
                 }
                 op::ProfileLoop::OPCODE => {
-                    // Tier-up: once `loops` (weighted with `calls`) passes the engine's threshold, this is where
-                    // a higher tier would be asked to compile the function and execution could transfer to it.
+                    // Tier-up: back-edges count towards the function's weight; past `loop_gate`, the loop is
+                    // offered to the higher tier for on-stack replacement (see `tier.rs`).
                     if let Some(e) = st.funcs.get_mut(cur_index).and_then(Option::as_mut) {
                         e.loops = e.loops.saturating_add(1);
+                        if e.loops >= e.loop_gate {
+                            let at = pc_of!(ip);
+                            break Exit::HotLoop { at, next: at + op::ProfileLoop::UNITS };
+                        }
                     }
                     next!(ProfileLoop);
                 }
@@ -781,6 +788,24 @@ pub(crate) fn run(
                 base = new_base;
                 pc = 0;
                 inst_idx = instance.index() as usize;
+            }
+            Exit::HotLoop { at, next } => {
+                pc = next;
+                let depth = st.depth() + 1 + st.depth_offset;
+                if !tier::on_stack_replace(store, slot, &cur, cur_index, at, base, depth)? {
+                    continue 'frame;
+                }
+                // The rest of the function ran natively: its results are in its slots `0..`; return.
+                let st = slot.as_deref_mut().ok_or_else(state::lost)?;
+                if st.depth() <= entry_len {
+                    return Ok(());
+                }
+                let Some((code, caller)) = st.pop_frame() else { return Ok(()) };
+                cur = code;
+                cur_index = caller.func_index as usize;
+                pc = caller.pc;
+                base = caller.base;
+                inst_idx = caller.instance as usize;
             }
             Exit::ElemDrop { elem, next } => {
                 if let Some(seg) = store.instances.get_mut(inst_idx).and_then(|i| i.elements.get_mut(elem as usize)) {

@@ -29,6 +29,9 @@ pub(crate) struct Entry {
     pub gate: u32,
     /// Whether a higher tier has native code for the function: calls run that instead.
     pub native: bool,
+    /// Back-edge count from which a hot loop is offered to the higher tier for on-stack replacement
+    /// (`u32::MAX`: never).
+    pub loop_gate: u32,
 }
 
 /// [`Entry::instance`] of code installed for a host function (never run).
@@ -36,7 +39,7 @@ pub(crate) const NO_INSTANCE: u32 = u32::MAX;
 
 impl Entry {
     pub(crate) fn new(code: VerifiedFunc, instance: u32) -> Entry {
-        Entry { code, calls: 0, loops: 0, instance, gate: u32::MAX, native: false }
+        Entry { code, calls: 0, loops: 0, instance, gate: u32::MAX, native: false, loop_gate: u32::MAX }
     }
 }
 
@@ -80,6 +83,8 @@ pub(crate) struct ExecState {
     pub threshold: u64,
     /// [`Entry::gate`] of new entries while a tier is plugged in.
     pub gate: u32,
+    /// [`Entry::loop_gate`] of new entries while a tier is plugged in.
+    pub loop_gate: u32,
     /// Wasm frames active outside this state's frame stack (native frames below a nested execution): they
     /// count towards `StoreLimits::max_call_depth` too.
     pub depth_offset: usize,
@@ -134,6 +139,7 @@ impl ExecState {
             None => {
                 let mut e = Entry::new(code, instance);
                 e.gate = if self.tier.is_some() { self.gate } else { u32::MAX };
+                e.loop_gate = if self.tier.is_some() { self.loop_gate } else { u32::MAX };
                 *slot = Some(e);
             }
         }

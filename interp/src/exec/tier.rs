@@ -37,6 +37,19 @@ pub trait HigherTier: Sync + core::fmt::Debug {
     /// Runs the native code of store function `func`: arguments are in `cells` from 0, results go there.
     /// `depth` is the number of wasm frames active, this call included.
     fn call_native(&self, store: &mut StoreInner, func: usize, cells: &mut [u64], depth: usize) -> Result<(), Trap>;
+    /// The `loop_index`-th loop of store function `func` (counting the loops of its body in order, those in
+    /// unreachable code excepted) is hot: compile an entry at its header, or say how that is going.
+    fn hot_loop(&self, store: &mut StoreInner, func: usize, loop_index: u32, weight: u64) -> Handover;
+    /// Runs the rest of `func` natively from the header of loop `loop_index`: `cells` is the interpreter's
+    /// frame (locals, then the operand stack in its canonical slots); the results go to `cells` from 0.
+    fn call_at_loop(
+        &self,
+        store: &mut StoreInner,
+        func: usize,
+        loop_index: u32,
+        cells: &mut [u64],
+        depth: usize,
+    ) -> Result<(), Trap>;
 }
 
 /// Plugs `tier` into the interpreter of `store` (or unplugs it with `None`): a function is handed to it once
@@ -46,10 +59,12 @@ pub fn set_higher_tier(store: &mut StoreInner, tier: Option<&'static dyn HigherT
     st.tier = tier;
     st.threshold = threshold;
     st.gate = tier.map_or(u32::MAX, |_| gate(threshold));
-    let gate = st.gate;
+    st.loop_gate = tier.map_or(u32::MAX, |_| loop_gate(threshold));
+    let (gate, loop_gate) = (st.gate, st.loop_gate);
     for e in st.funcs.iter_mut().flatten() {
         if !e.native {
             e.gate = gate;
+            e.loop_gate = loop_gate;
         }
     }
     state::put(store, st);
@@ -59,6 +74,83 @@ pub fn set_higher_tier(store: &mut StoreInner, tier: Option<&'static dyn HigherT
 /// path can weigh its counters.
 pub(crate) fn gate(threshold: u64) -> u32 {
     u32::try_from(threshold / CALL_WEIGHT).unwrap_or(u32::MAX - 1)
+}
+
+/// The back-edge count from which a loop is offered for on-stack replacement.
+fn loop_gate(threshold: u64) -> u32 {
+    u32::try_from(threshold / LOOP_WEIGHT).unwrap_or(u32::MAX - 1)
+}
+
+/// On-stack replacement at the loop whose `ProfileLoop` is at `at` in `code` (store function `func`, frame
+/// at `base`, `depth` frames active): when the tier has (or now makes) an entry at that loop's header, runs
+/// the rest of the function natively on a copy of the frame and writes its results to the frame's slots
+/// `0..`. Returns whether it did; if not, the interpreter goes on.
+pub(crate) fn on_stack_replace(
+    store: &mut StoreInner,
+    slot: &mut Option<Box<ExecState>>,
+    code: &crate::verify::VerifiedFunc,
+    func: usize,
+    at: usize,
+    base: usize,
+    depth: usize,
+) -> Result<bool, Trap> {
+    let st = slot.as_deref_mut().ok_or_else(state::lost)?;
+    let Some(tier) = st.tier else { return Ok(false) };
+    let Some(loop_index) = loop_index(code, at) else { return Ok(false) };
+    let Some(e) = st.entry(func) else { return Ok(false) };
+    let w = weight(e.calls, e.loops);
+    let answer = tier.hot_loop(store, func, loop_index, w);
+    if let Some(e) = st.entry(func) {
+        e.loop_gate = match answer {
+            Handover::Ready => e.loop_gate,
+            // Ask again after a few more iterations.
+            Handover::Pending => e.loops.saturating_add(64).min(u32::MAX - 1),
+            Handover::Declined => u32::MAX,
+        };
+    }
+    if answer != Handover::Ready {
+        return Ok(false);
+    }
+    let size = frame_len(code);
+    let mut st = slot.take().ok_or_else(state::lost)?;
+    let mut cells = core::mem::take(&mut st.native_cells);
+    cells.clear();
+    cells.extend_from_slice(st.stack.get(base..base + size).ok_or_else(|| bad_code("frame"))?);
+    let saved_top = core::mem::replace(&mut st.stack_top, base + size);
+    state::put(store, st);
+
+    let outcome = tier.call_at_loop(store, func, loop_index, &mut cells, depth);
+
+    let Some(mut st) = state::reclaim(store) else { return Err(state::lost()) };
+    st.stack_top = saved_top;
+    if outcome.is_ok() {
+        let results = match store.funcs.get(func) {
+            Some(FuncEntity::Wasm { type_id, .. }) => {
+                store.types.get(*type_id as usize).map_or(0, |t| t.results().len())
+            }
+            _ => 0,
+        };
+        if let (Some(out), Some(src)) = (st.stack.get_mut(base..base + results), cells.get(..results)) {
+            out.copy_from_slice(src);
+        }
+    }
+    st.native_cells = cells;
+    *slot = Some(st);
+    outcome.map(|()| true)
+}
+
+/// Which loop of its function the `ProfileLoop` at `at` marks: the number of `ProfileLoop`s before it.
+fn loop_index(code: &crate::verify::VerifiedFunc, at: usize) -> Option<u32> {
+    let mut pc = 0;
+    let mut n = 0u32;
+    while pc < at {
+        let instr = crate::ops::Instr::decode(&code.code, pc)?;
+        if instr.opcode() == crate::ops::Opcode::ProfileLoop {
+            n += 1;
+        }
+        pc += instr.units();
+    }
+    (pc == at).then_some(n)
 }
 
 /// A function's weighted count.

@@ -84,7 +84,10 @@ impl TierOptions {
         );
         text += &format!("  {} function(s) compiled to native code\n", stats.events.len());
         for e in &stats.events {
-            let name = module.info().func_name(e.index).map(|n| format!(" ${n}")).unwrap_or_default();
+            let mut name = module.info().func_name(e.index).map(|n| format!(" ${n}")).unwrap_or_default();
+            if let Some(k) = e.at_loop {
+                name += &format!(" (entered at its loop {k}: on-stack replacement)");
+            }
             text += &format!(
                 "    func {}{name}: at {:.3} ms, weight {}, compiled in {:.3} ms, {} bytes\n",
                 e.index,

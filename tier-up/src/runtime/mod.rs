@@ -44,8 +44,12 @@ pub struct TierState {
     pub(crate) plugged: bool,
     /// Whether hot functions compile on the store's thread (else on the worker).
     pub(crate) synchronous: bool,
-    /// Functions being compiled on the worker: the answer's receiver, the weight and translation time.
-    pending: HashMap<usize, (Receiver<worker::Done>, u64, Duration)>,
+    /// Code being compiled on the worker: the answer's receiver, the weight and translation time.
+    pending: HashMap<Key, (Receiver<worker::Done>, u64, Duration)>,
+    /// Entries at loop headers (on-stack replacement), by store function and loop.
+    loop_entries: HashMap<(usize, u32), *const u8>,
+    /// Loops whose entry could not be compiled.
+    failed_loops: std::collections::HashSet<(usize, u32)>,
     /// Whether an execution started through the tiered executor is in progress (for the stats' timing).
     pub(crate) running: bool,
     /// When the first execution started, for the stats' timestamps.
@@ -76,6 +80,8 @@ impl TierState {
             plugged: false,
             synchronous: true,
             pending: HashMap::new(),
+            loop_entries: HashMap::new(),
+            failed_loops: std::collections::HashSet::new(),
             running: false,
             started: Instant::now(),
             stats: Stats::default(),
@@ -91,6 +97,29 @@ impl TierState {
     pub fn failed(&self, func: usize) -> bool {
         self.failed.get(func).copied().unwrap_or(false)
     }
+
+    fn code_of(&self, key: Key) -> Option<*const u8> {
+        match key.at_loop {
+            None => self.native(key.func),
+            Some(k) => self.loop_entries.get(&(key.func, k)).copied(),
+        }
+    }
+
+    fn failed_key(&self, key: Key) -> bool {
+        match key.at_loop {
+            None => self.failed(key.func),
+            Some(k) => self.failed_loops.contains(&(key.func, k)),
+        }
+    }
+}
+
+/// What is compiled: a function's entry, or an entry at one of its loops.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    /// The store function.
+    pub func: usize,
+    /// The loop to enter at (on-stack replacement), or `None` for the function's entry.
+    pub at_loop: Option<u32>,
 }
 
 /// The tier state of `store`, created on first use.
@@ -123,15 +152,16 @@ fn vmctx(store: &mut StoreInner, instance: u32) -> *mut VmCtx {
 /// Compiles store function `func` (a wasm function) unless it already has native code: now, or on the
 /// worker thread unless the store compiles synchronously. A function that cannot be compiled is remembered
 /// and stays in the interpreter.
-pub fn compile(store: &mut StoreInner, func: usize, weight: u64) -> Handover {
+pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
+    let func = key.func;
     let st = state(store);
-    if st.native(func).is_some() {
+    if st.code_of(key).is_some() {
         return Handover::Ready;
     }
-    if st.failed(func) {
+    if st.failed_key(key) {
         return Handover::Declined;
     }
-    if let Some((answer, _, _)) = st.pending.get(&func) {
+    if let Some((answer, _, _)) = st.pending.get(&key) {
         let done = match answer.try_recv() {
             Ok(done) => done,
             Err(TryRecvError::Empty) => return Handover::Pending,
@@ -139,29 +169,29 @@ pub fn compile(store: &mut StoreInner, func: usize, weight: u64) -> Handover {
                 worker::Done { result: Err("the compiler thread stopped".into()), time: Duration::ZERO }
             }
         };
-        let Some((_, weight, translate_time)) = st.pending.remove(&func) else { return Handover::Declined };
-        let placed = done.result.and_then(|compiled| place(store, func, compiled));
-        return finish(store, func, placed, translate_time + done.time, weight);
+        let Some((_, weight, translate_time)) = st.pending.remove(&key) else { return Handover::Declined };
+        let placed = done.result.and_then(|compiled| place(store, key, compiled));
+        return finish(store, key, placed, translate_time + done.time, weight);
     }
 
     let start = Instant::now();
-    let translated = translate(store, func);
+    let translated = translate(store, key);
     let synchronous = state(store).synchronous;
     match translated {
-        Err(e) => finish(store, func, Err(e), start.elapsed(), weight),
+        Err(e) => finish(store, key, Err(e), start.elapsed(), weight),
         Ok(clif) if synchronous => {
-            let placed = place_function(store, func, clif);
-            finish(store, func, placed, start.elapsed(), weight)
+            let placed = place_function(store, key, clif);
+            finish(store, key, placed, start.elapsed(), weight)
         }
         Ok(clif) => match worker::submit(clif) {
             Ok(answer) => {
-                state(store).pending.insert(func, (answer, weight, start.elapsed()));
+                state(store).pending.insert(key, (answer, weight, start.elapsed()));
                 log::debug!("tier-up: function {func} queued for compilation (weight {weight})");
                 Handover::Pending
             }
             Err(clif) => {
-                let placed = place_function(store, func, *clif);
-                finish(store, func, placed, start.elapsed(), weight)
+                let placed = place_function(store, key, *clif);
+                finish(store, key, placed, start.elapsed(), weight)
             }
         },
     }
@@ -170,28 +200,52 @@ pub fn compile(store: &mut StoreInner, func: usize, weight: u64) -> Handover {
 /// Records the outcome of compiling `func`.
 fn finish(
     store: &mut StoreInner,
-    func: usize,
+    key: Key,
     placed: Result<(*const u8, usize, u32), String>,
     compile_time: Duration,
     weight: u64,
 ) -> Handover {
+    let func = key.func;
     let st = state(store);
     match placed {
         Ok((code, size, index)) => {
-            if st.native.len() <= func {
-                st.native.resize(func + 1, core::ptr::null());
+            match key.at_loop {
+                None => {
+                    if st.native.len() <= func {
+                        st.native.resize(func + 1, core::ptr::null());
+                    }
+                    st.native[func] = code;
+                }
+                Some(k) => {
+                    st.loop_entries.insert((func, k), code);
+                }
             }
-            st.native[func] = code;
             let at = st.started.elapsed();
-            st.stats.events.push(TierUpEvent { func, index, at, compile_time, code_size: size, calls_before: weight });
-            log::debug!("tier-up: function {func} compiled in {compile_time:?} ({size} bytes of code)");
+            let at_loop = key.at_loop;
+            st.stats.events.push(TierUpEvent {
+                func,
+                index,
+                at_loop,
+                at,
+                compile_time,
+                code_size: size,
+                calls_before: weight,
+            });
+            log::debug!("tier-up: function {func} (loop {at_loop:?}) compiled in {compile_time:?} ({size} bytes)");
             Handover::Ready
         }
         Err(e) => {
-            if st.failed.len() <= func {
-                st.failed.resize(func + 1, false);
+            match key.at_loop {
+                None => {
+                    if st.failed.len() <= func {
+                        st.failed.resize(func + 1, false);
+                    }
+                    st.failed[func] = true;
+                }
+                Some(k) => {
+                    st.failed_loops.insert((func, k));
+                }
             }
-            st.failed[func] = true;
             log::debug!("tier-up: function {func} stays interpreted: {e}");
             st.stats.failures.push((func, e));
             Handover::Declined
@@ -199,27 +253,28 @@ fn finish(
     }
 }
 
-/// Store function `func`'s body as Cranelift IR for its instance.
-fn translate(store: &StoreInner, func: usize) -> Result<Function, String> {
-    let (instance, index) = match store.funcs.get(func) {
+/// Store function `key.func`'s body as Cranelift IR for its instance (entered at `key.at_loop`).
+fn translate(store: &StoreInner, key: Key) -> Result<Function, String> {
+    let (instance, index) = match store.funcs.get(key.func) {
         Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
         _ => return Err("not a wasm function".into()),
     };
     let target = crate::code::target()?;
     let inst = store.instances.get(instance as usize).ok_or("no such instance")?;
     let env = env::RuntimeEnv::new(store, inst, store.engine().config().get_consume_fuel());
-    crate::translate::translate_function(inst.module.info(), index, &env, target).map_err(|e| e.to_string())
+    crate::translate::translate_function(inst.module.info(), index, &env, target, key.at_loop)
+        .map_err(|e| e.to_string())
 }
 
 /// Compiles `clif` here and places it.
-fn place_function(store: &mut StoreInner, func: usize, clif: Function) -> Result<(*const u8, usize, u32), String> {
+fn place_function(store: &mut StoreInner, key: Key, clif: Function) -> Result<(*const u8, usize, u32), String> {
     let compiled = crate::code::compile_detached(clif)?;
-    place(store, func, compiled)
+    place(store, key, compiled)
 }
 
-/// Places compiled code for store function `func` and enters it in its instance's function table.
-fn place(store: &mut StoreInner, func: usize, compiled: Compiled) -> Result<(*const u8, usize, u32), String> {
-    let (instance, index) = match store.funcs.get(func) {
+/// Places compiled code for `key` and enters a function's entry in its instance's function table.
+fn place(store: &mut StoreInner, key: Key, compiled: Compiled) -> Result<(*const u8, usize, u32), String> {
+    let (instance, index) = match store.funcs.get(key.func) {
         Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
         _ => return Err("not a wasm function".into()),
     };
@@ -230,8 +285,10 @@ fn place(store: &mut StoreInner, func: usize, compiled: Compiled) -> Result<(*co
     }
     let code = st.code.as_mut().ok_or("no code memory")?;
     let (ptr, size) = code.place(compiled)?;
-    // SAFETY: `ctx` is this store's live context for the instance (owned by the tier state).
-    unsafe { (*ctx).set_func(index, ptr) };
+    if key.at_loop.is_none() {
+        // SAFETY: `ctx` is this store's live context for the instance (owned by the tier state).
+        unsafe { (*ctx).set_func(index, ptr) };
+    }
     Ok((ptr, size, index))
 }
 
@@ -249,17 +306,33 @@ fn stack_pointer() -> usize {
 /// at least as many as the larger of its parameter and result counts). `depth` counts the wasm frames
 /// active, this call included.
 pub fn enter(store: &mut StoreInner, func: usize, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
-    let instance = match store.funcs.get(func) {
-        Some(FuncEntity::Wasm { instance, type_id, .. }) => {
+    enter_key(store, Key { func, at_loop: None }, cells, depth)
+}
+
+/// Runs the rest of store function `func` natively from the header of its loop `k` (compiled already):
+/// `cells` is the interpreter's frame (locals, then the operand stack in its canonical slots); the results
+/// are written to cells `0..`.
+pub fn enter_at_loop(store: &mut StoreInner, func: usize, k: u32, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
+    enter_key(store, Key { func, at_loop: Some(k) }, cells, depth)
+}
+
+fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
+    let instance = match store.funcs.get(key.func) {
+        Some(FuncEntity::Wasm { instance, type_id, index }) => {
             let ty = store.types.get(*type_id as usize).ok_or_else(|| Trap::host("bad type id"))?;
-            if cells.len() < ty.params().len().max(ty.results().len()) {
+            // A loop entry reads the frame's locals (and the operand stack after them).
+            let locals = match key.at_loop {
+                None => 0,
+                Some(_) => num_locals(store, instance.index(), *index).unwrap_or(usize::MAX),
+            };
+            if cells.len() < ty.params().len().max(ty.results().len()).max(locals) {
                 return Err(Trap::host("too few cells for a native call"));
             }
             instance.index()
         }
         _ => return Err(Trap::host("native entry of a non-wasm function")),
     };
-    let code = state(store).native(func).ok_or_else(|| Trap::host("function has no native code"))?;
+    let code = state(store).code_of(key).ok_or_else(|| Trap::host("function has no native code"))?;
     let ctx = vmctx(store, instance);
 
     let outermost = state(store).stack_limit == 0;
@@ -292,6 +365,20 @@ pub fn enter(store: &mut StoreInner, func: usize, cells: &mut [u64], depth: usiz
         status::PENDING => Err(unsafe { (*ctx).pending.take() }.unwrap_or_else(|| Trap::host("trap lost"))),
         s => Err(Trap::new(status::code(s).unwrap_or(TrapCode::HostError))),
     }
+}
+
+/// Number of locals (parameters included) of function `index` of store instance `instance`.
+fn num_locals(store: &StoreInner, instance: u32, index: u32) -> Option<usize> {
+    let info = store.instances.get(instance as usize)?.module.info();
+    let body = info.bodies.get(index.checked_sub(info.num_imported_funcs)? as usize)?;
+    let bytes = info.bytes.get(body.range.clone())?;
+    let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, body.range.start as u64));
+    let mut n = info.func_type(index)?.params().len();
+    let mut locals = body.get_locals_reader().ok()?;
+    for _ in 0..locals.get_count() {
+        n = n.checked_add(locals.read().ok()?.0 as usize)?;
+    }
+    Some(n)
 }
 
 /// Whether the host stack has room for a slow call (the interpreter, a host function) from native code.

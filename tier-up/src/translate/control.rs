@@ -40,6 +40,10 @@ pub(crate) struct Control {
     pub branched: bool,
     /// Whether the end block has a predecessor.
     pub end_reached: bool,
+    /// Operand-stack values below the frame that a branch to it passes too (the loop entered by on-stack
+    /// replacement carries the whole stack through its header, so that nothing inside depends on values
+    /// from the skipped start of the function).
+    pub carried: usize,
 }
 
 impl Control {
@@ -54,6 +58,7 @@ impl Control {
             results,
             branched: false,
             end_reached: false,
+            carried: 0,
         }
     }
 }
@@ -102,17 +107,31 @@ impl Translator<'_, '_> {
             results: results.len(),
             branched: false,
             end_reached: false,
+            carried: 0,
         });
         Ok(())
     }
 
     pub(crate) fn loop_(&mut self, bt: BlockType) -> Result<(), CompileError> {
         let (params, results) = self.block_types(bt)?;
-        let header = self.block_with(&params);
+        let index = self.loops_seen;
+        self.loops_seen += 1;
+        let osr_entry = match self.osr {
+            Some(o) if o.loop_index == index => o.entry,
+            _ => None,
+        };
         let end = self.block_with(&results);
         let height = self.stack.len().saturating_sub(params.len());
-        let values = self.stack.split_off(height);
+        // The loop entered by on-stack replacement carries the whole operand stack through its header.
+        let carried = if osr_entry.is_some() { height } else { 0 };
+        let types: Vec<Type> =
+            self.stack[height - carried..].iter().map(|v| self.builder.func.dfg.value_type(*v)).collect();
+        let header = self.block_with(&types);
+        let values = self.stack.split_off(height - carried);
         self.builder.ins().jump(header, &args(&values));
+        if let Some(entry) = osr_entry {
+            self.fill_osr_entry(entry, header, &types);
+        }
         self.builder.switch_to_block(header);
         self.stack.extend_from_slice(self.builder.block_params(header));
         self.controls.push(Control {
@@ -124,9 +143,28 @@ impl Translator<'_, '_> {
             results: results.len(),
             branched: false,
             end_reached: false,
+            carried,
         });
         self.start_fuel_segment();
         Ok(())
+    }
+
+    /// The on-stack-replacement entry: locals from cells `0..`, the operand stack (of `types`) from the cells
+    /// after them, then on to the loop header.
+    fn fill_osr_entry(&mut self, entry: Block, header: Block, types: &[Type]) {
+        self.builder.switch_to_block(entry);
+        self.builder.seal_block(entry);
+        let locals = self.locals.len() as u32;
+        for (i, (var, ty)) in self.locals.clone().into_iter().zip(self.local_types.clone()).enumerate() {
+            let v = self.load_cell(self.frame, i as u32, ty);
+            self.builder.def_var(var, v);
+        }
+        let values: Vec<Value> =
+            types.iter().enumerate().map(|(j, ty)| self.load_cell(self.frame, locals + j as u32, *ty)).collect();
+        self.builder.ins().jump(header, &args(&values));
+        if let Some(o) = self.osr.as_mut() {
+            o.entry = None;
+        }
     }
 
     pub(crate) fn if_(&mut self, bt: BlockType) -> Result<(), CompileError> {
@@ -148,6 +186,7 @@ impl Translator<'_, '_> {
             results: results.len(),
             branched: false,
             end_reached: false,
+            carried: 0,
         });
         self.start_fuel_segment();
         Ok(())
@@ -209,20 +248,23 @@ impl Translator<'_, '_> {
         }
     }
 
-    /// The frame `depth` levels out, marked as a branch target.
-    fn target(&mut self, depth: u32) -> Result<(Block, usize), CompileError> {
+    /// The frame `depth` levels out, marked as a branch target: its destination block, and the arguments a
+    /// branch to it passes (taken from the operand stack, left in place).
+    fn target(&mut self, depth: u32) -> Result<(Block, Vec<Value>), CompileError> {
         let index = self.controls.len().checked_sub(1 + depth as usize).ok_or_else(|| err("branch depth"))?;
         let c = &mut self.controls[index];
         if c.kind != Kind::Loop {
             c.branched = true;
             c.end_reached = true;
         }
-        Ok((c.dest, c.branch_arity))
+        let (dest, arity, carried, height) = (c.dest, c.branch_arity, c.carried, c.height);
+        let mut values = self.stack[height - carried..height].to_vec();
+        values.extend(self.top(arity));
+        Ok((dest, values))
     }
 
     pub(crate) fn br(&mut self, depth: u32) -> Result<(), CompileError> {
-        let (dest, arity) = self.target(depth)?;
-        let values = self.top(arity);
+        let (dest, values) = self.target(depth)?;
         self.builder.ins().jump(dest, &args(&values));
         self.reachable = false;
         Ok(())
@@ -230,8 +272,7 @@ impl Translator<'_, '_> {
 
     pub(crate) fn br_if(&mut self, depth: u32) -> Result<(), CompileError> {
         let cond = self.pop();
-        let (dest, arity) = self.target(depth)?;
-        let values = self.top(arity);
+        let (dest, values) = self.target(depth)?;
         let next = self.builder.create_block();
         self.builder.ins().brif(cond, dest, &args(&values), next, &[]);
         self.builder.switch_to_block(next);
@@ -242,33 +283,26 @@ impl Translator<'_, '_> {
 
     pub(crate) fn br_table(&mut self, targets: &[u32], default: u32) -> Result<(), CompileError> {
         let index = self.pop();
-        let (default_dest, arity) = self.target(default)?;
-        let values = self.top(arity);
         // Targets that take values get a small block passing them (one per distinct depth).
-        let mut via: Vec<(u32, Block)> = Vec::new();
-        let mut call_for = |t: &mut Self, depth: u32| -> Result<ir::BlockCall, CompileError> {
-            let (dest, _) = t.target(depth)?;
+        let mut via: Vec<(u32, Block, Block, Vec<Value>)> = Vec::new();
+        let mut calls = Vec::with_capacity(targets.len() + 1);
+        for depth in targets.iter().chain(core::iter::once(&default)) {
+            let (dest, values) = self.target(*depth)?;
             let block = if values.is_empty() {
                 dest
-            } else if let Some((_, b)) = via.iter().find(|(d, _)| *d == depth) {
+            } else if let Some((_, b, _, _)) = via.iter().find(|(d, ..)| d == depth) {
                 *b
             } else {
-                let b = t.builder.create_block();
-                via.push((depth, b));
+                let b = self.builder.create_block();
+                via.push((*depth, b, dest, values));
                 b
             };
-            Ok(t.builder.func.dfg.block_call(block, &[]))
-        };
-        let default_call = call_for(self, default)?;
-        let mut calls = Vec::with_capacity(targets.len());
-        for depth in targets {
-            calls.push(call_for(self, *depth)?);
+            calls.push(self.builder.func.dfg.block_call(block, &[]));
         }
-        let _ = default_dest;
+        let default_call = calls.pop().ok_or_else(|| err("br_table without default"))?;
         let jt = self.builder.create_jump_table(ir::JumpTableData::new(default_call, &calls));
         self.builder.ins().br_table(index, jt);
-        for (depth, b) in via {
-            let (dest, _) = self.target(depth)?;
+        for (_, b, dest, values) in via {
             self.builder.switch_to_block(b);
             self.builder.seal_block(b);
             self.builder.ins().jump(dest, &args(&values));

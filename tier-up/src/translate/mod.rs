@@ -81,11 +81,16 @@ fn wasm_type(ty: wasmparser::ValType) -> Result<Type, CompileError> {
 }
 
 /// Translates function `func_index` of `module` into a Cranelift function with [`native_signature`].
+///
+/// With `at_loop: Some(k)`, the function is entered at the header of its `k`-th loop (counting the loops of
+/// the body in order, those in unreachable code excepted) for on-stack replacement: the cells then hold the
+/// interpreter's frame, the locals from cell 0 and the operand stack at the loop's entry after them.
 pub fn translate_function(
     module: &ModuleInfo,
     func_index: u32,
     env: &dyn Environment,
     target: TargetFrontendConfig,
+    at_loop: Option<u32>,
 ) -> Result<Function, CompileError> {
     let (call_conv, pointer) = (target.default_call_conv, target.pointer_type());
     let defined = func_index
@@ -101,6 +106,9 @@ pub fn translate_function(
     let builder = FunctionBuilder::new(&mut func, &mut fb_ctx);
     let mut t = Translator::new(builder, env, pointer);
     t.prologue(ty.params(), ty.results())?;
+    if let Some(k) = at_loop {
+        t.enter_at_loop(k);
+    }
 
     let mut locals = body.get_locals_reader().map_err(|e| err(e.to_string()))?;
     for _ in 0..locals.get_count() {
@@ -111,6 +119,7 @@ pub fn translate_function(
             let zero = t.zero(clty);
             t.builder.def_var(var, zero);
             t.locals.push(var);
+            t.local_types.push(clty);
         }
     }
 
@@ -119,8 +128,21 @@ pub fn translate_function(
         let op = reader.read().map_err(|e| err(e.to_string()))?;
         t.visit(op)?;
     }
+    if t.osr.is_some_and(|o| o.entry.is_some()) {
+        return Err(err("no such loop"));
+    }
     t.finish(target);
     Ok(func)
+}
+
+/// An entry at a loop header (on-stack replacement).
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct Osr {
+    /// Which loop.
+    pub loop_index: u32,
+    /// The block entered from the prologue; filled (locals and stack from the cells) at the loop. `None`
+    /// once filled.
+    pub entry: Option<Block>,
 }
 
 /// The translation state of one function.
@@ -128,8 +150,13 @@ pub(crate) struct Translator<'a, 'e> {
     pub(crate) builder: FunctionBuilder<'a>,
     pub(crate) env: &'e dyn Environment,
     pub(crate) pointer: Type,
-    /// The wasm locals (parameters first).
+    /// The wasm locals (parameters first) and their types.
     pub(crate) locals: Vec<Variable>,
+    pub(crate) local_types: Vec<Type>,
+    /// On-stack replacement: the loop to enter at and the entry block still to fill.
+    pub(crate) osr: Option<Osr>,
+    /// Loops seen so far (reachable ones).
+    pub(crate) loops_seen: u32,
     /// The wasm operand stack.
     pub(crate) stack: Vec<Value>,
     /// Open control frames; the first is the function body.
@@ -161,6 +188,9 @@ impl<'a, 'e> Translator<'a, 'e> {
             env,
             pointer,
             locals: Vec::new(),
+            local_types: Vec::new(),
+            osr: None,
+            loops_seen: 0,
             stack: Vec::new(),
             controls: Vec::new(),
             reachable: true,
@@ -192,6 +222,7 @@ impl<'a, 'e> Translator<'a, 'e> {
             let var = self.builder.declare_var(clty);
             self.builder.def_var(var, v);
             self.locals.push(var);
+            self.local_types.push(clty);
         }
         self.results = results.iter().map(|t| clif_type(*t)).collect::<Result<_, _>>()?;
 
@@ -212,6 +243,17 @@ impl<'a, 'e> Translator<'a, 'e> {
         self.controls.push(Control::function(end, self.results.len()));
         self.start_fuel_segment();
         Ok(())
+    }
+
+    /// Makes the function start at loop `k`'s header: the prologue jumps to an entry block filled when the
+    /// loop is reached; the body from the function's start is translated as usual but is unreachable.
+    fn enter_at_loop(&mut self, k: u32) {
+        let entry = self.builder.create_block();
+        self.builder.ins().jump(entry, &[]);
+        let dead = self.builder.create_block();
+        self.builder.switch_to_block(dead);
+        self.builder.seal_block(dead);
+        self.osr = Some(Osr { loop_index: k, entry: Some(entry) });
     }
 
     /// Closes the function: its end block writes the results and returns 0.
