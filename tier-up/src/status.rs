@@ -12,6 +12,10 @@ pub const OK: u32 = 0;
 /// The trap is waiting in the context's pending slot.
 pub const PENDING: u32 = 0xffff;
 
+/// A helper panicked (a host function, say): the payload waits in the context, and the code that entered
+/// native code resumes the panic once the native frames are gone (a panic cannot unwind through them).
+pub const PANICKED: u32 = 0xfffe;
+
 const CODES: [TrapCode; 11] = [
     TrapCode::Unreachable,
     TrapCode::MemoryOutOfBounds,

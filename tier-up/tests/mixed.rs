@@ -276,3 +276,21 @@ fn a_long_loop_called_once_moves_to_native_code() {
         }
     }
 }
+
+#[test]
+fn a_host_panic_passes_native_frames_and_reaches_the_caller() {
+    let engine = engine(Mode::Jit, &Config::new());
+    let mut store = Store::new(&engine, ());
+    let mut linker = Linker::new(&engine);
+    let boom = Func::new(&mut store, FuncType::new([], []), |_caller, _: &[Val], _: &mut [Val]| panic!("boom"));
+    linker.define("host", "boom", boom).expect("defined");
+    let wat = r#"(module (import "host" "boom" (func $boom))
+      (func $inner (call $boom))
+      (func (export "go") (call $inner)))"#;
+    let module = Module::new(&engine, &wat::parse_str(wat).expect("valid")).expect("valid");
+    let instance = linker.instantiate(&mut store, &module).expect("instantiates");
+    let go = instance.get_func(&store, "go").expect("exported");
+    let caught = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| go.call(&mut store, &[], &mut [])));
+    let payload = caught.expect_err("the host's panic reaches the caller");
+    assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
+}

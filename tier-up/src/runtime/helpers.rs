@@ -49,10 +49,18 @@ unsafe fn with_store<R>(
     // SAFETY: see the function's contract; the native code that called this does not touch the store
     // while the helper runs.
     let store = unsafe { &mut *store };
-    let outcome = f(store, instance);
+    // A panic (a host function's, say) must not unwind into native frames: it is carried past them.
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(&mut *store, instance)));
     // SAFETY: as above; no other reference to the context is live now.
     let ctx = unsafe { &mut *vmctx };
     ctx.refresh(store);
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
+        Err(payload) => {
+            ctx.panic = Some(payload);
+            return (status::PANICKED, None);
+        }
+    };
     match outcome {
         Ok(r) => (status::OK, Some(r)),
         Err(trap) => {

@@ -175,7 +175,10 @@ pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
     }
 
     let start = Instant::now();
-    let translated = translate(store, key);
+    // A translator or Cranelift bug must not take the program down (this may run inside a helper, where a
+    // panic cannot unwind): the function just stays interpreted.
+    let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| translate(store, key)))
+        .unwrap_or_else(|_| Err("the translator panicked".into()));
     let synchronous = state(store).synchronous;
     match translated {
         Err(e) => finish(store, key, Err(e), start.elapsed(), weight),
@@ -268,7 +271,8 @@ fn translate(store: &StoreInner, key: Key) -> Result<Function, String> {
 
 /// Compiles `clif` here and places it.
 fn place_function(store: &mut StoreInner, key: Key, clif: Function) -> Result<(*const u8, usize, u32), String> {
-    let compiled = crate::code::compile_detached(clif)?;
+    let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::code::compile_detached(clif)))
+        .unwrap_or_else(|_| Err("Cranelift panicked".into()))?;
     place(store, key, compiled)
 }
 
@@ -363,6 +367,11 @@ fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) 
         status::OK => Ok(()),
         // SAFETY: as above; the pending trap was left by a helper of this run.
         status::PENDING => Err(unsafe { (*ctx).pending.take() }.unwrap_or_else(|| Trap::host("trap lost"))),
+        // SAFETY: as above; the payload was left by a helper of this run.
+        status::PANICKED => match unsafe { (*ctx).panic.take() } {
+            Some(payload) => std::panic::resume_unwind(payload),
+            None => Err(Trap::host("a helper panicked")),
+        },
         s => Err(Trap::new(status::code(s).unwrap_or(TrapCode::HostError))),
     }
 }

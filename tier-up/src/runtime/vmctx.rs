@@ -40,6 +40,8 @@ pub struct VmCtx {
     /// A trap with more than a code, left by a helper for the code that entered native code (see
     /// [`crate::status::PENDING`]).
     pub pending: Option<Trap>,
+    /// A panic caught in a helper, to resume once out of native code (see [`crate::status::PANICKED`]).
+    pub panic: Option<Box<dyn core::any::Any + Send>>,
     /// Storage behind `func_ptrs`.
     pub funcs: Box<[*const u8]>,
 }
@@ -62,6 +64,7 @@ impl VmCtx {
             instance,
             memory,
             pending: None,
+            panic: None,
             funcs,
         };
         ctx.refresh(store);

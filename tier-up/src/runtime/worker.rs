@@ -33,7 +33,8 @@ fn queue() -> Option<&'static Sender<Job>> {
             let worker = std::thread::Builder::new().name("ember-tier-up".into()).spawn(move || {
                 for job in rx {
                     let start = Instant::now();
-                    let result = compile_detached(job.func);
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| compile_detached(job.func)))
+                        .unwrap_or_else(|_| Err("Cranelift panicked".into()));
                     // The store may be gone: nobody to tell, nothing to do.
                     let _ = job.reply.send(Done { result, time: start.elapsed() });
                 }
