@@ -26,13 +26,18 @@ fn isa() -> Result<&'static OwnedTargetIsa, String> {
     .map_err(Clone::clone)
 }
 
-/// Whether this host can run native code (Cranelift supports its ISA).
+/// Whether this host can run native code: Cranelift supports its ISA, and it is a 64-bit little-endian
+/// host (the layout native code assumes: 64-bit cells with 32-bit values in their low half, 8-byte
+/// pointers in the context's tables).
 pub fn available() -> bool {
-    isa().is_ok()
+    cfg!(target_endian = "little") && cfg!(target_pointer_width = "64") && isa().is_ok()
 }
 
 /// What the translator needs to know about the target (pointer width, calling convention).
 pub fn target() -> Result<TargetFrontendConfig, String> {
+    if !cfg!(target_endian = "little") || !cfg!(target_pointer_width = "64") {
+        return Err("native code needs a 64-bit little-endian host".into());
+    }
     Ok(isa()?.frontend_config())
 }
 

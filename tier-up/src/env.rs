@@ -26,6 +26,16 @@ pub enum VmField {
     MaxDepth,
     /// A cell through which helpers hand back a value besides their status.
     Scratch,
+    /// Address of the instance's table views: per module table, `{ base: *const u64, len: u64 }`.
+    Tables,
+    /// Address of the store-wide signature id of each store function (u32).
+    FuncTypes,
+    /// Address of the store-wide instance of each store function (u32).
+    FuncInstances,
+    /// Address of the store-wide native entry of each store function (pointer, or null).
+    FuncCode,
+    /// Number of entries in the three store-wide arrays (u64).
+    NumFuncs,
 }
 
 /// Where a global's value comes from.
@@ -102,4 +112,6 @@ pub trait Environment {
     fn global(&self, global: u32) -> Option<(GlobalPlace, ValType)>;
     /// The store index of module table `table`.
     fn table(&self, table: u32) -> Option<u32>;
+    /// The store index of the instance being compiled.
+    fn instance(&self) -> u32;
 }

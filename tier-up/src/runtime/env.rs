@@ -10,12 +10,13 @@ use crate::env::{Callee, Environment, GlobalPlace, Helper, VmField};
 pub(crate) struct RuntimeEnv<'a> {
     store: &'a StoreInner,
     instance: &'a InstanceEntity,
+    index: u32,
     fuel: bool,
 }
 
 impl<'a> RuntimeEnv<'a> {
-    pub(crate) fn new(store: &'a StoreInner, instance: &'a InstanceEntity, fuel: bool) -> Self {
-        RuntimeEnv { store, instance, fuel }
+    pub(crate) fn new(store: &'a StoreInner, instance: &'a InstanceEntity, index: u32, fuel: bool) -> Self {
+        RuntimeEnv { store, instance, index, fuel }
     }
 }
 
@@ -62,5 +63,9 @@ impl Environment for RuntimeEnv<'_> {
 
     fn table(&self, table: u32) -> Option<u32> {
         Some(self.instance.tables.get(table as usize)?.index())
+    }
+
+    fn instance(&self) -> u32 {
+        self.index
     }
 }

@@ -36,6 +36,10 @@ pub struct TierState {
     vmctxs: Vec<*mut VmCtx>,
     /// Native entry of each store function, or null.
     native: Vec<*const u8>,
+    /// Signature id and instance of each store function, mirrored from the store for native
+    /// `call_indirect` (extended by [`TierState::sync_funcs`]).
+    func_types: Vec<u32>,
+    func_instances: Vec<u32>,
     /// Functions whose compilation failed (they stay in the interpreter).
     failed: Vec<bool>,
     /// The stack limit of the run in progress (0 when no native code runs).
@@ -75,6 +79,8 @@ impl TierState {
             code: None,
             vmctxs: Vec::new(),
             native: Vec::new(),
+            func_types: Vec::new(),
+            func_instances: Vec::new(),
             failed: Vec::new(),
             stack_limit: 0,
             plugged: false,
@@ -96,6 +102,23 @@ impl TierState {
     /// Whether compiling store function `func` failed before.
     pub fn failed(&self, func: usize) -> bool {
         self.failed.get(func).copied().unwrap_or(false)
+    }
+
+    /// Brings the mirrors of the store's functions up to date; returns the store-wide arrays native
+    /// `call_indirect` reads (signature ids, instances, native entries) and their common length.
+    pub(crate) fn sync_funcs(&mut self, funcs: &[FuncEntity]) -> (*const u32, *const u32, *const *const u8, usize) {
+        for f in &funcs[self.func_types.len().min(funcs.len())..] {
+            let instance = match f {
+                FuncEntity::Wasm { instance, .. } => instance.index(),
+                FuncEntity::Host { .. } => u32::MAX,
+            };
+            self.func_types.push(f.type_id());
+            self.func_instances.push(instance);
+        }
+        if self.native.len() < self.func_types.len() {
+            self.native.resize(self.func_types.len(), core::ptr::null());
+        }
+        (self.func_types.as_ptr(), self.func_instances.as_ptr(), self.native.as_ptr(), self.func_types.len())
     }
 
     fn code_of(&self, key: Key) -> Option<*const u8> {
@@ -264,7 +287,7 @@ fn translate(store: &StoreInner, key: Key) -> Result<Function, String> {
     };
     let target = crate::code::target()?;
     let inst = store.instances.get(instance as usize).ok_or("no such instance")?;
-    let env = env::RuntimeEnv::new(store, inst, store.engine().config().get_consume_fuel());
+    let env = env::RuntimeEnv::new(store, inst, instance, store.engine().config().get_consume_fuel());
     crate::translate::translate_function(inst.module.info(), index, &env, target, key.at_loop)
         .map_err(|e| e.to_string())
 }

@@ -31,6 +31,16 @@ pub struct VmCtx {
     pub max_depth: u64,
     /// Values handed back by helpers.
     pub scratch: u64,
+    /// One view per table of the instance.
+    pub tables: *const TableView,
+    /// Store-wide signature id of each store function.
+    pub func_types: *const u32,
+    /// Store-wide instance of each store function (`u32::MAX` for host functions).
+    pub func_instances: *const u32,
+    /// Store-wide native entry of each store function, or null.
+    pub func_code: *const *const u8,
+    /// Length of the three arrays above.
+    pub num_funcs: u64,
     /// The store (valid while native code of this context runs).
     pub store: *mut StoreInner,
     /// The instance's store index.
@@ -44,6 +54,18 @@ pub struct VmCtx {
     pub panic: Option<Box<dyn core::any::Any + Send>>,
     /// Storage behind `func_ptrs`.
     pub funcs: Box<[*const u8]>,
+    /// Storage behind `tables`.
+    pub table_views: Box<[TableView]>,
+}
+
+/// Where a table's elements are, for native `call_indirect`.
+#[repr(C)]
+#[derive(Copy, Clone, Debug)]
+pub struct TableView {
+    /// Address of the first element.
+    pub base: *const u64,
+    /// Number of elements.
+    pub len: u64,
 }
 
 impl VmCtx {
@@ -51,6 +73,9 @@ impl VmCtx {
     pub fn new(store: &mut StoreInner, instance: u32, num_funcs: usize) -> VmCtx {
         let memory = store.instances.get(instance as usize).and_then(|i| i.memories.first()).map(|m| m.index());
         let funcs = vec![core::ptr::null(); num_funcs].into_boxed_slice();
+        let num_tables = store.instances.get(instance as usize).map_or(0, |i| i.tables.len());
+        let empty = TableView { base: core::ptr::NonNull::dangling().as_ptr(), len: 0 };
+        let table_views = vec![empty; num_tables].into_boxed_slice();
         let mut ctx = VmCtx {
             mem_base: core::ptr::null_mut(),
             mem_len: 0,
@@ -60,12 +85,18 @@ impl VmCtx {
             stack_limit: 0,
             max_depth: 0,
             scratch: 0,
+            tables: table_views.as_ptr(),
+            func_types: core::ptr::null(),
+            func_instances: core::ptr::null(),
+            func_code: core::ptr::null(),
+            num_funcs: 0,
             store: core::ptr::null_mut(),
             instance,
             memory,
             pending: None,
             panic: None,
             funcs,
+            table_views,
         };
         ctx.refresh(store);
         ctx
@@ -86,6 +117,20 @@ impl VmCtx {
         self.globals_base = store.globals.as_mut_ptr().cast();
         self.fuel = &mut store.fuel;
         self.max_depth = store.limits.max_call_depth as u64;
+        if let Some(inst) = store.instances.get(self.instance as usize) {
+            for (view, t) in self.table_views.iter_mut().zip(&inst.tables) {
+                if let Some(t) = store.tables.get(t.index() as usize) {
+                    *view = TableView { base: t.elements.as_ptr(), len: t.elements.len() as u64 };
+                }
+            }
+        }
+        let funcs = core::mem::take(&mut store.funcs);
+        let (types, instances, code, n) = super::state(store).sync_funcs(&funcs);
+        store.funcs = funcs;
+        self.func_types = types;
+        self.func_instances = instances;
+        self.func_code = code;
+        self.num_funcs = n as u64;
         self.store = store;
     }
 
@@ -107,6 +152,11 @@ impl VmCtx {
             VmField::StackLimit => offset_of!(VmCtx, stack_limit),
             VmField::MaxDepth => offset_of!(VmCtx, max_depth),
             VmField::Scratch => offset_of!(VmCtx, scratch),
+            VmField::Tables => offset_of!(VmCtx, tables),
+            VmField::FuncTypes => offset_of!(VmCtx, func_types),
+            VmField::FuncInstances => offset_of!(VmCtx, func_instances),
+            VmField::FuncCode => offset_of!(VmCtx, func_code),
+            VmField::NumFuncs => offset_of!(VmCtx, num_funcs),
         }) as i32
     }
 

@@ -222,15 +222,85 @@ impl Translator<'_, '_> {
         self.push_results(cells, ty.results())
     }
 
-    pub(crate) fn call_indirect(&mut self, type_index: u32, table: u32) -> Result<(), CompileError> {
+    /// `call_indirect`: when the element is a function of this instance with native code and the expected
+    /// signature, a direct call; anything else (other instances, host functions, code not compiled yet, and
+    /// every trap: out of bounds, null, signature mismatch) goes through the `CallIndirect` helper, which
+    /// checks in the interpreter's order.
+    pub(crate) fn call_indirect(&mut self, type_index: u32, table_index: u32) -> Result<(), CompileError> {
         let ty = self.env.type_at(type_index).ok_or_else(|| err("type index"))?.clone();
         let type_id = self.env.type_id(type_index).ok_or_else(|| err("type index"))?;
-        let table = self.env.table(table).ok_or_else(|| err("table index"))?;
+        let table = self.env.table(table_index).ok_or_else(|| err("table index"))?;
         let elem = self.pop();
         let (cells, depth) = self.call_args(ty.params().len(), ty.results().len());
+        let ptr = self.pointer;
+        let pbytes = i64::from(ptr.bytes());
+
+        let check = self.builder.create_block();
+        let check2 = self.builder.create_block();
+        let direct = self.builder.create_block();
+        let slow = self.builder.create_block();
+        let join = self.builder.create_block();
+        let status = self.builder.append_block_param(join, types::I32);
+
+        // The element, if in bounds.
+        let tables = self.vmctx_load(ptr, VmField::Tables);
+        let view = self.builder.ins().iadd_imm_s(tables, i64::from(table_index) * (pbytes + 8));
+        let base = self.builder.ins().load(ptr, MemFlagsData::trusted(), view, 0);
+        let len = self.builder.ins().load(types::I64, MemFlagsData::trusted(), view, pbytes as i32);
+        let index = self.builder.ins().uextend(types::I64, elem);
+        let inside = self.builder.ins().icmp(IntCC::UnsignedLessThan, index, len);
+        self.builder.ins().brif(inside, check, &[], slow, &[]);
+
+        // A function reference (null is 0, so `bits - 1` wraps past any function count).
+        self.builder.switch_to_block(check);
+        self.builder.seal_block(check);
+        let offset = self.builder.ins().ishl_imm_s(index, 3);
+        let at = self.builder.ins().iadd(base, offset);
+        let bits = self.builder.ins().load(types::I64, MemFlagsData::trusted(), at, 0);
+        let func = self.builder.ins().iadd_imm_s(bits, -1);
+        let n = self.vmctx_load(types::I64, VmField::NumFuncs);
+        let known = self.builder.ins().icmp(IntCC::UnsignedLessThan, func, n);
+        self.builder.ins().brif(known, check2, &[], slow, &[]);
+
+        // Same signature, same instance, native code.
+        self.builder.switch_to_block(check2);
+        self.builder.seal_block(check2);
+        let off4 = self.builder.ins().ishl_imm_s(func, 2);
+        let types_at = self.vmctx_load(ptr, VmField::FuncTypes);
+        let a = self.builder.ins().iadd(types_at, off4);
+        let actual = self.builder.ins().load(types::I32, MemFlagsData::trusted(), a, 0);
+        let insts = self.vmctx_load(ptr, VmField::FuncInstances);
+        let a = self.builder.ins().iadd(insts, off4);
+        let inst = self.builder.ins().load(types::I32, MemFlagsData::trusted(), a, 0);
+        let offp = self.builder.ins().imul_imm_s(func, pbytes);
+        let code_at = self.vmctx_load(ptr, VmField::FuncCode);
+        let a = self.builder.ins().iadd(code_at, offp);
+        let code = self.builder.ins().load(ptr, MemFlagsData::trusted(), a, 0);
+        let same_type = self.builder.ins().icmp_imm_s(IntCC::Equal, actual, i64::from(type_id));
+        let same_inst = self.builder.ins().icmp_imm_s(IntCC::Equal, inst, i64::from(self.env.instance()));
+        let compiled = self.builder.ins().icmp_imm_s(IntCC::NotEqual, code, 0);
+        let ok = self.builder.ins().band(same_type, same_inst);
+        let ok = self.builder.ins().band(ok, compiled);
+        self.builder.ins().brif(ok, direct, &[], slow, &[]);
+
+        self.builder.switch_to_block(direct);
+        self.builder.seal_block(direct);
+        let sig = native_signature(self.builder.func.signature.call_conv);
+        let sig = self.builder.import_signature(sig);
+        let call = self.builder.ins().call_indirect(sig, code, &[self.vmctx, cells, depth]);
+        let r = self.builder.inst_results(call)[0];
+        self.builder.ins().jump(join, &[cranelift_codegen::ir::BlockArg::Value(r)]);
+
+        self.builder.switch_to_block(slow);
+        self.builder.seal_block(slow);
         let t = self.iconst32(table);
         let id = self.iconst32(type_id);
-        self.checked_helper(Helper::CallIndirect, &[t, id, elem, cells, depth]);
+        let r = self.call_helper(Helper::CallIndirect, &[t, id, elem, cells, depth], types::I32);
+        self.builder.ins().jump(join, &[cranelift_codegen::ir::BlockArg::Value(r)]);
+
+        self.builder.switch_to_block(join);
+        self.builder.seal_block(join);
+        self.check_status(status);
         self.push_results(cells, ty.results())
     }
 
