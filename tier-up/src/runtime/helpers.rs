@@ -43,8 +43,8 @@ unsafe fn with_store<R>(
     vmctx: *mut VmCtx,
     f: impl FnOnce(&mut StoreInner, u32) -> Result<R, Trap>,
 ) -> (u32, Option<R>) {
-    // Read what is needed, and hold no reference to the context while `f` runs (it may enter native code
-    // of the same instance, which uses the context).
+    // SAFETY: the context is live (the contract). Read what is needed, and hold no reference to the context
+    // while `f` runs (it may enter native code of the same instance, which uses the context).
     let (store, instance) = unsafe { ((*vmctx).store, (*vmctx).instance) };
     // SAFETY: see the function's contract; the native code that called this does not touch the store
     // while the helper runs.
