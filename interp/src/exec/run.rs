@@ -107,7 +107,7 @@ pub(crate) fn run(
                 let next = pc_of!(ip) + $units;
                 let entry = st.funcs.get_mut(func).and_then(Option::as_mut);
                 // In place only within the instance, and while a higher tier need not be consulted (`gate`).
-                let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx && e.calls < e.gate) else {
+                let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx && e.calls <= e.gate) else {
                     break Exit::Call { func, args, next };
                 };
                 let new_base = base + args;
@@ -395,7 +395,7 @@ pub(crate) fn run(
                     // offered to the higher tier for on-stack replacement (see `tier.rs`).
                     if let Some(e) = st.funcs.get_mut(cur_index).and_then(Option::as_mut) {
                         e.loops = e.loops.saturating_add(1);
-                        if e.loops >= e.loop_gate {
+                        if e.loops > e.loop_gate {
                             let at = pc_of!(ip);
                             break Exit::HotLoop { at, next: at + op::ProfileLoop::UNITS };
                         }

@@ -23,14 +23,15 @@ pub(crate) struct Entry {
     /// The store index of the instance the function belongs to ([`NO_INSTANCE`] for a host function): calls
     /// within one instance stay in the dispatch loop.
     pub instance: u32,
-    /// The dispatch loop enters the function in place while `calls < gate`; past it, calls take the
+    /// The dispatch loop enters the function in place while `calls <= gate`; past it, calls take the
     /// out-of-loop path, where a higher tier is consulted (see `tier.rs`). `u32::MAX` when no tier will take
-    /// the function, 0 once it has native code.
+    /// the function (`calls` saturates there, so it never leaves the loop), 0 once it has native code (it has
+    /// been called by then).
     pub gate: u32,
     /// Whether a higher tier has native code for the function: calls run that instead.
     pub native: bool,
-    /// Back-edge count from which a hot loop is offered to the higher tier for on-stack replacement
-    /// (`u32::MAX`: never).
+    /// Back-edge count past which a hot loop is offered to the higher tier for on-stack replacement
+    /// (`u32::MAX`: never, as `loops` saturates there).
     pub loop_gate: u32,
 }
 

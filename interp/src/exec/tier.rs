@@ -177,7 +177,7 @@ pub(crate) fn wants_native(store: &mut StoreInner, st: &mut ExecState, func: usi
         e.gate = match answer {
             Handover::Ready => 0,
             // Leave the loop at the next call to take the code as soon as it is there.
-            Handover::Pending => e.calls.saturating_add(1).min(u32::MAX - 1),
+            Handover::Pending => e.calls.min(u32::MAX - 1),
             // Never ask again.
             Handover::Declined => u32::MAX,
         };
