@@ -19,7 +19,7 @@ pub struct TierUpEvent {
     /// Size of its machine code in bytes.
     pub code_size: usize,
     /// Its weighted call/back-edge count when it was handed over.
-    pub calls_before: u64,
+    pub weight: u64,
 }
 
 /// Statistics of the native tier in one store.

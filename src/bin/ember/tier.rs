@@ -93,7 +93,7 @@ impl TierOptions {
                 "    func {}{name}: at {:.3} ms, weight {}, compiled in {:.3} ms, {} bytes\n",
                 e.index,
                 ms(e.at),
-                e.calls_before,
+                e.weight,
                 ms(e.compile_time),
                 e.code_size
             );

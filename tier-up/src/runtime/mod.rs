@@ -248,15 +248,7 @@ fn finish(
             }
             let at = st.started.elapsed();
             let at_loop = key.at_loop;
-            st.stats.events.push(TierUpEvent {
-                func,
-                index,
-                at_loop,
-                at,
-                compile_time,
-                code_size: size,
-                calls_before: weight,
-            });
+            st.stats.events.push(TierUpEvent { func, index, at_loop, at, compile_time, code_size: size, weight });
             log::debug!("tier-up: function {func} (loop {at_loop:?}) compiled in {compile_time:?} ({size} bytes)");
             Handover::Ready
         }
