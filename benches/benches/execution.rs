@@ -1,7 +1,9 @@
 //! Execution: one criterion group per workload, every engine (and native code) calling `run(n)` on an
 //! instantiated module that has already run once (so lazy translators have translated what runs).
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use ember_benches::{engines, quick, workloads};
 
 fn execution(c: &mut Criterion) {
@@ -11,7 +13,11 @@ fn execution(c: &mut Criterion) {
         let expected = (w.native)(n);
         let mut group = c.benchmark_group(format!("execution/{}", w.name));
         if !quick() {
-            group.sample_size(20);
+            group
+                .sampling_mode(SamplingMode::Flat)
+                .sample_size(20)
+                .warm_up_time(Duration::from_secs(1))
+                .measurement_time(Duration::from_secs(3));
         }
         for engine in &engines {
             let mut instance =

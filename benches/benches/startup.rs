@@ -1,7 +1,9 @@
 //! Startup: bytes to first instruction (compile, instantiate, call `ping`) for a small module (fib) and a large
 //! one (zstd, ~450 KB of code), every engine; wasmtime compiles without a code cache.
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
 use ember_benches::{engines, quick, workloads};
 
 fn startup(c: &mut Criterion) {
@@ -9,7 +11,11 @@ fn startup(c: &mut Criterion) {
     for (label, w) in [("small", workloads::small()), ("large", workloads::large())] {
         let mut group = c.benchmark_group(format!("startup/{label}-{}", w.name));
         if !quick() {
-            group.sample_size(10);
+            group
+                .sampling_mode(SamplingMode::Flat)
+                .sample_size(10)
+                .warm_up_time(Duration::from_secs(1))
+                .measurement_time(Duration::from_secs(3));
         }
         for engine in &engines {
             group.bench_function(engine.name(), |b| {

@@ -2,7 +2,9 @@
 //! validated, next to Ember's and wasmi's whole compile (decode + validate + eager translation). Criterion
 //! reports throughput in wasm code bytes; `report` turns it into ns per wasm code byte.
 
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion, SamplingMode, Throughput};
 use ember_benches::{quick, workloads};
 use ember_interp::translate::{translate, TranslateOptions};
 
@@ -30,7 +32,11 @@ fn translation(c: &mut Criterion) {
         let mut group = c.benchmark_group(format!("translation/{}", w.name));
         group.throughput(Throughput::Bytes(w.code_bytes() as u64));
         if !quick() {
-            group.sample_size(10);
+            group
+                .sampling_mode(SamplingMode::Flat)
+                .sample_size(10)
+                .warm_up_time(Duration::from_secs(1))
+                .measurement_time(Duration::from_secs(3));
         }
         let module = ember::Module::new(&ember_engine, w.wasm).expect("valid");
         group.bench_function("ember-translate", |b| b.iter(|| translate_all(module.info())));

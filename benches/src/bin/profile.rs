@@ -25,7 +25,8 @@ fn main() {
         }
         return;
     }
-    let engine = engines::all().into_iter().find(|e| e.name() == engine).unwrap_or_else(|| panic!("no engine {engine}"));
+    let engine =
+        engines::all().into_iter().find(|e| e.name() == engine).unwrap_or_else(|| panic!("no engine {engine}"));
     let mut instance = engine.instantiate(w.wasm).expect("instantiates");
     for _ in 0..=runs {
         instance.run(n).expect("runs");
