@@ -29,3 +29,16 @@ for w in $workloads; do
   done
   echo
 done
+
+# Ember's translator: instructions per byte of wasm code (two translations minus one, over the code section).
+if [ -z "${SKIP_TRANSLATE:-}" ]; then
+  echo
+  echo '| module | wasm code bytes | translator instructions / wasm byte |'
+  echo '|---|---:|---:|'
+  for w in zstd coremark; do
+    one=$(instructions "$w" translate 1)
+    two=$(instructions "$w" translate 2)
+    bytes=$("$bin" "$w" code-bytes)
+    printf '| %s | %s | %.0f |\n' "$w" "$bytes" "$(echo "($two - $one) / $bytes" | bc -l)"
+  done
+fi
