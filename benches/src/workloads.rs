@@ -102,3 +102,18 @@ pub fn code_section_len(wasm: &[u8]) -> usize {
     }
     0
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_workload_has_code_and_a_distinct_name() {
+        for (i, w) in ALL.iter().enumerate() {
+            assert!(w.code_bytes() > 0, "{} has a code section", w.name);
+            assert!(w.quick_n <= w.n, "{}: quick input is smaller", w.name);
+            assert!(ALL[..i].iter().all(|v| v.name != w.name), "{} is listed once", w.name);
+        }
+        assert!(large().code_bytes() > 100 * small().code_bytes());
+    }
+}

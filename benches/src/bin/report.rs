@@ -278,3 +278,50 @@ fn chart_startup(results: &Results, path: &Path) -> Result<(), Box<dyn std::erro
     root.present()?;
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Writes one fake criterion result: `DIR/<group>/<function>/new/{benchmark,estimates}.json`.
+    fn fake(dir: &Path, group: &str, function: &str, mean_ns: f64) {
+        let new = dir.join(group.replace('/', "_")).join(function).join("new");
+        std::fs::create_dir_all(&new).unwrap();
+        let bench = serde_json::json!({ "group_id": group, "function_id": function });
+        let estimates = serde_json::json!({ "mean": { "point_estimate": mean_ns } });
+        std::fs::write(new.join("benchmark.json"), bench.to_string()).unwrap();
+        std::fs::write(new.join("estimates.json"), estimates.to_string()).unwrap();
+    }
+
+    #[test]
+    fn reads_criterion_output_and_draws_the_charts() {
+        let dir = std::env::temp_dir().join(format!("ember-report-test-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        for (w, base) in [("fib", 10e6), ("sieve", 40e6)] {
+            fake(&dir, &format!("execution/{w}"), "wasmi", base);
+            fake(&dir, &format!("execution/{w}"), "ember-interp", base * 2.0);
+            fake(&dir, &format!("execution/{w}"), "native", base / 10.0);
+        }
+        fake(&dir, "startup/large-zstd", "ember-interp", 8e6);
+        fake(&dir, "startup/large-zstd", "wasmtime", 1.6e9);
+        let mut results = Results::new();
+        collect(&dir, &mut results);
+        assert_eq!(results.len(), 8);
+
+        let engines = engines_in(&results, "execution/");
+        assert_eq!(engines, ["ember-interp", "wasmi", "native"]);
+        let rows = execution_table(&results, &engines);
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].1, [Some(20e6), Some(10e6), Some(1e6)]);
+        chart_execution(&rows, &engines, &dir.join("execution.svg")).unwrap();
+        chart_startup(&results, &dir.join("startup.svg")).unwrap();
+        assert!(std::fs::read_to_string(dir.join("execution.svg")).unwrap().contains("sieve"));
+        assert!(std::fs::read_to_string(dir.join("startup.svg")).unwrap().contains("large-zstd"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn geometric_mean() {
+        assert!((geomean(&[0.5, 2.0]) - 1.0).abs() < 1e-12);
+    }
+}
