@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use ember_core::{Caller, Error, Extern, ExternType, Instance, IntoFunc, Linker, Module, Store};
+use ember_core::{Caller, Error, Extern, ExternType, HostFunc, Instance, IntoFunc, Linker, Module, Store};
 
 use crate::{code, HasPorts, Ports};
 
@@ -69,19 +69,30 @@ struct Resolver<'a, T: 'static> {
 
 impl<T: 'static> Define<T> for Resolver<'_, T> {
     fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error> {
-        let (mut f, mut host) = (Some(f), None);
-        for (import, slot) in self.module.imports().zip(self.imports.iter_mut()) {
-            // The import's type is checked at instantiation.
-            if import.module == MODULE && import.name == name && matches!(import.ty, ExternType::Func(_)) {
-                if let Some(f) = f.take() {
-                    host = Some(f.into_host_func());
-                }
-                if let Some(host) = &host {
-                    *slot = Some(Extern::Func(self.store.inner_mut().push_host_func(host.clone())));
-                }
-            }
+        if self.wanted(name) {
+            self.place(name, f.into_host_func());
         }
         Ok(())
+    }
+}
+
+impl<T: 'static> Resolver<'_, T> {
+    /// Whether the module imports a function `name` from `ember:ports`. (The import's type is checked at
+    /// instantiation.) Not generic over the function, so one copy serves them all.
+    #[inline(never)]
+    fn wanted(&self, name: &str) -> bool {
+        self.module.imports().any(|i| i.module == MODULE && i.name == name && matches!(i.ty, ExternType::Func(_)))
+    }
+
+    /// Puts `host` in the store once and in every slot of an import named `name`.
+    #[inline(never)]
+    fn place(&mut self, name: &str, host: HostFunc) {
+        let func = Extern::Func(self.store.inner_mut().push_host_func(host));
+        for (import, slot) in self.module.imports().zip(self.imports.iter_mut()) {
+            if import.module == MODULE && import.name == name && matches!(import.ty, ExternType::Func(_)) {
+                *slot = Some(func);
+            }
+        }
     }
 }
 

@@ -206,18 +206,28 @@ struct Resolver<'a, T: 'static> {
 }
 
 impl<T: 'static> Resolver<'_, T> {
-    /// Places the function made by `make` (made at most once) in the slots of the imports named `name`.
+    /// Places the function made by `make` in the slots of the imports named `name`, if there are any. Only
+    /// `make` differs between functions: the search is shared code.
     fn fill(&mut self, name: &str, make: impl FnOnce() -> HostFunc) {
-        let (mut make, mut host) = (Some(make), None);
+        if self.wanted(name) {
+            self.place(name, make());
+        }
+    }
+
+    /// Whether the module imports a function `name` from WASI. (The import's type is checked at
+    /// instantiation.)
+    #[inline(never)]
+    fn wanted(&self, name: &str) -> bool {
+        self.module.imports().any(|i| i.module == MODULE && i.name == name && matches!(i.ty, ExternType::Func(_)))
+    }
+
+    /// Puts `host` in the store once and in every slot of an import named `name`.
+    #[inline(never)]
+    fn place(&mut self, name: &str, host: HostFunc) {
+        let func = Extern::Func(self.store.inner_mut().push_host_func(host));
         for (import, slot) in self.module.imports().zip(self.imports.iter_mut()) {
-            // The import's type is checked at instantiation.
             if import.module == MODULE && import.name == name && matches!(import.ty, ExternType::Func(_)) {
-                if let Some(make) = make.take() {
-                    host = Some(make());
-                }
-                if let Some(host) = &host {
-                    *slot = Some(Extern::Func(self.store.inner_mut().push_host_func(host.clone())));
-                }
+                *slot = Some(func);
             }
         }
     }
