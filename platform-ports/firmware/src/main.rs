@@ -85,6 +85,7 @@ const STUBS: bool = !cfg!(all(feature = "ports", feature = "wasi"));
 
 /// Instantiates an app with the peripherals and WASI, without a `Linker` (it costs flash for its name map).
 fn instantiate(store: &mut Store<Data>, module: &Module) -> Result<Instance, Error> {
+    #[cfg_attr(not(any(feature = "ports", feature = "wasi")), allow(unused_mut))]
     let mut imports: Vec<Option<Extern>> = module.imports().map(|_| None).collect();
     #[cfg(feature = "ports")]
     ember_ports::resolve(store, module, &mut imports)?;
