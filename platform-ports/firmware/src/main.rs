@@ -19,9 +19,9 @@ mod measure;
 
 use core::mem::MaybeUninit;
 
+use alloc::vec::Vec;
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
-use alloc::vec::Vec;
 
 use ember_core::{Config, Engine, Error, Extern, ExternType, Func, Instance, Module, Store, StoreLimits, Val};
 use panic_semihosting as _;
@@ -99,7 +99,9 @@ fn instantiate(store: &mut Store<Data>, module: &Module) -> Result<Instance, Err
                 let stub = |_: ember_core::Caller<'_, Data>, _: &[Val], _: &mut [Val]| Ok(());
                 Extern::Func(Func::new(&mut *store, ty.clone(), stub))
             }
-            (None, _) => return Err(Error::Link(alloc::format!("unknown import `{}` `{}`", import.module, import.name))),
+            (None, _) => {
+                return Err(Error::Link(alloc::format!("unknown import `{}` `{}`", import.module, import.name)))
+            }
         });
     }
     Instance::new(store, module, &resolved)
