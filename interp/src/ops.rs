@@ -659,16 +659,20 @@ macro_rules! define_ops {
                 pc: usize,
                 cx: &mut crate::verify::Checker,
             ) -> Option<Result<usize, crate::verify::VerifyError>> {
-                match self {
-                    $(Opcode::$name => {
-                        if code.len().checked_sub(pc)? < op::$name::UNITS {
-                            return None;
-                        }
-                        // SAFETY: just checked that the instruction fits.
-                        let i = unsafe { op::$name::decode_unchecked(code, pc) };
-                        Some(i.verify_operands(cx).map(|()| op::$name::UNITS))
-                    })*
+                // One length check for every instruction (`units` is a table lookup), rather than one per arm.
+                let units = self.units();
+                if code.len().checked_sub(pc)? < units {
+                    return None;
                 }
+                let verified = match self {
+                    $(Opcode::$name => {
+                        // SAFETY: `units` is `op::$name::UNITS` (`Opcode::units` is generated from the same
+                        // table), and the check above shows that many units are left from `pc`.
+                        let i = unsafe { op::$name::decode_unchecked(code, pc) };
+                        i.verify_operands(cx)
+                    })*
+                };
+                Some(verified.map(|()| units))
             }
         }
 

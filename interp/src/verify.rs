@@ -111,7 +111,10 @@ impl fmt::Display for VerifyError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("invalid bytecode: ")?;
         match (self.pc, self.opcode) {
+            #[cfg(feature = "opcode-names")]
             (Some(pc), Some(op)) => write!(f, "at unit {pc} ({}): ", op.name())?,
+            #[cfg(not(feature = "opcode-names"))]
+            (Some(pc), Some(op)) => write!(f, "at unit {pc} (opcode {}): ", op as u16)?,
             (Some(pc), None) => write!(f, "at unit {pc}: ")?,
             _ => {}
         }

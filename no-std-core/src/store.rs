@@ -1,7 +1,6 @@
 //! The store: owner of all runtime objects and of the embedder's data.
 
 use alloc::boxed::Box;
-use alloc::collections::BTreeMap;
 use alloc::vec::Vec;
 use core::any::Any;
 use core::marker::PhantomData;
@@ -25,10 +24,12 @@ pub struct StoreInner {
     engine: Engine,
     /// Canonical function signatures: equal signatures get equal ids.
     pub types: Vec<FuncType>,
-    type_ids: BTreeMap<FuncType, u32>,
+    /// The ids of `types`, sorted by signature: a binary search finds a signature's id (a sorted `Vec` is
+    /// smaller code than a map, which counts on a device).
+    type_ids: Vec<u32>,
     /// Store function already made for a linker's host function, keyed by the address of its shared code (kept
-    /// alive by the function entity, so the address stays unique).
-    linked_host_funcs: BTreeMap<usize, Func>,
+    /// alive by the function entity, so the address stays unique); sorted by the key.
+    linked_host_funcs: Vec<(usize, Func)>,
     /// Functions.
     pub funcs: Vec<FuncEntity>,
     /// Memories.
@@ -58,13 +59,16 @@ impl StoreInner {
 
     /// The id of signature `ty`, registering it if new.
     pub fn intern_type(&mut self, ty: &FuncType) -> u32 {
-        if let Some(id) = self.type_ids.get(ty) {
-            return *id;
+        let types = &self.types;
+        match self.type_ids.binary_search_by(|&id| types[id as usize].cmp(ty)) {
+            Ok(at) => self.type_ids[at],
+            Err(at) => {
+                let id = self.types.len() as u32;
+                self.types.push(ty.clone());
+                self.type_ids.insert(at, id);
+                id
+            }
         }
-        let id = self.types.len() as u32;
-        self.types.push(ty.clone());
-        self.type_ids.insert(ty.clone(), id);
-        id
     }
 
     fn check_count(len: usize, limit: usize, what: &str) -> Result<u32, Error> {
@@ -93,12 +97,14 @@ impl StoreInner {
     /// instantiation does not grow the store and every instance sees the same function for the same import.
     pub fn linked_host_func(&mut self, func: &HostFunc) -> Func {
         let key = crate::Shared::as_ptr(&func.call) as *const () as usize;
-        if let Some(f) = self.linked_host_funcs.get(&key) {
-            return *f;
+        match self.linked_host_funcs.binary_search_by_key(&key, |&(k, _)| k) {
+            Ok(at) => self.linked_host_funcs[at].1,
+            Err(at) => {
+                let f = self.push_host_func(func.clone());
+                self.linked_host_funcs.insert(at, (key, f));
+                f
+            }
         }
-        let f = self.push_host_func(func.clone());
-        self.linked_host_funcs.insert(key, f);
-        f
     }
 
     /// Adds a memory.
@@ -187,8 +193,8 @@ impl<T: 'static> Store<T> {
         let inner = StoreInner {
             engine: engine.clone(),
             types: Vec::new(),
-            type_ids: BTreeMap::new(),
-            linked_host_funcs: BTreeMap::new(),
+            type_ids: Vec::new(),
+            linked_host_funcs: Vec::new(),
             funcs: Vec::new(),
             memories: Vec::new(),
             tables: Vec::new(),

@@ -205,10 +205,14 @@ macro_rules! into_func {
             fn into_host_func(self) -> HostFunc {
                 let ty = FuncType::new(alloc::vec![$($n::TY),*], R::types());
                 HostFunc::new::<T>(ty, move |caller, _params, results| {
-                    // The store checked the arguments against the signature built above.
-                    #[allow(unused_variables)]
-                    let bad = || Trap::host("host function argument of the wrong type");
-                    let r = (self)(caller, $($n::from_val(*_params.get($i).ok_or_else(bad)?).ok_or_else(bad)?),*);
+                    // The store checked the arguments against the signature built above. One check for all of
+                    // them: a `Trap` built per argument costs flash in every host function.
+                    #[allow(clippy::redundant_closure_call)] // a block that `?` can leave
+                    let args: Option<($($n,)*)> = (|| Some(($($n::from_val(*_params.get($i)?)?,)*)))();
+                    let Some(_args) = args else {
+                        return Err(Trap::host("host function argument of the wrong type"));
+                    };
+                    let r = (self)(caller, $(_args.$i),*);
                     r.write(results)
                 })
             }

@@ -13,16 +13,6 @@ pub fn print(bytes: &[u8]) {
     unsafe { serial_write(0, bytes.as_ptr(), bytes.len()) };
 }
 
-/// `value` in hexadecimal with a `0x` prefix, 8 digits.
-pub fn hex(value: u32) -> [u8; 10] {
-    let mut out = *b"0x00000000";
-    for (i, digit) in out[2..].iter_mut().enumerate() {
-        let nibble = (value >> (28 - 4 * i)) & 0xf;
-        *digit = b"0123456789abcdef"[nibble as usize];
-    }
-    out
-}
-
 #[panic_handler]
 fn panic(_: &core::panic::PanicInfo) -> ! {
     core::arch::wasm32::unreachable()

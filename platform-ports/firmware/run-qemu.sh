@@ -27,7 +27,7 @@ run_board() { # target [features]
   [ "$status" -eq 0 ] || fail "$target exited with status $status"
   expect "$out" "blinky: 6 toggles"
   [ "$(grep -cxF 'led: on' <<<"$out")" -eq 6 ] || fail "expected 3 'led: on' lines per blinky run, 6 in all"
-  expect "$out" "compute: crc32 of sorted data = 0xb56bdd69"
+  expect "$out" "compute: crc32 of sorted data = 0xb56bdd69"   # printed through WASI (fd_write)
   expect "$out" "compute: returned 0xb56bdd69"
   expect "$out" "trap: app trapped (trap: out of bounds memory access); firmware keeps running"
   expect "$out" "blinky again: 6 toggles"

@@ -2,7 +2,7 @@
 
 use alloc::vec::Vec;
 
-use ember_core::{Caller, Error, Extern, ExternType, Instance, IntoFunc, Linker, Module, Store};
+use ember_core::{Caller, Error, Extern, ExternType, HostFunc, Instance, IntoFunc, Linker, Module, Store};
 
 use crate::{code, HasPorts, Ports};
 
@@ -22,11 +22,11 @@ pub fn add_to_linker<T: HasPorts>(linker: &mut Linker<T>) -> Result<(), Error> {
 /// Instantiates `module`, whose imports must all be `ember:ports` functions, without a [`Linker`]: the
 /// smallest way on a device (a `Linker` costs about 4.5 KB of flash for its name map).
 pub fn instantiate<T: HasPorts>(store: &mut Store<T>, module: &Module) -> Result<Instance, Error> {
-    let mut resolver = Resolver { store, module, imports: module.imports().map(|_| None).collect() };
-    define_all(&mut resolver)?;
-    let mut imports = Vec::with_capacity(resolver.imports.len());
-    for (import, resolved) in module.imports().zip(resolver.imports) {
-        imports.push(resolved.ok_or_else(|| {
+    let mut imports: Vec<Option<Extern>> = module.imports().map(|_| None).collect();
+    resolve(store, module, &mut imports)?;
+    let mut resolved = Vec::with_capacity(imports.len());
+    for (import, slot) in module.imports().zip(imports) {
+        resolved.push(slot.ok_or_else(|| {
             Error::Link(alloc::format!(
                 "unknown import: `{}` `{}` ({})",
                 import.module,
@@ -35,7 +35,18 @@ pub fn instantiate<T: HasPorts>(store: &mut Store<T>, module: &Module) -> Result
             ))
         })?);
     }
-    Instance::new(store, module, &imports)
+    Instance::new(store, module, &resolved)
+}
+
+/// Fills the slots of `imports` (one per import of `module`, in order) that name `ember:ports` functions
+/// with host functions of `store`, leaving the others as they are: for a module that also imports other
+/// modules (such as WASI), resolved the same way and then passed to [`Instance::new`].
+pub fn resolve<T: HasPorts>(
+    store: &mut Store<T>,
+    module: &Module,
+    imports: &mut [Option<Extern>],
+) -> Result<(), Error> {
+    define_all(&mut Resolver { store, module, imports })
 }
 
 /// Where the host functions go: a [`Linker`], or the imports of one module.
@@ -53,24 +64,35 @@ impl<T: 'static> Define<T> for Linker<T> {
 struct Resolver<'a, T: 'static> {
     store: &'a mut Store<T>,
     module: &'a Module,
-    imports: Vec<Option<Extern>>,
+    imports: &'a mut [Option<Extern>],
 }
 
 impl<T: 'static> Define<T> for Resolver<'_, T> {
     fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error> {
-        let (mut f, mut host) = (Some(f), None);
-        for (import, slot) in self.module.imports().zip(self.imports.iter_mut()) {
-            // The import's type is checked at instantiation.
-            if import.module == MODULE && import.name == name && matches!(import.ty, ExternType::Func(_)) {
-                if let Some(f) = f.take() {
-                    host = Some(f.into_host_func());
-                }
-                if let Some(host) = &host {
-                    *slot = Some(Extern::Func(self.store.inner_mut().push_host_func(host.clone())));
-                }
-            }
+        if self.wanted(name) {
+            self.place(name, f.into_host_func());
         }
         Ok(())
+    }
+}
+
+impl<T: 'static> Resolver<'_, T> {
+    /// Whether the module imports a function `name` from `ember:ports`. (The import's type is checked at
+    /// instantiation.) Not generic over the function, so one copy serves them all.
+    #[inline(never)]
+    fn wanted(&self, name: &str) -> bool {
+        self.module.imports().any(|i| i.module == MODULE && i.name == name && matches!(i.ty, ExternType::Func(_)))
+    }
+
+    /// Puts `host` in the store once and in every slot of an import named `name`.
+    #[inline(never)]
+    fn place(&mut self, name: &str, host: HostFunc) {
+        let func = Extern::Func(self.store.inner_mut().push_host_func(host));
+        for (import, slot) in self.module.imports().zip(self.imports.iter_mut()) {
+            if import.module == MODULE && import.name == name && matches!(import.ty, ExternType::Func(_)) {
+                *slot = Some(func);
+            }
+        }
     }
 }
 

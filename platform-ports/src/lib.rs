@@ -18,7 +18,7 @@ mod imports;
 use alloc::boxed::Box;
 
 pub use adapters::{DelayPort, I2cPort, InputPort, OutputPort, SerialPort, SpiPort};
-pub use imports::{add_to_linker, instantiate, MAX_TRANSFER, MODULE};
+pub use imports::{add_to_linker, instantiate, resolve, MAX_TRANSFER, MODULE};
 
 /// Most pins (outputs and inputs each), and most buses of each kind, a [`Ports`] table holds.
 pub const MAX_PINS: usize = 16;

@@ -1,5 +1,6 @@
 //! The example firmware's apps on the host: the .wasm (validated and translated here) and its precompiled
-//! image print the same transcript through `ember:ports`, the one the firmware prints under QEMU.
+//! image print the same transcript through `ember:ports` and WASI's device backend, the one the firmware
+//! prints under QEMU.
 
 use std::cell::RefCell;
 use std::convert::Infallible;
@@ -8,7 +9,8 @@ use std::rc::Rc;
 use ember_core::{Config, Engine, Linker, Module, Store, StoreLimits, Val};
 use ember_interp::image::{self, ImageError};
 use ember_interp::translate::TranslateOptions;
-use ember_ports::Ports;
+use ember_ports::{HasPorts, Ports};
+use ember_wasi::{Errno, WasiCtx};
 
 type Transcript = Rc<RefCell<String>>;
 
@@ -51,21 +53,57 @@ impl embedded_io::Write for Console {
     }
 }
 
+impl ember_wasi::Console for Console {
+    fn write(&mut self, bytes: &[u8]) -> Result<usize, Errno> {
+        embedded_io::Write::write(self, bytes).map_err(|e| match e {})
+    }
+}
+
+struct Ticks(u64);
+impl ember_wasi::Clock for Ticks {
+    fn monotonic_ns(&mut self) -> u64 {
+        self.0 += 1_000;
+        self.0
+    }
+}
+
+struct Zeros;
+impl ember_wasi::Rng for Zeros {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), Errno> {
+        buf.fill(0);
+        Ok(())
+    }
+}
+
+/// The store's data, as in the firmware: the peripherals and WASI.
+struct Data {
+    ports: Ports,
+    wasi: WasiCtx,
+}
+impl HasPorts for Data {
+    fn ports(&mut self) -> &mut Ports {
+        &mut self.ports
+    }
+}
+
 struct NoWait;
 impl embedded_hal::delay::DelayNs for NoWait {
     fn delay_ns(&mut self, _: u32) {}
 }
 
-/// Runs `module`'s `run` with the firmware's peripherals and memory limit; the transcript and the outcome.
+/// Runs `module`'s `run` with the firmware's peripherals, WASI on the same console, and memory limit; the
+/// transcript and the outcome.
 fn run(engine: &Engine, module: &Module) -> (String, String) {
     let transcript = Transcript::default();
     let mut ports = Ports::new();
     ports.add_output(Led(false, transcript.clone())).expect("room");
     ports.add_serial(Console(transcript.clone())).expect("room");
     ports.set_delay(NoWait);
+    let wasi = ember_wasi::device::builder(Console(transcript.clone()), Ticks(0), Zeros).build().expect("builds");
     let mut linker = Linker::new(engine);
     ember_ports::add_to_linker(&mut linker).expect("defines");
-    let mut store = Store::new(engine, ports);
+    ember_wasi::add_to_linker(&mut linker, |data: &mut Data| &mut data.wasi).expect("defines");
+    let mut store = Store::new(engine, Data { ports, wasi });
     let instance = linker.instantiate(&mut store, module).expect("instantiates");
     let func = instance.get_func(&store, "run").expect("run export");
     let mut out = [Val::I32(0)];
@@ -114,4 +152,31 @@ fn apps_print_the_same_from_wasm_and_from_images() {
     assert_eq!(transcripts[1].0, "compute: crc32 of sorted data = 0xb56bdd69\n");
     assert_eq!(transcripts[2].0, "trap: reading past the end of memory\n");
     assert_eq!(transcripts[2].1, "failed: trap: out of bounds memory access");
+}
+
+/// The firmware's way, without a `Linker`: `ember_ports::resolve` and `ember_wasi::resolve` fill the compute
+/// app's import slots, and an import neither knows stays unresolved.
+#[test]
+fn imports_resolve_without_a_linker() {
+    let engine = engine();
+    let module = Module::new(&engine, &app("compute.wasm")).expect("valid app");
+    let transcript = Transcript::default();
+    let wasi = ember_wasi::device::builder(Console(transcript.clone()), Ticks(0), Zeros).build().expect("builds");
+    let mut store = Store::new(&engine, Data { ports: Ports::new(), wasi });
+    let mut imports: Vec<_> = module.imports().map(|_| None).collect();
+    ember_ports::resolve(&mut store, &module, &mut imports).expect("resolves");
+    assert!(imports.iter().all(Option::is_none), "compute imports nothing from the ports");
+    ember_wasi::resolve(&mut store, &module, |data: &mut Data| &mut data.wasi, &mut imports).expect("resolves");
+    let imports: Vec<_> = imports.into_iter().map(|slot| slot.expect("a WASI import")).collect();
+    let instance = ember_core::Instance::new(&mut store, &module, &imports).expect("instantiates");
+    let func = instance.get_func(&store, "run").expect("run export");
+    let mut out = [Val::I32(0)];
+    func.call(&mut store, &[], &mut out).expect("runs");
+    assert_eq!(out[0], Val::I32(0xb56bdd69_u32 as i32));
+    assert_eq!(*transcript.borrow(), "compute: crc32 of sorted data = 0xb56bdd69\n");
+
+    let blinky = Module::new(&engine, &app("blinky.wasm")).expect("valid app");
+    let mut imports: Vec<_> = blinky.imports().map(|_| None).collect();
+    ember_wasi::resolve(&mut store, &blinky, |data: &mut Data| &mut data.wasi, &mut imports).expect("resolves");
+    assert!(imports.iter().all(Option::is_none), "blinky imports nothing from WASI");
 }

@@ -210,7 +210,8 @@ impl WasiCtxBuilder {
 
     /// Grants a directory, seen by the program under `guest_path` (`/data`, `.`, ...). Preopens get
     /// descriptors 3, 4, ... in the order they are granted. Without `writable`, nothing beneath it can be
-    /// created, written, renamed or removed (`EROFS`).
+    /// created, written, renamed or removed (`EROFS`). Needs the `fs` feature.
+    #[cfg(feature = "fs")]
     pub fn preopened_dir(mut self, dir: Box<dyn WasiDir>, guest_path: impl Into<String>, writable: bool) -> Self {
         let guest_path = guest_path.into();
         if guest_path.is_empty() || guest_path.contains('\0') {

@@ -2,7 +2,9 @@
 
 use alloc::vec::Vec;
 
-use ember_core::{Caller, Error, Extern, Linker, Trap};
+use ember_core::{
+    Caller, Error, Extern, ExternType, FuncType, HostFunc, IntoFunc, Linker, Module, Store, Trap, Val, ValType,
+};
 
 use crate::backend::{FileType, Filestat, OpenOptions, Opened, SeekFrom};
 use crate::ctx::{Descriptor, DirDesc, FileDesc, WasiCtx};
@@ -130,6 +132,13 @@ fn with_env<T: 'static>(
     get: fn(&mut T) -> &mut WasiCtx,
     f: impl FnOnce(&mut Env<'_>) -> Res,
 ) -> i32 {
+    errno(f(&mut env(caller, get)))
+}
+
+/// The caller's memory (empty if it exports none) and WASI context. Not inlined: it is the same for all 46
+/// functions, and one copy saves flash on a device.
+#[inline(never)]
+fn env<'a, T: 'static>(caller: &'a mut Caller<'_, T>, get: fn(&mut T) -> &mut WasiCtx) -> Env<'a> {
     let memory = match caller.get_export("memory") {
         Some(Extern::Memory(m)) => Some(m),
         _ => None,
@@ -138,8 +147,13 @@ fn with_env<T: 'static>(
         Some(m) => m.data_and_store_mut(caller),
         None => (&mut [][..], caller.data_mut()),
     };
-    let mut env = Env { mem: Mem(bytes), ctx: get(data) };
-    match f(&mut env) {
+    Env { mem: Mem(bytes), ctx: get(data) }
+}
+
+/// A function's result as WASI's errno: 0 for success.
+#[inline(never)]
+fn errno(r: Res) -> i32 {
+    match r {
         Ok(()) => 0,
         Err(e) => i32::from(e.raw()),
     }
@@ -148,19 +162,117 @@ fn with_env<T: 'static>(
 /// Defines every `wasi_snapshot_preview1` function in `linker`; `get` finds the [`WasiCtx`] in the store's
 /// data. Functions this crate does not implement are defined too, returning `ENOSYS`.
 pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: fn(&mut T) -> &mut WasiCtx) -> Result<(), Error> {
+    define_all(linker, get)
+}
+
+/// Fills the slots of `imports` (one per import of `module`, in order) that name `wasi_snapshot_preview1`
+/// functions with host functions of `store`, leaving the others as they are; `get` finds the [`WasiCtx`] in
+/// the store's data. The way without a [`Linker`] (smaller on a device): resolve the other import modules
+/// the same way, then pass the functions to [`Instance::new`](ember_core::Instance::new). A misspelt WASI
+/// import stays unresolved; a wrong signature is refused by `Instance::new`.
+pub fn resolve<T: 'static>(
+    store: &mut Store<T>,
+    module: &Module,
+    get: fn(&mut T) -> &mut WasiCtx,
+    imports: &mut [Option<Extern>],
+) -> Result<(), Error> {
+    define_all(&mut Resolver { store, module, imports }, get)
+}
+
+/// Where the host functions go: a [`Linker`], or the import slots of one module.
+trait Define<T> {
+    fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error>;
+    fn define_dyn(&mut self, name: &str, ty: FuncType, f: impl DynFunc<T>) -> Result<(), Error>;
+}
+
+/// A host function with a dynamic signature.
+trait DynFunc<T>: Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + 'static {}
+impl<T, F: Fn(Caller<'_, T>, &[Val], &mut [Val]) -> Result<(), Trap> + 'static> DynFunc<T> for F {}
+
+impl<T: 'static> Define<T> for Linker<T> {
+    fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error> {
+        self.func_wrap(MODULE, name, f).map(|_| ())
+    }
+    fn define_dyn(&mut self, name: &str, ty: FuncType, f: impl DynFunc<T>) -> Result<(), Error> {
+        self.func_new(MODULE, name, ty, f).map(|_| ())
+    }
+}
+
+/// Resolves a module's WASI imports into host functions of one store.
+struct Resolver<'a, T: 'static> {
+    store: &'a mut Store<T>,
+    module: &'a Module,
+    imports: &'a mut [Option<Extern>],
+}
+
+impl<T: 'static> Resolver<'_, T> {
+    /// Places the function made by `make` in the slots of the imports named `name`, if there are any. Only
+    /// `make` differs between functions: the search is shared code.
+    fn fill(&mut self, name: &str, make: impl FnOnce() -> HostFunc) {
+        if self.wanted(name) {
+            self.place(name, make());
+        }
+    }
+
+    /// Whether the module imports a function `name` from WASI. (The import's type is checked at
+    /// instantiation.)
+    #[inline(never)]
+    fn wanted(&self, name: &str) -> bool {
+        self.module.imports().any(|i| i.module == MODULE && i.name == name && matches!(i.ty, ExternType::Func(_)))
+    }
+
+    /// Puts `host` in the store once and in every slot of an import named `name`.
+    #[inline(never)]
+    fn place(&mut self, name: &str, host: HostFunc) {
+        let func = Extern::Func(self.store.inner_mut().push_host_func(host));
+        for (import, slot) in self.module.imports().zip(self.imports.iter_mut()) {
+            if import.module == MODULE && import.name == name && matches!(import.ty, ExternType::Func(_)) {
+                *slot = Some(func);
+            }
+        }
+    }
+}
+
+impl<T: 'static> Define<T> for Resolver<'_, T> {
+    fn define<P, R>(&mut self, name: &str, f: impl IntoFunc<T, P, R>) -> Result<(), Error> {
+        self.fill(name, || f.into_host_func());
+        Ok(())
+    }
+    fn define_dyn(&mut self, name: &str, ty: FuncType, f: impl DynFunc<T>) -> Result<(), Error> {
+        self.fill(name, || HostFunc::new::<T>(ty, f));
+        Ok(())
+    }
+}
+
+/// A function that only returns an errno: `errno`, or with `fd_first` `EBADF` when its first argument is not
+/// an open descriptor. One closure type for all of them, so they share their code.
+fn fixed<T: 'static>(get: fn(&mut T) -> &mut WasiCtx, errno: Errno, fd_first: bool) -> impl DynFunc<T> {
+    move |mut caller: Caller<'_, T>, params: &[Val], results: &mut [Val]| {
+        let open = match params.first() {
+            Some(Val::I32(fd)) if fd_first => get(caller.data_mut()).get(*fd as u32).is_ok(),
+            _ => !fd_first,
+        };
+        let e = if open { errno } else { Errno::Badf };
+        if let Some(r) = results.first_mut() {
+            *r = Val::I32(i32::from(e.raw()));
+        }
+        Ok(())
+    }
+}
+
+/// Defines every `wasi_snapshot_preview1` function in `d`.
+fn define_all<T: 'static>(d: &mut impl Define<T>, get: fn(&mut T) -> &mut WasiCtx) -> Result<(), Error> {
     macro_rules! link {
         ($($name:ident($($arg:ident: $ty:ty),*);)*) => {$(
-            linker.func_wrap(MODULE, stringify!($name), move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> i32 {
+            d.define(stringify!($name), move |mut caller: Caller<'_, T>, $($arg: $ty),*| -> i32 {
                 with_env(&mut caller, get, |env| $name(env, $($arg),*))
             })?;
         )*};
     }
-    macro_rules! nosys {
-        ($($name:ident($($ty:ty),*);)*) => {$(
-            #[allow(unused_parens)]
-            linker.func_wrap(MODULE, stringify!($name), |_: Caller<'_, T>, $(_: $ty),*| -> i32 {
-                i32::from(Errno::Nosys.raw())
-            })?;
+    macro_rules! fixed {
+        ($errno:ident, $fd_first:expr; $($name:ident($($ty:ident),*);)*) => {$(
+            let ty = FuncType::new([$(ValType::$ty),*], [ValType::I32]);
+            d.define_dyn(stringify!($name), ty, fixed(get, Errno::$errno, $fd_first))?;
         )*};
     }
     link! {
@@ -180,16 +292,20 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: fn(&mut T) -> &mut
         fd_filestat_get(fd: u32, out: u32);
         fd_filestat_set_size(fd: u32, size: u64);
         fd_pread(fd: u32, iovs: u32, count: u32, offset: u64, out: u32);
-        fd_prestat_dir_name(fd: u32, buf: u32, len: u32);
-        fd_prestat_get(fd: u32, out: u32);
         fd_pwrite(fd: u32, iovs: u32, count: u32, offset: u64, out: u32);
         fd_read(fd: u32, iovs: u32, count: u32, out: u32);
-        fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32);
         fd_renumber(from: u32, to: u32);
         fd_seek(fd: u32, offset: i64, whence: u32, out: u32);
         fd_sync(fd: u32);
         fd_tell(fd: u32, out: u32);
         fd_write(fd: u32, iovs: u32, count: u32, out: u32);
+        poll_oneoff(subs: u32, events: u32, count: u32, out: u32);
+    }
+    #[cfg(feature = "fs")]
+    link! {
+        fd_prestat_dir_name(fd: u32, buf: u32, len: u32);
+        fd_prestat_get(fd: u32, out: u32);
+        fd_readdir(fd: u32, buf: u32, len: u32, cookie: u64, out: u32);
         path_create_directory(fd: u32, path: u32, len: u32);
         path_filestat_get(fd: u32, flags: u32, path: u32, len: u32, out: u32);
         path_open(fd: u32, dirflags: u32, path: u32, len: u32, oflags: u32, base: u64, inheriting: u64,
@@ -198,25 +314,41 @@ pub fn add_to_linker<T: 'static>(linker: &mut Linker<T>, get: fn(&mut T) -> &mut
         path_remove_directory(fd: u32, path: u32, len: u32);
         path_rename(fd: u32, old: u32, old_len: u32, new_fd: u32, new: u32, new_len: u32);
         path_unlink_file(fd: u32, path: u32, len: u32);
-        poll_oneoff(subs: u32, events: u32, count: u32, out: u32);
     }
-    nosys! {
-        fd_allocate(u32, u64, u64);
-        fd_fdstat_set_rights(u32, u64, u64);
-        fd_filestat_set_times(u32, u64, u64, u32);
-        path_filestat_set_times(u32, u32, u32, u32, u64, u64, u32);
-        path_link(u32, u32, u32, u32, u32, u32, u32);
-        path_symlink(u32, u32, u32, u32, u32);
-        proc_raise(u32);
-        sock_accept(u32, u32, u32);
-        sock_recv(u32, u32, u32, u32, u32, u32);
-        sock_send(u32, u32, u32, u32, u32);
-        sock_shutdown(u32, u32);
+    // Without directories (no `fs` feature), the directory functions fail as they would on a context that
+    // has none: `EBADF` for the preopen and listing functions, `ENOTDIR` for a path relative to an open file.
+    #[cfg(not(feature = "fs"))]
+    {
+        fixed! { Badf, true;
+            fd_prestat_dir_name(I32, I32, I32);
+            fd_prestat_get(I32, I32);
+            fd_readdir(I32, I32, I32, I64, I32);
+        }
+        fixed! { Notdir, true;
+            path_create_directory(I32, I32, I32);
+            path_filestat_get(I32, I32, I32, I32, I32);
+            path_open(I32, I32, I32, I32, I32, I64, I64, I32, I32);
+            path_readlink(I32, I32, I32, I32, I32, I32);
+            path_remove_directory(I32, I32, I32);
+            path_rename(I32, I32, I32, I32, I32, I32);
+            path_unlink_file(I32, I32, I32);
+        }
+    }
+    fixed! { Nosys, false;
+        fd_allocate(I32, I64, I64);
+        fd_fdstat_set_rights(I32, I64, I64);
+        fd_filestat_set_times(I32, I64, I64, I32);
+        path_filestat_set_times(I32, I32, I32, I32, I64, I64, I32);
+        path_link(I32, I32, I32, I32, I32, I32, I32);
+        path_symlink(I32, I32, I32, I32, I32);
+        proc_raise(I32);
+        sock_accept(I32, I32, I32);
+        sock_recv(I32, I32, I32, I32, I32, I32);
+        sock_send(I32, I32, I32, I32, I32);
+        sock_shutdown(I32, I32);
     }
     // `proc_exit` ends the run: the trap carries the status to whoever called into the program.
-    linker.func_wrap(MODULE, "proc_exit", |_: Caller<'_, T>, code: u32| -> Result<(), Trap> {
-        Err(Trap::exit(code as i32))
-    })?;
+    d.define("proc_exit", |_: Caller<'_, T>, code: u32| -> Result<(), Trap> { Err(Trap::exit(code as i32)) })?;
     Ok(())
 }
 

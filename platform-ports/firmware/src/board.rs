@@ -1,5 +1,5 @@
 //! The pretend peripherals of the example boards: an LED that logs its changes, a serial port and a delay
-//! over semihosting.
+//! over semihosting, and for WASI a console, a clock and a random number generator.
 
 use core::convert::Infallible;
 
@@ -76,5 +76,52 @@ impl embedded_hal::delay::DelayNs for VirtualDelay {
     fn delay_ns(&mut self, ns: u32) {
         // SAFETY: single-threaded firmware, no interrupt handler touches it.
         unsafe { WAITED_NS += u64::from(ns) };
+    }
+}
+
+/// WASI's stdout and stderr: the semihosting console.
+#[cfg(feature = "wasi")]
+impl ember_wasi::Console for Console {
+    fn write(&mut self, bytes: &[u8]) -> Result<usize, ember_wasi::Errno> {
+        embedded_io::Write::write(self, bytes).map_err(|_| ember_wasi::Errno::Io)
+    }
+}
+
+/// WASI's clock: the virtual time the apps waited, plus a microsecond per reading so that it always advances
+/// (a real board reads a hardware timer).
+#[cfg(feature = "wasi")]
+#[derive(Default)]
+pub struct VirtualClock {
+    readings: u64,
+}
+
+#[cfg(feature = "wasi")]
+impl ember_wasi::Clock for VirtualClock {
+    fn monotonic_ns(&mut self) -> u64 {
+        self.readings += 1;
+        // SAFETY: single-threaded firmware, no interrupt handler touches it.
+        unsafe { WAITED_NS }.saturating_add(self.readings * 1_000)
+    }
+    fn sleep_ns(&mut self, ns: u64) {
+        // SAFETY: as above.
+        unsafe { WAITED_NS = WAITED_NS.saturating_add(ns) };
+    }
+}
+
+/// WASI's random numbers: xorshift32 from a fixed seed. Not random at all: QEMU's boards have no entropy
+/// source, and a real board reads its TRNG here.
+#[cfg(feature = "wasi")]
+pub struct PseudoRng(pub u32);
+
+#[cfg(feature = "wasi")]
+impl ember_wasi::Rng for PseudoRng {
+    fn fill(&mut self, buf: &mut [u8]) -> Result<(), ember_wasi::Errno> {
+        for b in buf {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 17;
+            self.0 ^= self.0 << 5;
+            *b = self.0 as u8;
+        }
+        Ok(())
     }
 }

@@ -1,7 +1,8 @@
 //! Example firmware: runs three wasm apps on Ember and exits QEMU with their verdict.
 //!
 //! - blinky toggles the LED through `ember:ports` (the LED prints its changes);
-//! - compute sorts numbers and prints a CRC-32 through the ports' serial port;
+//! - compute sorts numbers and prints a CRC-32 through WASI (`fd_write` to stdout: ember-wasi's device
+//!   backend, whose console is semihosting here and a UART on a real board);
 //! - trap reads past its memory: the firmware reports the trap and keeps running (blinky runs again).
 //!
 //! Without the `validate` feature the apps are precompiled images (`*.ebc`) executed in place from flash;
@@ -12,15 +13,17 @@
 
 extern crate alloc;
 
-#[cfg_attr(not(feature = "ports"), allow(dead_code))]
+#[cfg_attr(not(all(feature = "ports", feature = "wasi")), allow(dead_code))]
 mod board;
 mod measure;
 
 use core::mem::MaybeUninit;
 
+use alloc::vec::Vec;
 use cortex_m_rt::entry;
 use cortex_m_semihosting::{debug, hprintln};
-use ember_core::{Config, Engine, Error, Instance, Module, Store, StoreLimits, Val};
+
+use ember_core::{Config, Engine, Error, Extern, ExternType, Func, Instance, Module, Store, StoreLimits, Val};
 use panic_semihosting as _;
 
 #[global_allocator]
@@ -35,11 +38,20 @@ const HEAP_BYTES: usize = if SMALL { 10 * 1024 } else { 32 * 1024 };
 /// Linear memory each app gets (its stack and data use the first few KiB of its 64 KiB page).
 const MEMORY_BYTES: usize = if SMALL { 4 * 1024 } else { 8 * 1024 };
 
-/// The store's data: the peripherals the apps may use.
+/// The store's data: the peripherals and the WASI context the apps may use.
+struct Data {
+    #[cfg(feature = "ports")]
+    ports: ember_ports::Ports,
+    #[cfg(feature = "wasi")]
+    wasi: ember_wasi::WasiCtx,
+}
+
 #[cfg(feature = "ports")]
-type Data = ember_ports::Ports;
-#[cfg(not(feature = "ports"))]
-type Data = ();
+impl ember_ports::HasPorts for Data {
+    fn ports(&mut self) -> &mut ember_ports::Ports {
+        &mut self.ports
+    }
+}
 
 #[cfg(not(feature = "validate"))]
 mod apps {
@@ -67,41 +79,57 @@ fn module(engine: &Engine, bytes: &'static [u8]) -> Result<Module, Error> {
     }
 }
 
-/// Instantiates an app with the peripherals (without a `Linker`: it costs flash for its name map).
-#[cfg(feature = "ports")]
-fn instantiate(store: &mut Store<Data>, module: &Module) -> Result<Instance, Error> {
-    ember_ports::instantiate(store, module)
-}
+/// Whether imports that neither the ports nor WASI provide become stubs returning zeros: only in the builds
+/// without them, which measure the runtime's own size.
+const STUBS: bool = !cfg!(all(feature = "ports", feature = "wasi"));
 
-/// Instantiates an app with every import a stub that returns zeros (for measuring the runtime alone).
-#[cfg(not(feature = "ports"))]
+/// Instantiates an app with the peripherals and WASI, without a `Linker` (it costs flash for its name map).
 fn instantiate(store: &mut Store<Data>, module: &Module) -> Result<Instance, Error> {
-    let mut imports = alloc::vec::Vec::new();
-    for import in module.imports() {
-        if let ember_core::ExternType::Func(ty) = &import.ty {
-            let stub = |_: ember_core::Caller<'_, Data>, _: &[Val], _: &mut [Val]| Ok(());
-            imports.push(ember_core::Extern::Func(ember_core::Func::new(&mut *store, ty.clone(), stub)));
-        }
-    }
-    Instance::new(store, module, &imports)
-}
-
-fn data() -> Data {
+    #[cfg_attr(not(any(feature = "ports", feature = "wasi")), allow(unused_mut))]
+    let mut imports: Vec<Option<Extern>> = module.imports().map(|_| None).collect();
     #[cfg(feature = "ports")]
-    {
-        let mut ports = ember_ports::Ports::new();
-        let _ = ports.add_output(board::Led { on: false });
-        let _ = ports.add_serial(board::Console);
-        ports.set_delay(board::VirtualDelay);
-        ports
+    ember_ports::resolve(store, module, &mut imports)?;
+    #[cfg(feature = "wasi")]
+    ember_wasi::resolve(store, module, |data: &mut Data| &mut data.wasi, &mut imports)?;
+    let mut resolved = Vec::with_capacity(imports.len());
+    for (import, slot) in module.imports().zip(imports) {
+        resolved.push(match (slot, &import.ty) {
+            (Some(found), _) => found,
+            (None, ExternType::Func(ty)) if STUBS => {
+                let stub = |_: ember_core::Caller<'_, Data>, _: &[Val], _: &mut [Val]| Ok(());
+                Extern::Func(Func::new(&mut *store, ty.clone(), stub))
+            }
+            (None, _) => {
+                return Err(Error::Link(alloc::format!("unknown import `{}` `{}`", import.module, import.name)))
+            }
+        });
     }
+    Instance::new(store, module, &resolved)
+}
+
+/// A new store's data: an LED, the console as serial port 0 and a delay; WASI with stdout on the console.
+fn data() -> Result<Data, Error> {
+    Ok(Data {
+        #[cfg(feature = "ports")]
+        ports: {
+            let mut ports = ember_ports::Ports::new();
+            let _ = ports.add_output(board::Led { on: false });
+            let _ = ports.add_serial(board::Console);
+            ports.set_delay(board::VirtualDelay);
+            ports
+        },
+        #[cfg(feature = "wasi")]
+        wasi: ember_wasi::device::builder(board::Console, board::VirtualClock::default(), board::PseudoRng(1))
+            .arg("app")
+            .build()
+            .map_err(|e| Error::Usage(e.0))?,
+    })
 }
 
 /// Loads, instantiates and runs an app's `run` export.
-#[allow(clippy::unit_arg)] // `Data` is `()` without the ports
 fn run(engine: &Engine, bytes: &'static [u8]) -> Result<i32, Error> {
     let module = module(engine, bytes)?;
-    let mut store = Store::new(engine, data());
+    let mut store = Store::new(engine, data()?);
     let instance = instantiate(&mut store, &module)?;
     let run = instance.get_func(&store, "run").ok_or_else(|| Error::Usage("no `run` export".into()))?;
     let mut result = [Val::I32(0)];

@@ -1,8 +1,9 @@
-//! Compute: sorts 200 pseudo-random numbers, checks the order, and prints the CRC-32 of the sorted bytes.
+//! Compute: sorts 200 pseudo-random numbers, checks the order, and prints the CRC-32 of the sorted bytes
+//! through WASI (`fd_write` to stdout: the device's console).
 #![no_std]
 
-#[path = "../../ports.rs"]
-mod ports;
+#[path = "../../wasi.rs"]
+mod wasi;
 
 const N: usize = 200;
 
@@ -31,9 +32,9 @@ pub extern "C" fn run() -> i32 {
         }
     }
     let crc = !crc;
-    ports::print(b"compute: crc32 of sorted data = ");
-    ports::print(&ports::hex(crc));
-    ports::print(b"\n");
+    wasi::print(b"compute: crc32 of sorted data = ");
+    wasi::print(&wasi::hex(crc));
+    wasi::print(b"\n");
     crc as i32
 }
 
