@@ -19,7 +19,7 @@ static STACK_OVERFLOWS: AtomicU64 = AtomicU64::new(0);
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
     let Ok(kind) = u.choose(ENGINES) else { return };
-    let Ok(wasm) = ember_fuzz::ember_module(&mut u, true, true) else { return };
+    let Ok(wasm) = kind.module(&mut u) else { return };
     let Ok(calls) = plan_calls(&mut u, &wasm, 3) else { return };
     let mut other = kind.build();
     match compare_module(&mut EmberEngine::interpreter(), other.as_mut(), &wasm, &calls) {

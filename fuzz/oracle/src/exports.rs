@@ -34,8 +34,10 @@ pub fn exports(wasm: &[u8]) -> Vec<(String, ExportItem)> {
                     for sub in group.into_types() {
                         types.push(match &sub.composite_type.inner {
                             CompositeInnerType::Func(f) => {
-                                    let params: Option<Vec<_>> = f.params().iter().map(|t| DiffValueType::from_wasmparser(*t)).collect();
-                                let results: Option<Vec<_>> = f.results().iter().map(|t| DiffValueType::from_wasmparser(*t)).collect();
+                                let params: Option<Vec<_>> =
+                                    f.params().iter().map(|t| DiffValueType::from_wasmparser(*t)).collect();
+                                let results: Option<Vec<_>> =
+                                    f.results().iter().map(|t| DiffValueType::from_wasmparser(*t)).collect();
                                 params.zip(results)
                             }
                             _ => None,

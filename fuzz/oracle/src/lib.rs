@@ -35,7 +35,7 @@ pub use crate::ember::EmberEngine;
 pub use crate::engine::{DiffEngine, DiffInstance, InstantiateError};
 pub use crate::engines::{EngineKind, ENGINES};
 pub use crate::exports::{exports, ExportItem};
-pub use crate::smith::{ember_config, ember_module};
+pub use crate::smith::{ember_config, ember_module, module_from_config};
 pub use crate::trap::TrapKind;
 pub use crate::value::{DiffValue, DiffValueType, CANONICAL_NAN_F32, CANONICAL_NAN_F64};
 pub use crate::wasmi::WasmiEngine;

@@ -52,6 +52,12 @@ pub fn ember_config(u: &mut Unstructured<'_>, bounded: bool) -> Result<Config> {
 /// bounded by a fuel global (wasm-smith's `ensure_termination`): running out traps with `unreachable`.
 pub fn ember_module(u: &mut Unstructured<'_>, bounded: bool, terminating: bool) -> Result<Vec<u8>> {
     let config = ember_config(u, bounded)?;
+    module_from_config(u, config, terminating)
+}
+
+/// A module generated with `config` (see [`ember_config`]), as a binary; `terminating` as for
+/// [`ember_module`].
+pub fn module_from_config(u: &mut Unstructured<'_>, config: Config, terminating: bool) -> Result<Vec<u8>> {
     let mut module = Module::new(config, u)?;
     if terminating {
         module.ensure_termination(1000).map_err(|_| arbitrary::Error::IncorrectFormat)?;

@@ -47,10 +47,7 @@ impl DiffEngine for WasmiEngine {
     fn instantiate(&mut self, wasm: &[u8]) -> Result<Box<dyn DiffInstance>, InstantiateError> {
         let module = Module::new(&self.engine, wasm).map_err(|e| InstantiateError::Rejected(e.to_string()))?;
         let mut store = Store::new(&self.engine, ());
-        let instance = Instance::new(&mut store, &module, &[]).map_err(|e| match e.as_trap_code() {
-            Some(code) => InstantiateError::Trap(trap_kind(code)),
-            None => InstantiateError::Rejected(e.to_string()),
-        })?;
+        let instance = Instance::new(&mut store, &module, &[]).map_err(instantiation_error)?;
         Ok(Box::new(WasmiInstance { store, instance }))
     }
 }
@@ -87,6 +84,22 @@ impl DiffInstance for WasmiInstance {
     fn memory(&mut self, name: &str) -> Option<Vec<u8>> {
         let memory = self.instance.get_memory(&self.store, name)?;
         Some(memory.data(&self.store).to_vec())
+    }
+}
+
+/// A failed instantiation: wasmi reports segments that do not fit as errors of their own rather than trap
+/// codes; they are the spec's traps.
+fn instantiation_error(e: wasmi::Error) -> InstantiateError {
+    if let Some(code) = e.as_trap_code() {
+        return InstantiateError::Trap(trap_kind(code));
+    }
+    let message = e.to_string();
+    if message.starts_with("out of bounds table access") {
+        InstantiateError::Trap(TrapKind::TableOutOfBounds)
+    } else if message.starts_with("out of bounds memory access") {
+        InstantiateError::Trap(TrapKind::MemoryOutOfBounds)
+    } else {
+        InstantiateError::Rejected(message)
     }
 }
 

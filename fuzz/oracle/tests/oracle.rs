@@ -2,8 +2,8 @@
 
 use arbitrary::Unstructured;
 use ember_fuzz::{
-    compare_module, ember_module, plan_calls, Call, DiffEngine, DiffInstance, DiffValue, EmberEngine,
-    InstantiateError, TrapKind, WasmiEngine, ENGINES,
+    compare_module, plan_calls, Call, DiffEngine, DiffInstance, DiffValue, EmberEngine, InstantiateError, TrapKind,
+    WasmiEngine, ENGINES,
 };
 
 fn wasm(text: &str) -> Vec<u8> {
@@ -130,9 +130,9 @@ fn generated_modules_agree_on_every_engine() {
     for seed in 0..150 {
         let data = bytes(seed, 4096);
         let mut u = Unstructured::new(&data);
-        let Ok(module) = ember_module(&mut u, true, true) else { continue };
-        let Ok(calls) = plan_calls(&mut u, &module, 3) else { continue };
         for kind in ENGINES {
+            let Ok(module) = kind.module(&mut u) else { continue };
+            let Ok(calls) = plan_calls(&mut u, &module, 3) else { continue };
             let outcome = compare_module(&mut EmberEngine::interpreter(), kind.build().as_mut(), &module, &calls);
             if let Err(d) = outcome {
                 let path = std::env::temp_dir().join(format!("ember-fuzz-seed{seed}.wasm"));
