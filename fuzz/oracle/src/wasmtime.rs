@@ -26,7 +26,6 @@ impl WasmtimeEngine {
             .wasm_tail_call(false)
             .wasm_extended_const(false)
             .wasm_memory64(false)
-            .wasm_threads(false)
             .wasm_function_references(false)
             .wasm_gc(false)
             .wasm_wide_arithmetic(false)
