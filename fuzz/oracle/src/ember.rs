@@ -26,9 +26,10 @@ impl EmberEngine {
     /// store gets that much.
     pub fn new(config: &Config, fuel: Option<u64>) -> EmberEngine {
         let name = format!(
-            "ember-interp{}{}",
+            "ember-interp{}{}{}",
             if config.get_eager_translation() { " (eager)" } else { "" },
-            if fuel.is_some() { " (fuel)" } else { "" }
+            if fuel.is_some() { " (fuel)" } else { "" },
+            if config.get_tier_up_threshold().is_some() { " (profiled)" } else { "" }
         );
         EmberEngine { engine: Engine::new(config), fuel, name }
     }

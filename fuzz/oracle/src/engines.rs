@@ -15,6 +15,12 @@ use crate::wasmi::WasmiEngine;
 pub enum EngineKind {
     /// Ember's interpreter with eager translation: checks that lazy and eager translation agree.
     EmberEager,
+    /// Ember's interpreter with fuel metering and a budget that never runs out: metering must not change
+    /// results.
+    EmberFuel,
+    /// Ember's interpreter with tier-up profiling on (a threshold of 1, no higher tier plugged in): profiling
+    /// must not change results.
+    EmberProfiled,
     /// wasmi.
     Wasmi,
     /// wasmtime (Cranelift), with the `wasmtime` feature.
@@ -25,6 +31,8 @@ pub enum EngineKind {
 /// Every engine this build can compare with, in a fixed order (the fuzzer picks by index).
 pub const ENGINES: &[EngineKind] = &[
     EngineKind::EmberEager,
+    EngineKind::EmberFuel,
+    EngineKind::EmberProfiled,
     EngineKind::Wasmi,
     #[cfg(feature = "wasmtime")]
     EngineKind::Wasmtime,
@@ -55,6 +63,16 @@ impl EngineKind {
             EngineKind::EmberEager => {
                 let mut config = ember::Config::new();
                 config.eager_translation(true);
+                Box::new(EmberEngine::new(&config, None))
+            }
+            EngineKind::EmberFuel => {
+                let mut config = ember::Config::new();
+                config.consume_fuel(true);
+                Box::new(EmberEngine::new(&config, Some(u64::MAX)))
+            }
+            EngineKind::EmberProfiled => {
+                let mut config = ember::Config::new();
+                config.tier_up_threshold(Some(1));
                 Box::new(EmberEngine::new(&config, None))
             }
             EngineKind::Wasmi => Box::new(WasmiEngine::new()),
