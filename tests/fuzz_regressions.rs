@@ -71,20 +71,20 @@ fn run(engine: &Engine, text: &str) -> Result<usize, String> {
                 }
             }
             WastDirective::Invoke(invoke) => {
-                invoke_export(&mut store, instance, &WastExecute::Invoke(invoke)).map_err(|e| at(e.to_string()))?;
+                invoke_export(&mut store, instance, WastExecute::Invoke(invoke)).map_err(|e| at(e.to_string()))?;
             }
             WastDirective::AssertReturn { exec, results, .. } => {
-                let got = invoke_export(&mut store, instance, &exec).map_err(|e| at(e.to_string()))?;
+                let got = invoke_export(&mut store, instance, exec).map_err(|e| at(e.to_string()))?;
                 let ok = got.len() == results.len() && got.iter().zip(&results).all(|(v, r)| ret_matches(r, v));
                 if !ok {
                     return Err(at(format!("expected {results:?}, got {got:?}")));
                 }
             }
             WastDirective::AssertTrap { exec, message, .. } => {
-                expect_trap(invoke_export(&mut store, instance, &exec), message).map_err(at)?;
+                expect_trap(invoke_export(&mut store, instance, exec), message).map_err(at)?;
             }
             WastDirective::AssertExhaustion { call, message, .. } => {
-                let outcome = invoke_export(&mut store, instance, &WastExecute::Invoke(call));
+                let outcome = invoke_export(&mut store, instance, WastExecute::Invoke(call));
                 expect_trap(outcome, message).map_err(at)?;
             }
             other => return Err(at(format!("directive {other:?} is not supported here"))),
@@ -110,8 +110,18 @@ fn compile(engine: &Engine, module: &mut QuoteWat<'_>) -> Result<Module, String>
     Module::new(engine, &bytes).map_err(|e| e.to_string())
 }
 
-fn invoke_export(store: &mut Store<()>, instance: Option<Instance>, exec: &WastExecute<'_>) -> Result<Vec<Val>, Error> {
-    let WastExecute::Invoke(invoke) = exec else { return Err(Error::Usage("only `invoke` is supported".into())) };
+/// Runs an `invoke`, or instantiates a module (`assert_trap (module ...)`: a trap in its segments or start).
+fn invoke_export(store: &mut Store<()>, instance: Option<Instance>, exec: WastExecute<'_>) -> Result<Vec<Val>, Error> {
+    let invoke = match exec {
+        WastExecute::Invoke(invoke) => invoke,
+        WastExecute::Wat(wast::Wat::Module(mut module)) => {
+            let bytes = module.encode().map_err(|e| Error::Usage(e.to_string()))?;
+            let module = Module::new(store.engine(), &bytes)?;
+            Linker::new(store.engine()).instantiate(&mut *store, &module)?;
+            return Ok(Vec::new());
+        }
+        _ => return Err(Error::Usage("only `invoke` and modules are supported".into())),
+    };
     let instance = instance.ok_or_else(|| Error::Usage("no module instantiated".into()))?;
     let func = instance
         .get_func(&*store, invoke.name)
