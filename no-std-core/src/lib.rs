@@ -47,6 +47,8 @@ pub use memory::{Memory, MemoryEntity, PAGE_SIZE};
 pub use module::{
     DataSegment, ElementSegment, ElementSegmentKind, Export, ExternIndex, FuncBody, Import, Module, ModuleInfo,
 };
+#[cfg(feature = "validate")]
+pub use parse::supported_features;
 pub use slice::OwnedOrStatic;
 pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner};
 pub use table::{Table, TableEntity};
