@@ -331,6 +331,16 @@ macro_rules! for_each_op {
             I32ShrSImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] >> (imm & 31)` (unsigned)
             I32ShrUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs].rotate_left(imm & 31)` (`rotr` by `c` is `rotl` by `-c`)
+            I32RotlImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] + imm` (32-bit immediate)
+            I32AddImm32 { dst: Slot, lhs: Slot, imm: u32 }
+            /// `s[dst] = s[lhs] & imm` (32-bit immediate)
+            I32AndImm32 { dst: Slot, lhs: Slot, imm: u32 }
+            /// `s[dst] = s[lhs] | imm` (32-bit immediate)
+            I32OrImm32 { dst: Slot, lhs: Slot, imm: u32 }
+            /// `s[dst] = s[lhs] ^ imm` (32-bit immediate)
+            I32XorImm32 { dst: Slot, lhs: Slot, imm: u32 }
             /// `s[dst] = s[lhs] == imm`
             I32EqImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] != imm`
@@ -427,6 +437,8 @@ macro_rules! for_each_op {
             I64ShrSImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] >> (imm & 63)` (unsigned)
             I64ShrUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs].rotate_left(imm & 63)` (`rotr` by `c` is `rotl` by `-c`)
+            I64RotlImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] == imm` (i32 result)
             I64EqImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] != imm`

@@ -201,6 +201,14 @@ pub(crate) fn run(
                 ip = unsafe { shape::with_imm::<op::$op, _, _>(&mut regs, ip, |$a: $ta, $b: i16| $e) }
             };
         }
+        macro_rules! imm32 {
+            ($op:ident, |$a:ident, $b:ident| $e:expr) => {{
+                let i = dec!($op);
+                let ($a, $b): (u32, u32) = (regs.get(i.lhs) as u32, i.imm);
+                regs.set(i.dst, u64::from($e));
+                next!($op);
+            }};
+        }
         macro_rules! br1 {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
                 ip = unsafe { shape::branch1::<op::$op, _>(&mut regs, ip, |$a: $ta| $e) }
@@ -576,6 +584,11 @@ pub(crate) fn run(
                 op::I32ShlImm::OPCODE => imm!(I32ShlImm, |a: u32, b| a.wrapping_shl(b as u32)),
                 op::I32ShrSImm::OPCODE => imm!(I32ShrSImm, |a: i32, b| a.wrapping_shr(b as u32)),
                 op::I32ShrUImm::OPCODE => imm!(I32ShrUImm, |a: u32, b| a.wrapping_shr(b as u32)),
+                op::I32RotlImm::OPCODE => imm!(I32RotlImm, |a: u32, b| a.rotate_left(b as u32 % 32)),
+                op::I32AddImm32::OPCODE => imm32!(I32AddImm32, |a, b| a.wrapping_add(b)),
+                op::I32AndImm32::OPCODE => imm32!(I32AndImm32, |a, b| a & b),
+                op::I32OrImm32::OPCODE => imm32!(I32OrImm32, |a, b| a | b),
+                op::I32XorImm32::OPCODE => imm32!(I32XorImm32, |a, b| a ^ b),
                 op::I32EqImm::OPCODE => imm!(I32EqImm, |a: i32, b| a == i32::from(b)),
                 op::I32NeImm::OPCODE => imm!(I32NeImm, |a: i32, b| a != i32::from(b)),
                 op::I32LtSImm::OPCODE => imm!(I32LtSImm, |a: i32, b| a < i32::from(b)),
@@ -625,6 +638,7 @@ pub(crate) fn run(
                 op::I64ShlImm::OPCODE => imm!(I64ShlImm, |a: u64, b| a.wrapping_shl(b as u32)),
                 op::I64ShrSImm::OPCODE => imm!(I64ShrSImm, |a: i64, b| a.wrapping_shr(b as u32)),
                 op::I64ShrUImm::OPCODE => imm!(I64ShrUImm, |a: u64, b| a.wrapping_shr(b as u32)),
+                op::I64RotlImm::OPCODE => imm!(I64RotlImm, |a: u64, b| a.rotate_left(b as u32 % 64)),
                 op::I64EqImm::OPCODE => imm!(I64EqImm, |a: i64, b| a == i64::from(b)),
                 op::I64NeImm::OPCODE => imm!(I64NeImm, |a: i64, b| a != i64::from(b)),
                 op::I64LtSImm::OPCODE => imm!(I64LtSImm, |a: i64, b| a < i64::from(b)),

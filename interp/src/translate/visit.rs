@@ -9,6 +9,7 @@ use crate::ops::{op, Instr, Slot};
 
 type Binary = fn(Slot, Slot, Slot) -> Instr;
 type BinaryImm = fn(Slot, Slot, i16) -> Instr;
+type BinaryImm32 = fn(Slot, Slot, u32) -> Instr;
 type Unary = fn(Slot, Slot) -> Instr;
 
 macro_rules! bin {
@@ -19,6 +20,11 @@ macro_rules! bin {
 macro_rules! imm {
     ($name:ident) => {
         Some((|dst, lhs, imm| op::$name { dst, lhs, imm }.into()) as BinaryImm)
+    };
+}
+macro_rules! imm32 {
+    ($name:ident) => {
+        (|dst, lhs, imm| op::$name { dst, lhs, imm }.into()) as BinaryImm32
     };
 }
 macro_rules! un {
@@ -115,6 +121,51 @@ impl Translator<'_> {
         match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
             Operand::Const(c) => c.as_i16(),
             _ => None,
+        }
+    }
+
+    /// The i32 constant `from_top` entries below the top of the stack, if it is one.
+    fn const32_at(&self, from_top: usize) -> Option<u32> {
+        match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
+            Operand::Const(Const::I32(c)) => Some(*c as u32),
+            _ => None,
+        }
+    }
+
+    /// A commutative i32 operator with 16-bit and 32-bit immediate forms for a constant operand.
+    fn binary_imm32(&mut self, make: Binary, make_imm: Option<BinaryImm>, make_imm32: BinaryImm32) {
+        if self.const_at(0).is_some() || self.const_at(1).is_some() {
+            return self.binary_imm(make, make_imm, true);
+        }
+        if let Some(imm) = self.const32_at(0) {
+            self.pop();
+            let lhs = self.pop_slot();
+            let dst = self.push_temp();
+            self.emit_result(make_imm32(dst, lhs, imm), dst, None);
+        } else if let Some(imm) = self.const32_at(1) {
+            let rhs = self.pop_slot();
+            self.pop();
+            let dst = self.push_temp();
+            self.emit_result(make_imm32(dst, rhs, imm), dst, None);
+        } else {
+            self.binary(make)
+        }
+    }
+
+    /// A rotate right by a constant as a rotate left by its negation (`mask` = bits - 1).
+    fn rotr(&mut self, make: Binary, rotl_imm: BinaryImm, mask: i64) {
+        let count = match self.stack.last() {
+            Some(Operand::Const(Const::I32(c))) => Some(i64::from(*c)),
+            Some(Operand::Const(Const::I64(c))) => Some(*c),
+            _ => None,
+        };
+        if let Some(count) = count {
+            self.pop();
+            let lhs = self.pop_slot();
+            let dst = self.push_temp();
+            self.emit_result(rotl_imm(dst, lhs, (count.wrapping_neg() & mask) as i16), dst, None);
+        } else {
+            self.binary(make)
         }
     }
 
@@ -471,21 +522,29 @@ impl Translator<'_> {
             O::I32Clz => self.unary(un!(I32Clz)),
             O::I32Ctz => self.unary(un!(I32Ctz)),
             O::I32Popcnt => self.unary(un!(I32Popcnt)),
-            O::I32Add => self.binary_imm(bin!(I32Add), imm!(I32AddImm), true),
-            O::I32Sub => self.sub(bin!(I32Sub), imm!(I32AddImm)),
+            O::I32Add => self.binary_imm32(bin!(I32Add), imm!(I32AddImm), imm32!(I32AddImm32)),
+            O::I32Sub => match self.const32_at(0) {
+                Some(c) if self.const_at(0).and_then(|c| c.checked_neg()).is_none() => {
+                    self.pop();
+                    let lhs = self.pop_slot();
+                    let dst = self.push_temp();
+                    self.emit_result(Instr::from(op::I32AddImm32 { dst, lhs, imm: c.wrapping_neg() }), dst, None);
+                }
+                _ => self.sub(bin!(I32Sub), imm!(I32AddImm)),
+            },
             O::I32Mul => self.binary_imm(bin!(I32Mul), imm!(I32MulImm), true),
             O::I32DivS => self.binary(bin!(I32DivS)),
             O::I32DivU => self.binary(bin!(I32DivU)),
             O::I32RemS => self.binary(bin!(I32RemS)),
             O::I32RemU => self.binary(bin!(I32RemU)),
-            O::I32And => self.binary_imm(bin!(I32And), imm!(I32AndImm), true),
-            O::I32Or => self.binary_imm(bin!(I32Or), imm!(I32OrImm), true),
-            O::I32Xor => self.binary_imm(bin!(I32Xor), imm!(I32XorImm), true),
+            O::I32And => self.binary_imm32(bin!(I32And), imm!(I32AndImm), imm32!(I32AndImm32)),
+            O::I32Or => self.binary_imm32(bin!(I32Or), imm!(I32OrImm), imm32!(I32OrImm32)),
+            O::I32Xor => self.binary_imm32(bin!(I32Xor), imm!(I32XorImm), imm32!(I32XorImm32)),
             O::I32Shl => self.binary_imm(bin!(I32Shl), imm!(I32ShlImm), false),
             O::I32ShrS => self.binary_imm(bin!(I32ShrS), imm!(I32ShrSImm), false),
             O::I32ShrU => self.binary_imm(bin!(I32ShrU), imm!(I32ShrUImm), false),
-            O::I32Rotl => self.binary(bin!(I32Rotl)),
-            O::I32Rotr => self.binary(bin!(I32Rotr)),
+            O::I32Rotl => self.binary_imm(bin!(I32Rotl), imm!(I32RotlImm), false),
+            O::I32Rotr => self.rotr(bin!(I32Rotr), |dst, lhs, imm| op::I32RotlImm { dst, lhs, imm }.into(), 31),
 
             // ---- i64 ----
             O::I64Eqz => self.unary(un!(I64Eqz)),
@@ -515,8 +574,8 @@ impl Translator<'_> {
             O::I64Shl => self.binary_imm(bin!(I64Shl), imm!(I64ShlImm), false),
             O::I64ShrS => self.binary_imm(bin!(I64ShrS), imm!(I64ShrSImm), false),
             O::I64ShrU => self.binary_imm(bin!(I64ShrU), imm!(I64ShrUImm), false),
-            O::I64Rotl => self.binary(bin!(I64Rotl)),
-            O::I64Rotr => self.binary(bin!(I64Rotr)),
+            O::I64Rotl => self.binary_imm(bin!(I64Rotl), imm!(I64RotlImm), false),
+            O::I64Rotr => self.rotr(bin!(I64Rotr), |dst, lhs, imm| op::I64RotlImm { dst, lhs, imm }.into(), 63),
 
             // ---- f32 ----
             O::F32Eq => self.binary(bin!(F32Eq)),
