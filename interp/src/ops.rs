@@ -202,6 +202,19 @@ macro_rules! for_each_op {
             Store8 { addr: Slot, src: Slot, offset: u16 }
             /// Store the low 16 bits
             Store16 { addr: Slot, src: Slot, offset: u16 }
+            // ---- loads fused with the address arithmetic before them (`i32.add` wraps, then `offset` adds) ----
+            /// `s[dst] = ` i32 at `(s[addr] + imm) as u32 + offset` (`imm` sign-extended, the sum wraps)
+            I32LoadAddImm { dst: Slot, addr: Slot, imm: i16, offset: u16 }
+            /// `s[dst] = ` i64 at `(s[addr] + imm) as u32 + offset`
+            I64LoadAddImm { dst: Slot, addr: Slot, imm: i16, offset: u16 }
+            /// `s[dst] = ` u8 zero-extended to i32 at `(s[addr] + imm) as u32 + offset`
+            I32Load8UAddImm { dst: Slot, addr: Slot, imm: i16, offset: u16 }
+            /// `s[dst] = ` i32 at `(s[base] + s[index]) as u32 + offset` (the sum wraps)
+            I32LoadIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
+            /// `s[dst] = ` i64 at `(s[base] + s[index]) as u32 + offset`
+            I64LoadIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
+            /// `s[dst] = ` u8 zero-extended to i32 at `(s[base] + s[index]) as u32 + offset`
+            I32Load8UIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
             // ---- the same with 32-bit static offsets ----
             /// `s[dst] = ` i32 at `s[addr] + offset` (32-bit offset)
             I32LoadWide { dst: Slot, addr: Slot, offset: u32 }

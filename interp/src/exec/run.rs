@@ -11,6 +11,7 @@ use alloc::boxed::Box;
 use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Trap, TrapCode};
 
 use super::num;
+use super::num::ToCell;
 use super::regs::Regs;
 use super::state::{self, frame_len, ExecState, Frame};
 use super::{bad_code, call, memory, shape, table};
@@ -228,6 +229,25 @@ pub(crate) fn run(
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {
                 ip = unsafe { shape::load::<op::$op, $n, _>(&mut regs, ip, &mem.data, |$b: [u8; $n]| $e) }?
             };
+        }
+        // Loads whose address is `s[addr] + imm` or `s[base] + s[index]` (wrapping in 32 bits), plus `offset`.
+        macro_rules! load_add_imm {
+            ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
+                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                regs.set(i.dst, ToCell::to_cell($e));
+                next!($op);
+            }};
+        }
+        macro_rules! load_idx {
+            ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
+                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                regs.set(i.dst, ToCell::to_cell($e));
+                next!($op);
+            }};
         }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
@@ -475,6 +495,12 @@ pub(crate) fn run(
                 }
 
                 // ---- memory ----
+                op::I32LoadAddImm::OPCODE => load_add_imm!(I32LoadAddImm, 4, |b| u32::from_le_bytes(b)),
+                op::I64LoadAddImm::OPCODE => load_add_imm!(I64LoadAddImm, 8, |b| u64::from_le_bytes(b)),
+                op::I32Load8UAddImm::OPCODE => load_add_imm!(I32Load8UAddImm, 1, |b| u32::from(b[0])),
+                op::I32LoadIdx::OPCODE => load_idx!(I32LoadIdx, 4, |b| u32::from_le_bytes(b)),
+                op::I64LoadIdx::OPCODE => load_idx!(I64LoadIdx, 8, |b| u64::from_le_bytes(b)),
+                op::I32Load8UIdx::OPCODE => load_idx!(I32Load8UIdx, 1, |b| u32::from(b[0])),
                 op::I32Load::OPCODE => load!(I32Load, 4, |b| u32::from_le_bytes(b)),
                 op::I64Load::OPCODE => load!(I64Load, 8, |b| u64::from_le_bytes(b)),
                 op::I32Load8S::OPCODE => load!(I32Load8S, 1, |b| i32::from(b[0] as i8)),

@@ -41,6 +41,28 @@ macro_rules! load {
             Err(_) => op::$wide { dst, addr, offset }.into(),
         })?
     };
+    ($t:ident, $memarg:expr, $narrow:ident, $wide:ident, $add_imm:ident, $idx:ident) => {{
+        let offset = memory_offset(&$memarg)?;
+        match (u16::try_from(offset), $t.address_add()) {
+            (Ok(offset), Some(AddressAdd::Imm(addr, imm))) => {
+                let dst = $t.push_temp();
+                $t.emit_result(op::$add_imm { dst, addr, imm, offset }, dst, None);
+            }
+            (Ok(offset), Some(AddressAdd::Index(base, index))) => {
+                let dst = $t.push_temp();
+                $t.emit_result(op::$idx { dst, base, index, offset }, dst, None);
+            }
+            _ => load!($t, $memarg, $narrow, $wide),
+        }
+    }};
+}
+
+/// The address computation just before a load, taken back so that the load can do it.
+enum AddressAdd {
+    /// `s[addr] + imm`
+    Imm(Slot, i16),
+    /// `s[base] + s[index]`
+    Index(Slot, Slot),
 }
 
 /// A store: of a small constant with the immediate form, else with the short (16-bit offset) form when the
@@ -241,6 +263,25 @@ impl Translator<'_> {
         self.emit_result(compare_instr(wide, cond, dst, lhs, rhs), dst, Some(compare));
     }
 
+    /// If the top of the stack is the result of the `i32.add` just emitted (and of nothing else), removes that
+    /// instruction and pops the value: the caller computes the sum itself.
+    fn address_add(&mut self) -> Option<AddressAdd> {
+        let depth = self.stack.len().checked_sub(1)?;
+        let last = self.last?;
+        if self.stack.last() != Some(&Operand::Temp) || last.dst != self.canonical(depth) {
+            return None;
+        }
+        let add = match Instr::decode(&self.code, last.start)? {
+            Instr::I32AddImm(a) => AddressAdd::Imm(a.lhs, a.imm),
+            Instr::I32Add(a) => AddressAdd::Index(a.lhs, a.rhs),
+            _ => return None,
+        };
+        self.code.truncate(last.start);
+        self.last = None;
+        self.stack.pop();
+        Some(add)
+    }
+
     fn load(&mut self, memarg: MemArg, make: fn(Slot, Slot, u32) -> Instr) -> Result<(), Error> {
         let offset = memory_offset(&memarg)?;
         let addr = self.pop_slot();
@@ -417,16 +458,16 @@ impl Translator<'_> {
 
             // ---- memory ----
             O::I32Load { memarg } | O::F32Load { memarg } => {
-                load!(self, memarg, I32Load, I32LoadWide)
+                load!(self, memarg, I32Load, I32LoadWide, I32LoadAddImm, I32LoadIdx)
             }
             O::I64Load { memarg } | O::F64Load { memarg } => {
-                load!(self, memarg, I64Load, I64LoadWide)
+                load!(self, memarg, I64Load, I64LoadWide, I64LoadAddImm, I64LoadIdx)
             }
             O::I32Load8S { memarg } => {
                 load!(self, memarg, I32Load8S, I32Load8SWide)
             }
             O::I32Load8U { memarg } => {
-                load!(self, memarg, I32Load8U, I32Load8UWide)
+                load!(self, memarg, I32Load8U, I32Load8UWide, I32Load8UAddImm, I32Load8UIdx)
             }
             O::I32Load16S { memarg } => {
                 load!(self, memarg, I32Load16S, I32Load16SWide)
