@@ -215,6 +215,18 @@ macro_rules! for_each_op {
             I64LoadIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
             /// `s[dst] = ` u8 zero-extended to i32 at `(s[base] + s[index]) as u32 + offset`
             I32Load8UIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
+            /// Store the low 32 bits of `s[src]` at `(s[addr] + imm) as u32 + offset`
+            I32StoreAddImm { addr: Slot, imm: i16, src: Slot, offset: u16 }
+            /// Store the 64 bits of `s[src]` at `(s[addr] + imm) as u32 + offset`
+            I64StoreAddImm { addr: Slot, imm: i16, src: Slot, offset: u16 }
+            /// Store the low 8 bits of `s[src]` at `(s[addr] + imm) as u32 + offset`
+            Store8AddImm { addr: Slot, imm: i16, src: Slot, offset: u16 }
+            /// Store the low 32 bits of `s[src]` at `(s[base] + s[index]) as u32 + offset`
+            I32StoreIdx { base: Slot, index: Slot, src: Slot, offset: u16 }
+            /// Store the 64 bits of `s[src]` at `(s[base] + s[index]) as u32 + offset`
+            I64StoreIdx { base: Slot, index: Slot, src: Slot, offset: u16 }
+            /// Store the low 8 bits of `s[src]` at `(s[base] + s[index]) as u32 + offset`
+            Store8Idx { base: Slot, index: Slot, src: Slot, offset: u16 }
             // ---- the same with 32-bit static offsets ----
             /// `s[dst] = ` i32 at `s[addr] + offset` (32-bit offset)
             I32LoadWide { dst: Slot, addr: Slot, offset: u32 }

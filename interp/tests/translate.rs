@@ -175,3 +175,18 @@ fn address_arithmetic_fuses_into_loads() {
     assert_eq!(run_i32(wat, -1).unwrap(), 0x0605_0403 + 1);
     assert!(run_i32(wat, 0x7fff_fffe).is_err());
 }
+
+#[test]
+fn address_arithmetic_fuses_into_stores() {
+    let wat = "(module (memory 1)
+        (func (export \"f\") (param i32) (result i32)
+          (i32.store offset=4 (i32.add (local.get 0) (i32.const 2)) (local.get 0))
+          (i32.store8 (i32.add (local.get 0) (i32.mul (local.get 0) (i32.const -1))) (i32.const 9))
+          (i32.add (i32.load (i32.const 0)) (i32.load (i32.const 4)))))";
+    let code = listing(wat, 0, TranslateOptions::default());
+    assert_eq!(code[0], "I32StoreAddImm addr=s0, imm=2, src=s0, offset=4");
+    // x + 2 wraps to 0 for x = -2, so x lands at 4; the byte store writes 9 at x + -x = 0.
+    assert_eq!(run_i32(wat, -2).unwrap(), 9 - 2);
+    // x + 2 = 2^32 - 4 for x = -6: plus the offset 4, that is 2^32, out of bounds.
+    assert!(run_i32(wat, -6).is_err());
+}

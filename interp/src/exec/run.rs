@@ -249,6 +249,22 @@ pub(crate) fn run(
                 next!($op);
             }};
         }
+        macro_rules! store_add {
+            ($op:ident, imm, |$v:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
+                let $v = regs.get(i.src);
+                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                next!($op);
+            }};
+            ($op:ident, idx, |$v:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
+                let $v = regs.get(i.src);
+                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                next!($op);
+            }};
+        }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
                 ip = unsafe { shape::store::<op::$op, _>(&mut regs, ip, &mut mem.data, |$v: u64| $e) }?
@@ -501,6 +517,12 @@ pub(crate) fn run(
                 op::I32LoadIdx::OPCODE => load_idx!(I32LoadIdx, 4, |b| u32::from_le_bytes(b)),
                 op::I64LoadIdx::OPCODE => load_idx!(I64LoadIdx, 8, |b| u64::from_le_bytes(b)),
                 op::I32Load8UIdx::OPCODE => load_idx!(I32Load8UIdx, 1, |b| u32::from(b[0])),
+                op::I32StoreAddImm::OPCODE => store_add!(I32StoreAddImm, imm, |v| (v as u32).to_le_bytes()),
+                op::I64StoreAddImm::OPCODE => store_add!(I64StoreAddImm, imm, |v| v.to_le_bytes()),
+                op::Store8AddImm::OPCODE => store_add!(Store8AddImm, imm, |v| [v as u8]),
+                op::I32StoreIdx::OPCODE => store_add!(I32StoreIdx, idx, |v| (v as u32).to_le_bytes()),
+                op::I64StoreIdx::OPCODE => store_add!(I64StoreIdx, idx, |v| v.to_le_bytes()),
+                op::Store8Idx::OPCODE => store_add!(Store8Idx, idx, |v| [v as u8]),
                 op::I32Load::OPCODE => load!(I32Load, 4, |b| u32::from_le_bytes(b)),
                 op::I64Load::OPCODE => load!(I64Load, 8, |b| u64::from_le_bytes(b)),
                 op::I32Load8S::OPCODE => load!(I32Load8S, 1, |b| i32::from(b[0] as i8)),

@@ -83,6 +83,33 @@ macro_rules! store {
         }
     }};
 }
+/// A store that also takes over the address addition just before it when it can.
+macro_rules! store_add {
+    ($t:ident, $memarg:expr, $narrow:ident, $wide:ident, $imm:ident, $add_imm:ident, $idx:ident) => {{
+        let offset = memory_offset(&$memarg)?;
+        let short = u16::try_from(offset).ok();
+        let pending = matches!($t.stack.last(), Some(Operand::Local(_)) | Some(Operand::Temp));
+        if let (Some(offset), true, None) = (short, pending, $t.const_at(0).or($t.zero_float_at(0))) {
+            let depth = $t.stack.len() - 1;
+            let value = $t.pop();
+            let src = $t.slot_of(value, depth);
+            match $t.address_add() {
+                Some(AddressAdd::Imm(addr, imm)) => {
+                    $t.emit(op::$add_imm { addr, imm, src, offset });
+                }
+                Some(AddressAdd::Index(base, index)) => {
+                    $t.emit(op::$idx { base, index, src, offset });
+                }
+                None => {
+                    let addr = $t.pop_slot();
+                    $t.emit(op::$narrow { addr, src, offset });
+                }
+            }
+        } else {
+            store!($t, $memarg, $narrow, $wide, $imm)
+        }
+    }};
+}
 
 fn compare_instr(wide: bool, cond: Cond, dst: Slot, lhs: Slot, rhs: Rhs) -> Instr {
     use Cond::*;
@@ -494,13 +521,13 @@ impl Translator<'_> {
                 load!(self, memarg, I64Load32U, I64Load32UWide)
             }
             O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
-                store!(self, memarg, I32Store, I32StoreWide, I32StoreImm)
+                store_add!(self, memarg, I32Store, I32StoreWide, I32StoreImm, I32StoreAddImm, I32StoreIdx)
             }
             O::I64Store { memarg } | O::F64Store { memarg } => {
-                store!(self, memarg, I64Store, I64StoreWide, I64StoreImm)
+                store_add!(self, memarg, I64Store, I64StoreWide, I64StoreImm, I64StoreAddImm, I64StoreIdx)
             }
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
-                store!(self, memarg, Store8, Store8Wide, Store8Imm)
+                store_add!(self, memarg, Store8, Store8Wide, Store8Imm, Store8AddImm, Store8Idx)
             }
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
                 store!(self, memarg, Store16, Store16Wide, Store16Imm)
