@@ -45,6 +45,11 @@ use core::ops::Deref;
 
 pub use ember_core;
 pub use ember_interp;
+#[cfg(feature = "tier-up")]
+pub use ember_tier_up;
+/// Which tiers run code: `Interp`, `Auto` (hot functions become native code) or `Jit` (all native).
+#[cfg(feature = "tier-up")]
+pub use ember_tier_up::Mode as Tier;
 
 pub use ember_core::{
     AsStore, AsStoreMut, Caller, Config, ConstExpr, ConstOp, DataSegment, ElementSegment, ElementSegmentKind, Error,
@@ -64,6 +69,19 @@ impl Engine {
     /// An engine with this configuration that runs code with Ember's register interpreter.
     pub fn new(config: &Config) -> Engine {
         Engine(ember_core::Engine::with_executor(config, &ember_interp::INTERPRETER))
+    }
+
+    /// An engine running code with the tiers `tier` selects. With [`Tier::Auto`] and no
+    /// `Config::tier_up_threshold`, the threshold is [`ember_tier_up::DEFAULT_THRESHOLD`]. On hosts without
+    /// native code support every tier is the interpreter.
+    #[cfg(feature = "tier-up")]
+    pub fn with_tier(config: &Config, tier: Tier) -> Engine {
+        let mut config = config.clone();
+        if tier == Tier::Auto && config.get_tier_up_threshold().is_none() {
+            config.tier_up_threshold(Some(ember_tier_up::DEFAULT_THRESHOLD));
+        }
+        let executor = ember_tier_up::TieredExecutor::for_mode(tier);
+        Engine(ember_core::Engine::with_executor(&config, executor))
     }
 
     /// The underlying core engine.

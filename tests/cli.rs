@@ -139,3 +139,20 @@ fn precompiled_images_run_like_the_wasm() {
     assert_eq!((code, out.as_str()), (1, ""));
     assert!(err.contains("checksum mismatch") && err.lines().count() == 1, "{err}");
 }
+
+#[test]
+fn tiers_agree_and_stats_show_tier_up() {
+    let path = file("tiers", "math.wat", MATH.as_bytes());
+    let path = path.to_str().expect("UTF-8 path");
+    for tier in ["interp", "auto", "jit"] {
+        assert_eq!(ember(&["run", "--tier", tier, "--invoke", "add", path, "2", "40"]).1, "42\n", "{tier}");
+        let (code, _, err) = ember(&["run", "--tier", tier, "--invoke", "div", path, "1", "0"]);
+        assert_eq!((code, err.as_str()), (134, "error: trap: integer divide by zero\n"), "{tier}");
+    }
+    let (code, out, err) = ember(&["run", "--tier", "jit", "--stats", "--invoke", "add", path, "1", "2"]);
+    assert_eq!((code, out.as_str()), (0, "3\n"));
+    assert!(err.starts_with("tier-up stats (jit)") && err.contains("1 function(s) compiled"), "{err}");
+    let (code, _, err) = ember(&["run", "--tier", "fast", path]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("unknown tier"), "{err}");
+}

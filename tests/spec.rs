@@ -12,8 +12,10 @@
 //! ```
 //!
 //! Environment:
-//! - `EMBER_SPEC_CONFIG`: `lazy` (default), `eager` (eager translation) or `fuel` (fuel metering with a budget
-//!   that never runs out).
+//! - `EMBER_SPEC_CONFIG`: `lazy` (default), `eager` (eager translation), `fuel` (fuel metering with a budget
+//!   that never runs out), `jit` (every function compiled to native code), `auto` (interpreter and native
+//!   code mixed: each function's first call is interpreted, later ones native) or `jit-fuel` (`jit` with
+//!   fuel metering).
 //! - `EMBER_SPEC_FAILURES`: how many failures to detail per script (default 5).
 //! - `EMBER_SPEC_TIMEOUT`: seconds one script may take before the run is aborted (default 600).
 //!
@@ -56,6 +58,13 @@ enum SpecConfig {
     Eager,
     /// Fuel metering on, with a budget that never runs out.
     Fuel,
+    /// Every function compiled to native code before it first runs.
+    Jit,
+    /// The interpreter with the native tier, at a threshold where a function's first call is interpreted
+    /// and later ones run natively: every path between the tiers is exercised.
+    Auto,
+    /// `jit` with fuel metering (native code charges fuel as the interpreter does).
+    JitFuel,
 }
 
 impl SpecConfig {
@@ -64,7 +73,12 @@ impl SpecConfig {
             Err(_) | Ok("") | Ok("lazy") => Ok(SpecConfig::Lazy),
             Ok("eager") => Ok(SpecConfig::Eager),
             Ok("fuel") => Ok(SpecConfig::Fuel),
-            Ok(other) => Err(format!("EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager` or `fuel`")),
+            Ok("jit") => Ok(SpecConfig::Jit),
+            Ok("auto") => Ok(SpecConfig::Auto),
+            Ok("jit-fuel") => Ok(SpecConfig::JitFuel),
+            Ok(other) => Err(format!(
+                "EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit`, `auto` or `jit-fuel`"
+            )),
         }
     }
 
@@ -73,7 +87,15 @@ impl SpecConfig {
             SpecConfig::Lazy => "lazy",
             SpecConfig::Eager => "eager",
             SpecConfig::Fuel => "fuel",
+            SpecConfig::Jit => "jit",
+            SpecConfig::Auto => "auto",
+            SpecConfig::JitFuel => "jit-fuel",
         }
+    }
+
+    /// Whether fuel is metered.
+    fn fuel(self) -> bool {
+        matches!(self, SpecConfig::Fuel | SpecConfig::JitFuel)
     }
 
     fn engine(self) -> Engine {
@@ -85,6 +107,16 @@ impl SpecConfig {
             }
             SpecConfig::Fuel => {
                 config.consume_fuel(true);
+            }
+            SpecConfig::Jit => return Engine::with_tier(&config, ember::Tier::Jit),
+            SpecConfig::JitFuel => {
+                config.consume_fuel(true);
+                return Engine::with_tier(&config, ember::Tier::Jit);
+            }
+            SpecConfig::Auto => {
+                // One call weighs 15: the first call stays interpreted, the second tiers up.
+                config.tier_up_threshold(Some(16)).synchronous_tier_up(true);
+                return Engine::with_tier(&config, ember::Tier::Auto);
             }
         }
         Engine::new(&config)
@@ -305,8 +337,19 @@ fn run_script(config: SpecConfig, test: &TestFile<'_>, shown: usize) -> ScriptRe
             }
         }
     }
+    // Under `jit` and `auto`, a function the native tier could not compile would silently stay interpreted:
+    // that fails too, and `jit` must have compiled something for a script that ran code.
+    if matches!(config, SpecConfig::Jit | SpecConfig::Auto | SpecConfig::JitFuel) {
+        let stats = ember::ember_tier_up::stats(script.store.inner_mut());
+        for (func, reason) in &stats.failures {
+            fail(&mut result, 0, "native", format!("function {func} not compiled: {reason}"));
+        }
+        if config != SpecConfig::Auto && script.calls > 0 && stats.events.is_empty() {
+            fail(&mut result, 0, "native", format!("{} calls compiled nothing", script.calls));
+        }
+    }
     // Under `fuel`, a script that ran code must have paid for it: metering that silently does nothing fails.
-    if config == SpecConfig::Fuel && script.calls > 0 {
+    if config.fuel() && script.calls > 0 {
         match script.store.get_fuel() {
             Ok(left) if left < FUEL => result.passed += 1,
             other => fail(&mut result, 0, "fuel", format!("{} calls consumed no fuel ({other:?} left)", script.calls)),
@@ -363,7 +406,7 @@ impl Script {
     fn new(config: SpecConfig) -> Script {
         let engine = config.engine();
         let mut store = Store::new(&engine, ());
-        if config == SpecConfig::Fuel {
+        if config.fuel() {
             // Metering runs; the budget never runs out.
             let _ = store.set_fuel(FUEL);
         }

@@ -10,6 +10,9 @@ pub struct Config {
     pub(crate) eager_translation: bool,
     pub(crate) limits: StoreLimits,
     pub(crate) tier_up_threshold: Option<u32>,
+    /// Off by default: a hot function compiles on a worker thread while the interpreter keeps running it, so a
+    /// long compile never stalls the program. On for tests that need to know when code turns native.
+    pub(crate) synchronous_tier_up: bool,
 }
 
 impl Config {
@@ -36,6 +39,16 @@ impl Config {
     pub fn tier_up_threshold(&mut self, threshold: Option<u32>) -> &mut Self {
         self.tier_up_threshold = threshold;
         self
+    }
+    /// Compile hot functions on the calling thread, before their next call (deterministic), instead of on a
+    /// worker thread while the interpreter goes on running them (the default).
+    pub fn synchronous_tier_up(&mut self, on: bool) -> &mut Self {
+        self.synchronous_tier_up = on;
+        self
+    }
+    /// Whether hot functions are compiled on the calling thread.
+    pub fn get_synchronous_tier_up(&self) -> bool {
+        self.synchronous_tier_up
     }
     /// Whether fuel metering is on.
     pub fn get_consume_fuel(&self) -> bool {

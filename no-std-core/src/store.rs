@@ -45,6 +45,8 @@ pub struct StoreInner {
     pub fuel: u64,
     /// State owned by the executor (its value stack, translated code); the executor's own type.
     pub executor_state: Option<Box<dyn Any>>,
+    /// State owned by a higher tier layered on the executor (its native code); the tier's own type.
+    pub tier_state: Option<Box<dyn Any>>,
     data: Box<dyn Any>,
 }
 
@@ -195,6 +197,7 @@ impl<T: 'static> Store<T> {
             limits: *engine.config().get_limits(),
             fuel: 0,
             executor_state: None,
+            tier_state: None,
             data: Box::new(data),
         };
         Store { inner, _data: PhantomData }

@@ -16,6 +16,7 @@ mod run;
 mod shape;
 mod state;
 mod table;
+pub mod tier;
 
 use alloc::boxed::Box;
 use alloc::rc::Rc;
@@ -154,13 +155,20 @@ fn execute_nested(
     let entry = call::entry(store, st, f, instance, index)?;
     entry.calls = entry.calls.saturating_add(1);
     let code = entry.code.clone();
-    if st.depth() + 1 > store.limits.max_call_depth {
+    if st.depth() + 1 + st.depth_offset > store.limits.max_call_depth {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     st.reserve_stack(base + frame_len(&code), store.limits.max_value_stack)?;
     call::write_params(&mut st.stack, base, params, code.num_locals as usize);
 
-    run::run(store, slot, code, f, base, instance.index() as usize)?;
+    if tier::wants_native(store, st, f) {
+        let depth = st.depth() + 1 + st.depth_offset;
+        let cells = params.len().max(results.len());
+        st.reserve_stack(base + cells, store.limits.max_value_stack)?;
+        tier::call_native(store, slot, f, base, base + cells.max(frame_len(&code)), depth)?;
+    } else {
+        run::run(store, slot, code, f, base, instance.index() as usize)?;
+    }
 
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
     let types = store.types.get(type_id as usize).ok_or_else(|| bad_code("type id"))?;

@@ -14,7 +14,7 @@ use super::num;
 use super::num::ToCell;
 use super::regs::Regs;
 use super::state::{self, frame_len, ExecState, Frame};
-use super::{bad_code, call, memory, shape, table};
+use super::{bad_code, call, memory, shape, table, tier};
 use crate::operand::{FarOffset, Operand, Slot};
 use crate::ops::op;
 use crate::verify::VerifiedFunc;
@@ -29,6 +29,9 @@ enum Exit {
     ElemDrop { elem: u32, next: usize },
     /// Drop data segment `data` of the current instance; resume at `next`.
     DataDrop { data: u32, next: usize },
+    /// The loop whose `ProfileLoop` is at `at` is hot: ask the higher tier to run the rest of the function
+    /// natively from its header (on-stack replacement); otherwise resume at `next`.
+    HotLoop { at: usize, next: usize },
 }
 
 /// A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
@@ -97,13 +100,15 @@ pub(crate) fn run(
         // other instances, code not translated yet, a value stack to grow, the outermost return) leave it.
         let stack_room = st.stack.len().min(max_stack);
         // The running function and the callee count towards the depth limit besides the suspended callers.
-        let max_frames = max_depth.saturating_sub(1);
+        // Native frames below this execution (`depth_offset`) count too.
+        let max_frames = max_depth.saturating_sub(1 + st.depth_offset);
         macro_rules! call {
             ($func:expr, $args:expr, $units:expr) => {{
                 let (func, args): (usize, usize) = ($func, $args.idx());
                 let next = pc_of!(ip) + $units;
                 let entry = st.funcs.get_mut(func).and_then(Option::as_mut);
-                let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx) else {
+                // In place only within the instance, and while a higher tier need not be consulted (`gate`).
+                let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx && e.calls <= e.gate) else {
                     break Exit::Call { func, args, next };
                 };
                 let new_base = base + args;
@@ -430,10 +435,14 @@ pub(crate) fn run(
                     next!(ConsumeFuel);
                 }
                 op::ProfileLoop::OPCODE => {
-                    // Tier-up: once `loops` (weighted with `calls`) passes the engine's threshold, this is where
-                    // a higher tier would be asked to compile the function and execution could transfer to it.
+                    // Tier-up: back-edges count towards the function's weight; past `loop_gate`, the loop is
+                    // offered to the higher tier for on-stack replacement (see `tier.rs`).
                     if let Some(e) = st.funcs.get_mut(cur_index).and_then(Option::as_mut) {
                         e.loops = e.loops.saturating_add(1);
+                        if e.loops > e.loop_gate {
+                            let at = pc_of!(ip);
+                            break Exit::HotLoop { at, next: at + op::ProfileLoop::UNITS };
+                        }
                     }
                     next!(ProfileLoop);
                 }
@@ -810,14 +819,20 @@ pub(crate) fn run(
                     None => return Err(bad_code("function reference")),
                 };
                 let entry = call::entry(store, st, func, instance, index)?;
-                // Tier-up: `calls` is the entry counter a higher tier would compare with the threshold. A
-                // function already compiled elsewhere (native code) would be entered here, on the frame at
-                // `base + args`, instead of pushing an interpreter frame.
+                // Tier-up: `calls` (with `loops`) is what the higher tier's threshold is compared with.
                 entry.calls = entry.calls.saturating_add(1);
                 let callee = entry.code.clone();
 
-                if st.depth() + 2 > max_depth {
+                if st.depth() + 2 + st.depth_offset > max_depth {
                     return Err(Trap::new(TrapCode::StackOverflow));
+                }
+                // A function with native code runs on the frame at `base + args` instead of getting an
+                // interpreter frame.
+                if tier::wants_native(store, st, func) {
+                    pc = next;
+                    let depth = st.depth() + 2 + st.depth_offset;
+                    tier::call_native(store, slot, func, base + args, base + frame_len(&cur), depth)?;
+                    continue 'frame;
                 }
                 let new_base = base + args;
                 st.reserve_stack(new_base + frame_len(&callee), max_stack)?;
@@ -835,6 +850,24 @@ pub(crate) fn run(
                 base = new_base;
                 pc = 0;
                 inst_idx = instance.index() as usize;
+            }
+            Exit::HotLoop { at, next } => {
+                pc = next;
+                let depth = st.depth() + 1 + st.depth_offset;
+                if !tier::on_stack_replace(store, slot, &cur, cur_index, at, base, depth)? {
+                    continue 'frame;
+                }
+                // The rest of the function ran natively: its results are in its slots `0..`; return.
+                let st = slot.as_deref_mut().ok_or_else(state::lost)?;
+                if st.depth() <= entry_len {
+                    return Ok(());
+                }
+                let Some((code, caller)) = st.pop_frame() else { return Ok(()) };
+                cur = code;
+                cur_index = caller.func_index as usize;
+                pc = caller.pc;
+                base = caller.base;
+                inst_idx = caller.instance as usize;
             }
             Exit::ElemDrop { elem, next } => {
                 if let Some(seg) = store.instances.get_mut(inst_idx).and_then(|i| i.elements.get_mut(elem as usize)) {

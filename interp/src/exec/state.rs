@@ -23,6 +23,16 @@ pub(crate) struct Entry {
     /// The store index of the instance the function belongs to ([`NO_INSTANCE`] for a host function): calls
     /// within one instance stay in the dispatch loop.
     pub instance: u32,
+    /// The dispatch loop enters the function in place while `calls <= gate`; past it, calls take the
+    /// out-of-loop path, where a higher tier is consulted (see `tier.rs`). `u32::MAX` when no tier will take
+    /// the function (`calls` saturates there, so it never leaves the loop), 0 once it has native code (it has
+    /// been called by then).
+    pub gate: u32,
+    /// Whether a higher tier has native code for the function: calls run that instead.
+    pub native: bool,
+    /// Back-edge count past which a hot loop is offered to the higher tier for on-stack replacement
+    /// (`u32::MAX`: never, as `loops` saturates there).
+    pub loop_gate: u32,
 }
 
 /// [`Entry::instance`] of code installed for a host function (never run).
@@ -30,7 +40,7 @@ pub(crate) const NO_INSTANCE: u32 = u32::MAX;
 
 impl Entry {
     pub(crate) fn new(code: VerifiedFunc, instance: u32) -> Entry {
-        Entry { code, calls: 0, loops: 0, instance }
+        Entry { code, calls: 0, loops: 0, instance, gate: u32::MAX, native: false, loop_gate: u32::MAX }
     }
 }
 
@@ -68,6 +78,19 @@ pub(crate) struct ExecState {
     pub host_params: Vec<Val>,
     /// Reusable result buffer for host calls.
     pub host_results: Vec<Val>,
+    /// The higher tier hot functions are handed to, if one is plugged in (see `tier.rs`).
+    pub tier: Option<&'static dyn super::tier::HigherTier>,
+    /// The weighted count from which a function is handed to `tier`.
+    pub threshold: u64,
+    /// [`Entry::gate`] of new entries while a tier is plugged in.
+    pub gate: u32,
+    /// [`Entry::loop_gate`] of new entries while a tier is plugged in.
+    pub loop_gate: u32,
+    /// Wasm frames active outside this state's frame stack (native frames below a nested execution): they
+    /// count towards `StoreLimits::max_call_depth` too.
+    pub depth_offset: usize,
+    /// Reusable argument/result cells for calls into native code.
+    pub native_cells: Vec<u64>,
 }
 
 impl ExecState {
@@ -114,7 +137,12 @@ impl ExecState {
                 e.code = code;
                 e.instance = instance;
             }
-            None => *slot = Some(Entry::new(code, instance)),
+            None => {
+                let mut e = Entry::new(code, instance);
+                e.gate = if self.tier.is_some() { self.gate } else { u32::MAX };
+                e.loop_gate = if self.tier.is_some() { self.loop_gate } else { u32::MAX };
+                *slot = Some(e);
+            }
         }
         match slot {
             Some(e) => e,

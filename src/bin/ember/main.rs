@@ -37,6 +37,7 @@ mod compile;
 mod inspect;
 mod options;
 mod run;
+mod tier;
 mod values;
 mod wasi;
 
@@ -129,7 +130,7 @@ fn dispatch(args: Vec<OsString>) -> Result<(), Failure> {
             let topic = args.get(1).and_then(|a| a.to_str());
             match topic {
                 None => out(HELP),
-                Some("run") => out(run::HELP),
+                Some("run") => out(&run::help()),
                 Some("validate") => out(inspect::VALIDATE_HELP),
                 Some("inspect") => out(inspect::INSPECT_HELP),
                 Some("compile") => out(compile::HELP),

@@ -5,13 +5,19 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, Context};
 use ember::{Config, Engine, Linker, Module, StoreLimits};
+use ember_wasi::WasiCtx;
 
 use crate::options::{parse_count, parse_memory_size, string_value};
+use crate::tier::TierOptions;
 use crate::values::{format_val, parse_val};
 use crate::wasi::{imports_wasi, WasiOptions};
 use crate::{ember_failure, out, Failure};
 
-pub(crate) const HELP: &str = "\
+pub(crate) fn help() -> String {
+    HELP.replace("{TIER}", crate::tier::HELP)
+}
+
+const HELP: &str = "\
 ember run: instantiate a module and call `_start`, or the export named by --invoke
 
 Usage: ember run [OPTIONS] FILE [WASI OPTIONS] [--] [ARGS...]
@@ -30,7 +36,7 @@ Options:
                          64MiB, 512KiB, 1GiB, 100000B
   --max-stack N          deepest nesting of wasm calls before `call stack exhausted`
   --eager                translate every function at instantiation instead of on first call
-  -h, --help             show this help
+{TIER}  -h, --help             show this help
 
 WASI options (for modules importing `wasi_snapshot_preview1`; nothing is granted unless named here):
   --dir HOST[::GUEST]    grant the host directory HOST, seen by the program as GUEST (default: HOST as
@@ -55,6 +61,7 @@ pub(crate) struct RunOptions {
     max_stack: Option<usize>,
     eager: bool,
     wasi: WasiOptions,
+    tier: TierOptions,
 }
 
 pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
@@ -78,8 +85,11 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
                 let name = name.to_string();
                 options.wasi.option(&name, || Ok(parser.value()?))?;
             }
+            Long("tier") => options.tier.set_tier(parser.value()?)?,
+            Long("tier-up-threshold") => options.tier.set_threshold(&parser.value()?)?,
+            Long("stats") => options.tier.set_stats(),
             Short('h') | Long("help") => {
-                out(HELP);
+                out(&help());
                 return Ok(());
             }
             Value(path) => {
@@ -108,7 +118,7 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
         limits.max_call_depth = depth;
     }
     config.limits(limits);
-    let engine = Engine::new(&config);
+    let engine = options.tier.engine(&mut config);
     let module = load_module(&engine, &file)?;
 
     let wasi = imports_wasi(&module)?;
@@ -123,13 +133,27 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
     if let Some(fuel) = options.fuel {
         store.set_fuel(fuel).map_err(ember_failure)?;
     }
-    let mut linker = Linker::new(&engine);
+    let outcome = run_instance(&mut store, &engine, &module, wasi, options.invoke, program_args);
+    options.tier.report(&mut store, &module);
+    outcome
+}
+
+/// Instantiates `module` (with WASI if it imports it) and calls `_start` or the function to invoke.
+fn run_instance(
+    store: &mut ember::Store<WasiCtx>,
+    engine: &Engine,
+    module: &Module,
+    wasi: bool,
+    invoke: Option<String>,
+    program_args: Vec<OsString>,
+) -> Result<(), Failure> {
+    let mut linker = Linker::new(engine);
     if wasi {
         ember_wasi::add_to_linker(&mut linker, |ctx| ctx).map_err(ember_failure)?;
     }
-    let instance = linker.instantiate(&mut store, &module).map_err(ember_failure)?;
+    let instance = linker.instantiate(&mut *store, module).map_err(ember_failure)?;
 
-    let Some(name) = options.invoke else {
+    let Some(name) = invoke else {
         if !program_args.is_empty() && !wasi {
             return Err(Failure::Usage(
                 "arguments after FILE are for --invoke, or for a program that imports WASI".into(),
@@ -140,14 +164,14 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
             if !ty.params().is_empty() || !ty.results().is_empty() {
                 return Err(Failure::Error(anyhow!("`_start` has type {ty}; expected (func)")));
             }
-            start.call(&mut store, &[], &mut []).map_err(ember_failure)?;
+            start.call(&mut *store, &[], &mut []).map_err(ember_failure)?;
         }
         return Ok(());
     };
 
     // A WASI reactor is initialised before any of its exports is called.
     if let Some(init) = instance.get_func(&store, "_initialize").filter(|_| wasi && name != "_initialize") {
-        init.call(&mut store, &[], &mut []).map_err(ember_failure)?;
+        init.call(&mut *store, &[], &mut []).map_err(ember_failure)?;
     }
     let Some(func) = instance.get_func(&store, &name) else {
         let available: Vec<&str> =
@@ -174,7 +198,7 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
             .ok_or_else(|| Failure::Usage(format!("argument {} of `{name}`: `{text}` is not a valid {ty}", i + 1)))?;
         params.push(value);
     }
-    let results = func.call_to_vec(&mut store, &params).map_err(ember_failure)?;
+    let results = func.call_to_vec(&mut *store, &params).map_err(ember_failure)?;
     for result in &results {
         out(&format!("{}\n", format_val(result)));
     }

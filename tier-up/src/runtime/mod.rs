@@ -1,0 +1,417 @@
+//! The native tier's per-store runtime: compiled code, one context per instance, entering native code and
+//! the helpers it calls back.
+
+mod env;
+mod helpers;
+mod vmctx;
+mod worker;
+
+use std::collections::HashMap;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant};
+
+use cranelift_codegen::ir::Function;
+use ember_interp::exec::tier::Handover;
+
+use ember_core::{FuncEntity, StoreInner, Trap, TrapCode};
+
+use crate::code::{CodeMemory, Compiled};
+use crate::stats::{Stats, TierUpEvent};
+use crate::status;
+pub use vmctx::VmCtx;
+
+/// Stack a run of native code may use below the point where it was first entered; deeper, calls trap with
+/// `call stack exhausted` instead of overflowing the host stack. 1 MiB: native frames are small (tens to a
+/// few hundred bytes), so this allows recursion thousands deep, and fits the 2 MiB stacks of spawned threads.
+pub const NATIVE_STACK_BUDGET: usize = 1 << 20;
+
+/// Room that must remain above the stack limit for native code to call into the interpreter or a host
+/// function (their frames are larger, most of all in debug builds).
+pub const SLOW_CALL_RESERVE: usize = 256 << 10;
+
+/// The native tier's state in one store (`StoreInner::tier_state`).
+pub struct TierState {
+    code: Option<CodeMemory>,
+    /// Context of each instance that has run native code, by store instance index (owned, never moved).
+    vmctxs: Vec<*mut VmCtx>,
+    /// Native entry of each store function, or null.
+    native: Vec<*const u8>,
+    /// Signature id and instance of each store function, mirrored from the store for native
+    /// `call_indirect` (extended by [`TierState::sync_funcs`]).
+    func_types: Vec<u32>,
+    func_instances: Vec<u32>,
+    /// Functions whose compilation failed (they stay in the interpreter).
+    failed: Vec<bool>,
+    /// The stack limit of the run in progress (0 when no native code runs).
+    stack_limit: usize,
+    /// Whether the interpreter of this store has the native tier plugged in.
+    pub(crate) plugged: bool,
+    /// Whether hot functions compile on the store's thread (else on the worker).
+    pub(crate) synchronous: bool,
+    /// Code being compiled on the worker: the answer's receiver, the weight and translation time.
+    pending: HashMap<Key, (Receiver<worker::Done>, u64, Duration)>,
+    /// Entries at loop headers (on-stack replacement), by store function and loop.
+    loop_entries: HashMap<(usize, u32), *const u8>,
+    /// Loops whose entry could not be compiled.
+    failed_loops: std::collections::HashSet<(usize, u32)>,
+    /// Whether an execution started through the tiered executor is in progress (for the stats' timing).
+    pub(crate) running: bool,
+    /// When the first execution started, for the stats' timestamps.
+    pub(crate) started: Instant,
+    /// Statistics.
+    pub stats: Stats,
+}
+
+impl Drop for TierState {
+    fn drop(&mut self) {
+        for ctx in self.vmctxs.drain(..) {
+            if !ctx.is_null() {
+                // SAFETY: every non-null entry came from `Box::into_raw` in `vmctx` and is freed only here.
+                drop(unsafe { Box::from_raw(ctx) });
+            }
+        }
+    }
+}
+
+impl TierState {
+    fn new() -> TierState {
+        TierState {
+            code: None,
+            vmctxs: Vec::new(),
+            native: Vec::new(),
+            func_types: Vec::new(),
+            func_instances: Vec::new(),
+            failed: Vec::new(),
+            stack_limit: 0,
+            plugged: false,
+            synchronous: true,
+            pending: HashMap::new(),
+            loop_entries: HashMap::new(),
+            failed_loops: std::collections::HashSet::new(),
+            running: false,
+            started: Instant::now(),
+            stats: Stats::default(),
+        }
+    }
+
+    /// The native entry of store function `func`, if compiled.
+    pub fn native(&self, func: usize) -> Option<*const u8> {
+        self.native.get(func).copied().filter(|p| !p.is_null())
+    }
+
+    /// Whether compiling store function `func` failed before.
+    pub fn failed(&self, func: usize) -> bool {
+        self.failed.get(func).copied().unwrap_or(false)
+    }
+
+    /// Brings the mirrors of the store's functions up to date; returns the store-wide arrays native
+    /// `call_indirect` reads (signature ids, instances, native entries) and their common length.
+    pub(crate) fn sync_funcs(&mut self, funcs: &[FuncEntity]) -> (*const u32, *const u32, *const *const u8, usize) {
+        for f in &funcs[self.func_types.len().min(funcs.len())..] {
+            let instance = match f {
+                FuncEntity::Wasm { instance, .. } => instance.index(),
+                FuncEntity::Host { .. } => u32::MAX,
+            };
+            self.func_types.push(f.type_id());
+            self.func_instances.push(instance);
+        }
+        if self.native.len() < self.func_types.len() {
+            self.native.resize(self.func_types.len(), core::ptr::null());
+        }
+        (self.func_types.as_ptr(), self.func_instances.as_ptr(), self.native.as_ptr(), self.func_types.len())
+    }
+
+    fn code_of(&self, key: Key) -> Option<*const u8> {
+        match key.at_loop {
+            None => self.native(key.func),
+            Some(k) => self.loop_entries.get(&(key.func, k)).copied(),
+        }
+    }
+
+    fn failed_key(&self, key: Key) -> bool {
+        match key.at_loop {
+            None => self.failed(key.func),
+            Some(k) => self.failed_loops.contains(&(key.func, k)),
+        }
+    }
+}
+
+/// What is compiled: a function's entry, or an entry at one of its loops.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
+pub struct Key {
+    /// The store function.
+    pub func: usize,
+    /// The loop to enter at (on-stack replacement), or `None` for the function's entry.
+    pub at_loop: Option<u32>,
+}
+
+/// The tier state of `store`, created on first use.
+pub fn state(store: &mut StoreInner) -> &mut TierState {
+    if !store.tier_state.as_ref().is_some_and(|s| s.is::<TierState>()) {
+        store.tier_state = Some(Box::new(TierState::new()));
+    }
+    match store.tier_state.as_mut().and_then(|s| s.downcast_mut::<TierState>()) {
+        Some(s) => s,
+        None => unreachable!("just created"),
+    }
+}
+
+/// The context of store instance `instance`, created on first use.
+fn vmctx(store: &mut StoreInner, instance: u32) -> *mut VmCtx {
+    let existing = state(store).vmctxs.get(instance as usize).copied().filter(|p| !p.is_null());
+    if let Some(p) = existing {
+        return p;
+    }
+    let num_funcs = store.instances.get(instance as usize).map_or(0, |i| i.funcs.len());
+    let ctx = Box::into_raw(Box::new(VmCtx::new(store, instance, num_funcs)));
+    let st = state(store);
+    if st.vmctxs.len() <= instance as usize {
+        st.vmctxs.resize(instance as usize + 1, core::ptr::null_mut());
+    }
+    st.vmctxs[instance as usize] = ctx;
+    ctx
+}
+
+/// Compiles store function `func` (a wasm function) unless it already has native code: now, or on the
+/// worker thread unless the store compiles synchronously. A function that cannot be compiled is remembered
+/// and stays in the interpreter.
+pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
+    let func = key.func;
+    let st = state(store);
+    if st.code_of(key).is_some() {
+        return Handover::Ready;
+    }
+    if st.failed_key(key) {
+        return Handover::Declined;
+    }
+    if let Some((answer, _, _)) = st.pending.get(&key) {
+        let done = match answer.try_recv() {
+            Ok(done) => done,
+            Err(TryRecvError::Empty) => return Handover::Pending,
+            Err(TryRecvError::Disconnected) => {
+                worker::Done { result: Err("the compiler thread stopped".into()), time: Duration::ZERO }
+            }
+        };
+        let Some((_, weight, translate_time)) = st.pending.remove(&key) else { return Handover::Declined };
+        let placed = done.result.and_then(|compiled| place(store, key, compiled));
+        return finish(store, key, placed, translate_time + done.time, weight);
+    }
+
+    let start = Instant::now();
+    // A translator or Cranelift bug must not take the program down (this may run inside a helper, where a
+    // panic cannot unwind): the function just stays interpreted.
+    let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| translate(store, key)))
+        .unwrap_or_else(|_| Err("the translator panicked".into()));
+    let synchronous = state(store).synchronous;
+    match translated {
+        Err(e) => finish(store, key, Err(e), start.elapsed(), weight),
+        Ok(clif) if synchronous => {
+            let placed = place_function(store, key, clif);
+            finish(store, key, placed, start.elapsed(), weight)
+        }
+        Ok(clif) => match worker::submit(clif) {
+            Ok(answer) => {
+                state(store).pending.insert(key, (answer, weight, start.elapsed()));
+                log::debug!("tier-up: function {func} queued for compilation (weight {weight})");
+                Handover::Pending
+            }
+            Err(clif) => {
+                let placed = place_function(store, key, *clif);
+                finish(store, key, placed, start.elapsed(), weight)
+            }
+        },
+    }
+}
+
+/// Records the outcome of compiling `func`.
+fn finish(
+    store: &mut StoreInner,
+    key: Key,
+    placed: Result<(*const u8, usize, u32), String>,
+    compile_time: Duration,
+    weight: u64,
+) -> Handover {
+    let func = key.func;
+    let st = state(store);
+    match placed {
+        Ok((code, size, index)) => {
+            match key.at_loop {
+                None => {
+                    if st.native.len() <= func {
+                        st.native.resize(func + 1, core::ptr::null());
+                    }
+                    st.native[func] = code;
+                }
+                Some(k) => {
+                    st.loop_entries.insert((func, k), code);
+                }
+            }
+            let at = st.started.elapsed();
+            let at_loop = key.at_loop;
+            st.stats.events.push(TierUpEvent { func, index, at_loop, at, compile_time, code_size: size, weight });
+            log::debug!("tier-up: function {func} (loop {at_loop:?}) compiled in {compile_time:?} ({size} bytes)");
+            Handover::Ready
+        }
+        Err(e) => {
+            match key.at_loop {
+                None => {
+                    if st.failed.len() <= func {
+                        st.failed.resize(func + 1, false);
+                    }
+                    st.failed[func] = true;
+                }
+                Some(k) => {
+                    st.failed_loops.insert((func, k));
+                }
+            }
+            log::debug!("tier-up: function {func} stays interpreted: {e}");
+            st.stats.failures.push((func, e));
+            Handover::Declined
+        }
+    }
+}
+
+/// Store function `key.func`'s body as Cranelift IR for its instance (entered at `key.at_loop`).
+fn translate(store: &StoreInner, key: Key) -> Result<Function, String> {
+    let (instance, index) = match store.funcs.get(key.func) {
+        Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
+        _ => return Err("not a wasm function".into()),
+    };
+    let target = crate::code::target()?;
+    let inst = store.instances.get(instance as usize).ok_or("no such instance")?;
+    let env = env::RuntimeEnv::new(store, inst, instance, store.engine().config().get_consume_fuel());
+    crate::translate::translate_function(inst.module.info(), index, &env, target, key.at_loop)
+        .map_err(|e| e.to_string())
+}
+
+/// Compiles `clif` here and places it.
+fn place_function(store: &mut StoreInner, key: Key, clif: Function) -> Result<(*const u8, usize, u32), String> {
+    let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::code::compile_detached(clif)))
+        .unwrap_or_else(|_| Err("Cranelift panicked".into()))?;
+    place(store, key, compiled)
+}
+
+/// Places compiled code for `key` and enters a function's entry in its instance's function table.
+fn place(store: &mut StoreInner, key: Key, compiled: Compiled) -> Result<(*const u8, usize, u32), String> {
+    let (instance, index) = match store.funcs.get(key.func) {
+        Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
+        _ => return Err("not a wasm function".into()),
+    };
+    let ctx = vmctx(store, instance);
+    let st = state(store);
+    if st.code.is_none() {
+        st.code = Some(CodeMemory::new()?);
+    }
+    let code = st.code.as_mut().ok_or("no code memory")?;
+    let (ptr, size) = code.place(compiled)?;
+    if key.at_loop.is_none() {
+        // SAFETY: `ctx` is this store's live context for the instance (owned by the tier state).
+        unsafe { (*ctx).set_func(index, ptr) };
+    }
+    Ok((ptr, size, index))
+}
+
+/// The signature of native code (see [`crate::translate::native_signature`]).
+type NativeFn = unsafe extern "C" fn(*mut VmCtx, *mut u64, u64) -> u32;
+
+/// An approximation of the current stack pointer: the address of a local.
+#[inline(never)]
+fn stack_pointer() -> usize {
+    let marker = 0u8;
+    core::ptr::addr_of!(marker) as usize
+}
+
+/// Runs the native code of store function `func` (compiled already) on `cells` (arguments in, results out;
+/// at least as many as the larger of its parameter and result counts). `depth` counts the wasm frames
+/// active, this call included.
+pub fn enter(store: &mut StoreInner, func: usize, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
+    enter_key(store, Key { func, at_loop: None }, cells, depth)
+}
+
+/// Runs the rest of store function `func` natively from the header of its loop `k` (compiled already):
+/// `cells` is the interpreter's frame (locals, then the operand stack in its canonical slots); the results
+/// are written to cells `0..`.
+pub fn enter_at_loop(store: &mut StoreInner, func: usize, k: u32, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
+    enter_key(store, Key { func, at_loop: Some(k) }, cells, depth)
+}
+
+fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
+    let instance = match store.funcs.get(key.func) {
+        Some(FuncEntity::Wasm { instance, type_id, index }) => {
+            let ty = store.types.get(*type_id as usize).ok_or_else(|| Trap::host("bad type id"))?;
+            // A loop entry reads the frame's locals (and the operand stack after them).
+            let locals = match key.at_loop {
+                None => 0,
+                Some(_) => num_locals(store, instance.index(), *index).unwrap_or(usize::MAX),
+            };
+            if cells.len() < ty.params().len().max(ty.results().len()).max(locals) {
+                return Err(Trap::host("too few cells for a native call"));
+            }
+            instance.index()
+        }
+        _ => return Err(Trap::host("native entry of a non-wasm function")),
+    };
+    let code = state(store).code_of(key).ok_or_else(|| Trap::host("function has no native code"))?;
+    let ctx = vmctx(store, instance);
+
+    let outermost = state(store).stack_limit == 0;
+    if outermost {
+        state(store).stack_limit = stack_pointer().saturating_sub(NATIVE_STACK_BUDGET).max(1);
+    }
+    let limit = state(store).stack_limit;
+    let start = outermost.then(Instant::now);
+    // SAFETY: `ctx` is live (owned by the tier state, freed only when the store drops) and nothing else
+    // refers to it now; `code` is a finished function with `NativeFn`'s signature (made by `compile` from
+    // `translate_function`, whose signature is `native_signature`); `cells` holds enough cells (checked
+    // above), and the store outlives the call. Native code touches memory only inside memory 0 (bounds
+    // checked), the global cells and fuel named by the context, and the cells.
+    let status = unsafe {
+        (*ctx).refresh(store);
+        (*ctx).stack_limit = limit;
+        let f: NativeFn = core::mem::transmute::<*const u8, NativeFn>(code);
+        f(ctx, cells.as_mut_ptr(), depth as u64)
+    };
+    let st = state(store);
+    if outermost {
+        st.stack_limit = 0;
+        if let Some(start) = start {
+            st.stats.native_time += start.elapsed();
+        }
+    }
+    match status {
+        status::OK => Ok(()),
+        // SAFETY: as above; the pending trap was left by a helper of this run.
+        status::PENDING => Err(unsafe { (*ctx).pending.take() }.unwrap_or_else(|| Trap::host("trap lost"))),
+        // SAFETY: as above; the payload was left by a helper of this run.
+        status::PANICKED => match unsafe { (*ctx).panic.take() } {
+            Some(payload) => std::panic::resume_unwind(payload),
+            None => Err(Trap::host("a helper panicked")),
+        },
+        s => Err(Trap::new(status::code(s).unwrap_or(TrapCode::HostError))),
+    }
+}
+
+/// Number of locals (parameters included) of function `index` of store instance `instance`.
+fn num_locals(store: &StoreInner, instance: u32, index: u32) -> Option<usize> {
+    let info = store.instances.get(instance as usize)?.module.info();
+    let body = info.bodies.get(index.checked_sub(info.num_imported_funcs)? as usize)?;
+    let bytes = info.bytes.get(body.range.clone())?;
+    let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, body.range.start as u64));
+    let mut n = info.func_type(index)?.params().len();
+    let mut locals = body.get_locals_reader().ok()?;
+    for _ in 0..locals.get_count() {
+        n = n.checked_add(locals.read().ok()?.0 as usize)?;
+    }
+    Some(n)
+}
+
+/// Whether the host stack has room for a slow call (the interpreter, a host function) from native code.
+pub(crate) fn room_for_slow_call(store: &mut StoreInner) -> bool {
+    let limit = state(store).stack_limit;
+    limit == 0 || stack_pointer() > limit.saturating_add(SLOW_CALL_RESERVE)
+}
+
+/// Time spent in native code by the outermost native calls, for stats.
+pub fn native_time(store: &mut StoreInner) -> Duration {
+    state(store).stats.native_time
+}
