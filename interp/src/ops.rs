@@ -202,6 +202,31 @@ macro_rules! for_each_op {
             Store8 { addr: Slot, src: Slot, offset: u16 }
             /// Store the low 16 bits
             Store16 { addr: Slot, src: Slot, offset: u16 }
+            // ---- loads fused with the address arithmetic before them (`i32.add` wraps, then `offset` adds) ----
+            /// `s[dst] = ` i32 at `(s[addr] + imm) as u32 + offset` (`imm` sign-extended, the sum wraps)
+            I32LoadAddImm { dst: Slot, addr: Slot, imm: i16, offset: u16 }
+            /// `s[dst] = ` i64 at `(s[addr] + imm) as u32 + offset`
+            I64LoadAddImm { dst: Slot, addr: Slot, imm: i16, offset: u16 }
+            /// `s[dst] = ` u8 zero-extended to i32 at `(s[addr] + imm) as u32 + offset`
+            I32Load8UAddImm { dst: Slot, addr: Slot, imm: i16, offset: u16 }
+            /// `s[dst] = ` i32 at `(s[base] + s[index]) as u32 + offset` (the sum wraps)
+            I32LoadIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
+            /// `s[dst] = ` i64 at `(s[base] + s[index]) as u32 + offset`
+            I64LoadIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
+            /// `s[dst] = ` u8 zero-extended to i32 at `(s[base] + s[index]) as u32 + offset`
+            I32Load8UIdx { dst: Slot, base: Slot, index: Slot, offset: u16 }
+            /// Store the low 32 bits of `s[src]` at `(s[addr] + imm) as u32 + offset`
+            I32StoreAddImm { addr: Slot, imm: i16, src: Slot, offset: u16 }
+            /// Store the 64 bits of `s[src]` at `(s[addr] + imm) as u32 + offset`
+            I64StoreAddImm { addr: Slot, imm: i16, src: Slot, offset: u16 }
+            /// Store the low 8 bits of `s[src]` at `(s[addr] + imm) as u32 + offset`
+            Store8AddImm { addr: Slot, imm: i16, src: Slot, offset: u16 }
+            /// Store the low 32 bits of `s[src]` at `(s[base] + s[index]) as u32 + offset`
+            I32StoreIdx { base: Slot, index: Slot, src: Slot, offset: u16 }
+            /// Store the 64 bits of `s[src]` at `(s[base] + s[index]) as u32 + offset`
+            I64StoreIdx { base: Slot, index: Slot, src: Slot, offset: u16 }
+            /// Store the low 8 bits of `s[src]` at `(s[base] + s[index]) as u32 + offset`
+            Store8Idx { base: Slot, index: Slot, src: Slot, offset: u16 }
             // ---- the same with 32-bit static offsets ----
             /// `s[dst] = ` i32 at `s[addr] + offset` (32-bit offset)
             I32LoadWide { dst: Slot, addr: Slot, offset: u32 }
@@ -331,6 +356,16 @@ macro_rules! for_each_op {
             I32ShrSImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] >> (imm & 31)` (unsigned)
             I32ShrUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs].rotate_left(imm & 31)` (`rotr` by `c` is `rotl` by `-c`)
+            I32RotlImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs] + imm` (32-bit immediate)
+            I32AddImm32 { dst: Slot, lhs: Slot, imm: u32 }
+            /// `s[dst] = s[lhs] & imm` (32-bit immediate)
+            I32AndImm32 { dst: Slot, lhs: Slot, imm: u32 }
+            /// `s[dst] = s[lhs] | imm` (32-bit immediate)
+            I32OrImm32 { dst: Slot, lhs: Slot, imm: u32 }
+            /// `s[dst] = s[lhs] ^ imm` (32-bit immediate)
+            I32XorImm32 { dst: Slot, lhs: Slot, imm: u32 }
             /// `s[dst] = s[lhs] == imm`
             I32EqImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] != imm`
@@ -427,6 +462,8 @@ macro_rules! for_each_op {
             I64ShrSImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] >> (imm & 63)` (unsigned)
             I64ShrUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = s[lhs].rotate_left(imm & 63)` (`rotr` by `c` is `rotl` by `-c`)
+            I64RotlImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] == imm` (i32 result)
             I64EqImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] != imm`

@@ -129,3 +129,64 @@ fn far_branches_execute() {
     assert_eq!(f.call(&mut store, 3).unwrap(), 30_000);
     assert_eq!(f.call(&mut store, 0).unwrap(), 0);
 }
+
+/// Runs export `f` of `wat` with one i32 argument.
+fn run_i32(wat: &str, arg: i32) -> Result<i32, ember_core::Error> {
+    let engine = Engine::with_executor(&Config::new(), &ember_interp::INTERPRETER);
+    let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+    let mut store = ember_core::Store::new(&engine, ());
+    let instance = ember_core::Instance::new(&mut store, &module, &[]).unwrap();
+    let f = instance.get_typed_func::<i32, i32>(&store, "f").unwrap();
+    f.call(&mut store, arg)
+}
+
+#[test]
+fn rotates_and_large_constants_become_immediates() {
+    let code = listing(
+        "(module (func (param i32 i64) (result i32)
+            (i32.rotr (local.get 0) (i32.const 7)) (i64.rotr (local.get 1) (i64.const 1)) drop
+            (i32.xor (i32.const 0x12345678)) (i32.sub (i32.const 0x10000))))",
+        0,
+        TranslateOptions::default(),
+    );
+    assert_eq!(code[0], "I32RotlImm dst=s2, lhs=s0, imm=25");
+    assert_eq!(code[1], "I64RotlImm dst=s3, lhs=s1, imm=63");
+    assert_eq!(code[2], "I32XorImm32 dst=s2, lhs=s2, imm=305419896");
+    assert_eq!(code[3], "I32AddImm32 dst=s2, lhs=s2, imm=4294901760");
+    let wat = "(module (func (export \"f\") (param i32) (result i32)
+        (i32.add (i32.rotr (local.get 0) (i32.const 8)) (i32.and (local.get 0) (i32.const 0xffff0000)))))";
+    let x = 0x1234_5678_u32;
+    let expect = x.rotate_right(8).wrapping_add(x & 0xffff_0000);
+    assert_eq!(run_i32(wat, x as i32).unwrap() as u32, expect);
+}
+
+#[test]
+fn address_arithmetic_fuses_into_loads() {
+    let wat = "(module (memory 1) (data (i32.const 0) \"\\01\\02\\03\\04\\05\\06\\07\\08\")
+        (func (export \"f\") (param i32) (result i32)
+          (i32.add (i32.load offset=1 (i32.add (local.get 0) (i32.const 2)))
+                   (i32.load8_u (i32.add (local.get 0) (i32.mul (local.get 0) (i32.const -1)))))))";
+    let code = listing(wat, 0, TranslateOptions::default());
+    assert_eq!(code[0], "I32LoadAddImm dst=s1, addr=s0, imm=2, offset=1");
+    assert_eq!(code[2], "I32Load8UIdx dst=s2, base=s0, index=s3, offset=0");
+    assert_eq!(run_i32(wat, 0).unwrap(), 0x0706_0504 + 1);
+    // The sums wrap in 32 bits before the static offset is added: -2 + 2 = 0 (not 2^32), x + -x = 0.
+    assert_eq!(run_i32(wat, -2).unwrap(), 0x0504_0302 + 1);
+    assert_eq!(run_i32(wat, -1).unwrap(), 0x0605_0403 + 1);
+    assert!(run_i32(wat, 0x7fff_fffe).is_err());
+}
+
+#[test]
+fn address_arithmetic_fuses_into_stores() {
+    let wat = "(module (memory 1)
+        (func (export \"f\") (param i32) (result i32)
+          (i32.store offset=4 (i32.add (local.get 0) (i32.const 2)) (local.get 0))
+          (i32.store8 (i32.add (local.get 0) (i32.mul (local.get 0) (i32.const -1))) (i32.const 9))
+          (i32.add (i32.load (i32.const 0)) (i32.load (i32.const 4)))))";
+    let code = listing(wat, 0, TranslateOptions::default());
+    assert_eq!(code[0], "I32StoreAddImm addr=s0, imm=2, src=s0, offset=4");
+    // x + 2 wraps to 0 for x = -2, so x lands at 4; the byte store writes 9 at x + -x = 0.
+    assert_eq!(run_i32(wat, -2).unwrap(), 9 - 2);
+    // x + 2 = 2^32 - 4 for x = -6: plus the offset 4, that is 2^32, out of bounds.
+    assert!(run_i32(wat, -6).is_err());
+}

@@ -23,24 +23,27 @@ fn effective(addr: u64, offset: u32) -> u64 {
 #[inline(always)]
 pub(crate) fn load<const N: usize>(data: &[u8], addr: u64, offset: u32) -> Result<[u8; N], TrapCode> {
     let ea = effective(addr, offset);
-    let bytes = usize::try_from(ea).ok().and_then(|ea| data.get(ea..)?.get(..N));
-    match bytes {
-        Some(b) => b.try_into().map_err(|_| TrapCode::MemoryOutOfBounds),
-        None => Err(TrapCode::MemoryOutOfBounds),
+    // `ea < 2^33` and `N <= 8`: the sum cannot overflow.
+    if ea + N as u64 > data.len() as u64 {
+        return Err(TrapCode::MemoryOutOfBounds);
     }
+    // SAFETY: `ea + N <= data.len()` (just checked), so the `N` bytes at `ea` are inside `data`; `[u8; N]` has
+    // alignment 1.
+    Ok(unsafe { data.as_ptr().add(ea as usize).cast::<[u8; N]>().read() })
 }
 
 /// Writes `N` bytes at `addr + offset`.
 #[inline(always)]
 pub(crate) fn store<const N: usize>(data: &mut [u8], addr: u64, offset: u32, value: [u8; N]) -> Result<(), TrapCode> {
     let ea = effective(addr, offset);
-    match usize::try_from(ea).ok().and_then(|ea| data.get_mut(ea..)?.get_mut(..N)) {
-        Some(b) => {
-            b.copy_from_slice(&value);
-            Ok(())
-        }
-        None => Err(TrapCode::MemoryOutOfBounds),
+    // `ea < 2^33` and `N <= 8`: the sum cannot overflow.
+    if ea + N as u64 > data.len() as u64 {
+        return Err(TrapCode::MemoryOutOfBounds);
     }
+    // SAFETY: `ea + N <= data.len()` (just checked), so the `N` bytes at `ea` are inside `data`, which is borrowed
+    // mutably; `[u8; N]` has alignment 1.
+    unsafe { data.as_mut_ptr().add(ea as usize).cast::<[u8; N]>().write(value) };
+    Ok(())
 }
 
 /// `memory.fill`: `len` bytes at `dst` set to `value`.

@@ -11,6 +11,7 @@ use alloc::boxed::Box;
 use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Trap, TrapCode};
 
 use super::num;
+use super::num::ToCell;
 use super::regs::Regs;
 use super::state::{self, frame_len, ExecState, Frame};
 use super::{bad_code, call, memory, shape, table, tier};
@@ -206,6 +207,14 @@ pub(crate) fn run(
                 ip = unsafe { shape::with_imm::<op::$op, _, _>(&mut regs, ip, |$a: $ta, $b: i16| $e) }
             };
         }
+        macro_rules! imm32 {
+            ($op:ident, |$a:ident, $b:ident| $e:expr) => {{
+                let i = dec!($op);
+                let ($a, $b): (u32, u32) = (regs.get(i.lhs) as u32, i.imm);
+                regs.set(i.dst, u64::from($e));
+                next!($op);
+            }};
+        }
         macro_rules! br1 {
             ($op:ident, |$a:ident: $ta:ty| $e:expr) => {
                 ip = unsafe { shape::branch1::<op::$op, _>(&mut regs, ip, |$a: $ta| $e) }
@@ -225,6 +234,41 @@ pub(crate) fn run(
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {
                 ip = unsafe { shape::load::<op::$op, $n, _>(&mut regs, ip, &mem.data, |$b: [u8; $n]| $e) }?
             };
+        }
+        // Loads whose address is `s[addr] + imm` or `s[base] + s[index]` (wrapping in 32 bits), plus `offset`.
+        macro_rules! load_add_imm {
+            ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
+                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                regs.set(i.dst, ToCell::to_cell($e));
+                next!($op);
+            }};
+        }
+        macro_rules! load_idx {
+            ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
+                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                regs.set(i.dst, ToCell::to_cell($e));
+                next!($op);
+            }};
+        }
+        macro_rules! store_add {
+            ($op:ident, imm, |$v:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
+                let $v = regs.get(i.src);
+                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                next!($op);
+            }};
+            ($op:ident, idx, |$v:ident| $e:expr) => {{
+                let i = dec!($op);
+                let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
+                let $v = regs.get(i.src);
+                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                next!($op);
+            }};
         }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
@@ -476,6 +520,18 @@ pub(crate) fn run(
                 }
 
                 // ---- memory ----
+                op::I32LoadAddImm::OPCODE => load_add_imm!(I32LoadAddImm, 4, |b| u32::from_le_bytes(b)),
+                op::I64LoadAddImm::OPCODE => load_add_imm!(I64LoadAddImm, 8, |b| u64::from_le_bytes(b)),
+                op::I32Load8UAddImm::OPCODE => load_add_imm!(I32Load8UAddImm, 1, |b| u32::from(b[0])),
+                op::I32LoadIdx::OPCODE => load_idx!(I32LoadIdx, 4, |b| u32::from_le_bytes(b)),
+                op::I64LoadIdx::OPCODE => load_idx!(I64LoadIdx, 8, |b| u64::from_le_bytes(b)),
+                op::I32Load8UIdx::OPCODE => load_idx!(I32Load8UIdx, 1, |b| u32::from(b[0])),
+                op::I32StoreAddImm::OPCODE => store_add!(I32StoreAddImm, imm, |v| (v as u32).to_le_bytes()),
+                op::I64StoreAddImm::OPCODE => store_add!(I64StoreAddImm, imm, |v| v.to_le_bytes()),
+                op::Store8AddImm::OPCODE => store_add!(Store8AddImm, imm, |v| [v as u8]),
+                op::I32StoreIdx::OPCODE => store_add!(I32StoreIdx, idx, |v| (v as u32).to_le_bytes()),
+                op::I64StoreIdx::OPCODE => store_add!(I64StoreIdx, idx, |v| v.to_le_bytes()),
+                op::Store8Idx::OPCODE => store_add!(Store8Idx, idx, |v| [v as u8]),
                 op::I32Load::OPCODE => load!(I32Load, 4, |b| u32::from_le_bytes(b)),
                 op::I64Load::OPCODE => load!(I64Load, 8, |b| u64::from_le_bytes(b)),
                 op::I32Load8S::OPCODE => load!(I32Load8S, 1, |b| i32::from(b[0] as i8)),
@@ -585,6 +641,11 @@ pub(crate) fn run(
                 op::I32ShlImm::OPCODE => imm!(I32ShlImm, |a: u32, b| a.wrapping_shl(b as u32)),
                 op::I32ShrSImm::OPCODE => imm!(I32ShrSImm, |a: i32, b| a.wrapping_shr(b as u32)),
                 op::I32ShrUImm::OPCODE => imm!(I32ShrUImm, |a: u32, b| a.wrapping_shr(b as u32)),
+                op::I32RotlImm::OPCODE => imm!(I32RotlImm, |a: u32, b| a.rotate_left(b as u32 % 32)),
+                op::I32AddImm32::OPCODE => imm32!(I32AddImm32, |a, b| a.wrapping_add(b)),
+                op::I32AndImm32::OPCODE => imm32!(I32AndImm32, |a, b| a & b),
+                op::I32OrImm32::OPCODE => imm32!(I32OrImm32, |a, b| a | b),
+                op::I32XorImm32::OPCODE => imm32!(I32XorImm32, |a, b| a ^ b),
                 op::I32EqImm::OPCODE => imm!(I32EqImm, |a: i32, b| a == i32::from(b)),
                 op::I32NeImm::OPCODE => imm!(I32NeImm, |a: i32, b| a != i32::from(b)),
                 op::I32LtSImm::OPCODE => imm!(I32LtSImm, |a: i32, b| a < i32::from(b)),
@@ -634,6 +695,7 @@ pub(crate) fn run(
                 op::I64ShlImm::OPCODE => imm!(I64ShlImm, |a: u64, b| a.wrapping_shl(b as u32)),
                 op::I64ShrSImm::OPCODE => imm!(I64ShrSImm, |a: i64, b| a.wrapping_shr(b as u32)),
                 op::I64ShrUImm::OPCODE => imm!(I64ShrUImm, |a: u64, b| a.wrapping_shr(b as u32)),
+                op::I64RotlImm::OPCODE => imm!(I64RotlImm, |a: u64, b| a.rotate_left(b as u32 % 64)),
                 op::I64EqImm::OPCODE => imm!(I64EqImm, |a: i64, b| a == i64::from(b)),
                 op::I64NeImm::OPCODE => imm!(I64NeImm, |a: i64, b| a != i64::from(b)),
                 op::I64LtSImm::OPCODE => imm!(I64LtSImm, |a: i64, b| a < i64::from(b)),

@@ -259,6 +259,9 @@ impl Translator<'_> {
     fn emit_jump(&mut self, cond: BranchIf) -> Patch {
         if !self.far {
             let start = self.emit(cond.instr());
+            if matches!(cond, BranchIf::Always) {
+                self.br_sites.push(start);
+            }
             return Patch { start, at: self.code.len() - 1, far: false };
         }
         let skip = match cond {

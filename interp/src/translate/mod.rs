@@ -189,6 +189,9 @@ pub(crate) struct Translator<'a> {
     needs_far: bool,
     /// Where the last instruction emitted starts.
     last_start: usize,
+    /// Where each near `Br` starts (for `inline_return_jumps`; nothing emitted before the last result is
+    /// ever removed, and a `Br` is not a result, so these stay instruction starts).
+    br_sites: Vec<usize>,
 }
 
 impl<'a> Translator<'a> {
@@ -212,6 +215,7 @@ impl<'a> Translator<'a> {
             far: false,
             needs_far: false,
             last_start: 0,
+            br_sites: Vec::new(),
         };
         t.controls.push(Control::function(results));
         t.start_fuel_segment();
@@ -246,19 +250,19 @@ impl<'a> Translator<'a> {
     /// Replaces each `Br` that leads straight to a `Return1` with that `Return1` (both are two units, so no
     /// offsets move): a block that ends the function then returns in one dispatch instead of two.
     fn inline_return_jumps(&mut self) {
-        let mut pc = 0;
-        while let Some(instr) = Instr::decode(&self.code, pc) {
-            if let Instr::Br(br) = instr {
-                let target = pc as i64 + i64::from(br.offset.0);
-                let ret = usize::try_from(target).ok().and_then(|t| Instr::decode(&self.code, t));
-                if let Some(Instr::Return1(ret)) = ret {
-                    let mut replacement = Vec::with_capacity(op::Return1::UNITS);
-                    ret.encode(&mut replacement);
-                    debug_assert_eq!(replacement.len(), op::Br::UNITS);
-                    self.code[pc..pc + op::Br::UNITS].copy_from_slice(&replacement);
-                }
+        for &pc in &self.br_sites {
+            debug_assert_eq!(self.code[pc], op::Br::OPCODE);
+            let br = op::Br::decode(&self.code, pc);
+            let target = pc as i64 + i64::from(br.offset.0);
+            let Ok(t) = usize::try_from(target) else { continue };
+            if self.code.get(t) == Some(&op::Return1::OPCODE) && t + op::Return1::UNITS <= self.code.len() {
+                let ret = op::Return1::decode(&self.code, t);
+                let mut replacement = [0u16; op::Return1::UNITS];
+                replacement[0] = op::Return1::OPCODE;
+                replacement[1] = ret.src.0;
+                debug_assert_eq!(replacement.len(), op::Br::UNITS);
+                self.code[pc..pc + op::Br::UNITS].copy_from_slice(&replacement);
             }
-            pc += instr.units();
         }
     }
 

@@ -9,6 +9,7 @@ use crate::ops::{op, Instr, Slot};
 
 type Binary = fn(Slot, Slot, Slot) -> Instr;
 type BinaryImm = fn(Slot, Slot, i16) -> Instr;
+type BinaryImm32 = fn(Slot, Slot, u32) -> Instr;
 type Unary = fn(Slot, Slot) -> Instr;
 
 macro_rules! bin {
@@ -19,6 +20,11 @@ macro_rules! bin {
 macro_rules! imm {
     ($name:ident) => {
         Some((|dst, lhs, imm| op::$name { dst, lhs, imm }.into()) as BinaryImm)
+    };
+}
+macro_rules! imm32 {
+    ($name:ident) => {
+        (|dst, lhs, imm| op::$name { dst, lhs, imm }.into()) as BinaryImm32
     };
 }
 macro_rules! un {
@@ -35,6 +41,28 @@ macro_rules! load {
             Err(_) => op::$wide { dst, addr, offset }.into(),
         })?
     };
+    ($t:ident, $memarg:expr, $narrow:ident, $wide:ident, $add_imm:ident, $idx:ident) => {{
+        let offset = memory_offset(&$memarg)?;
+        match (u16::try_from(offset), $t.address_add()) {
+            (Ok(offset), Some(AddressAdd::Imm(addr, imm))) => {
+                let dst = $t.push_temp();
+                $t.emit_result(op::$add_imm { dst, addr, imm, offset }, dst, None);
+            }
+            (Ok(offset), Some(AddressAdd::Index(base, index))) => {
+                let dst = $t.push_temp();
+                $t.emit_result(op::$idx { dst, base, index, offset }, dst, None);
+            }
+            _ => load!($t, $memarg, $narrow, $wide),
+        }
+    }};
+}
+
+/// The address computation just before a load, taken back so that the load can do it.
+enum AddressAdd {
+    /// `s[addr] + imm`
+    Imm(Slot, i16),
+    /// `s[base] + s[index]`
+    Index(Slot, Slot),
 }
 
 /// A store: of a small constant with the immediate form, else with the short (16-bit offset) form when the
@@ -52,6 +80,33 @@ macro_rules! store {
                 Ok(offset) => op::$narrow { addr, src, offset }.into(),
                 Err(_) => op::$wide { addr, src, offset }.into(),
             })?,
+        }
+    }};
+}
+/// A store that also takes over the address addition just before it when it can.
+macro_rules! store_add {
+    ($t:ident, $memarg:expr, $narrow:ident, $wide:ident, $imm:ident, $add_imm:ident, $idx:ident) => {{
+        let offset = memory_offset(&$memarg)?;
+        let short = u16::try_from(offset).ok();
+        let pending = matches!($t.stack.last(), Some(Operand::Local(_)) | Some(Operand::Temp));
+        if let (Some(offset), true, None) = (short, pending, $t.const_at(0).or($t.zero_float_at(0))) {
+            let depth = $t.stack.len() - 1;
+            let value = $t.pop();
+            let src = $t.slot_of(value, depth);
+            match $t.address_add() {
+                Some(AddressAdd::Imm(addr, imm)) => {
+                    $t.emit(op::$add_imm { addr, imm, src, offset });
+                }
+                Some(AddressAdd::Index(base, index)) => {
+                    $t.emit(op::$idx { base, index, src, offset });
+                }
+                None => {
+                    let addr = $t.pop_slot();
+                    $t.emit(op::$narrow { addr, src, offset });
+                }
+            }
+        } else {
+            store!($t, $memarg, $narrow, $wide, $imm)
         }
     }};
 }
@@ -115,6 +170,51 @@ impl Translator<'_> {
         match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
             Operand::Const(c) => c.as_i16(),
             _ => None,
+        }
+    }
+
+    /// The i32 constant `from_top` entries below the top of the stack, if it is one.
+    fn const32_at(&self, from_top: usize) -> Option<u32> {
+        match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
+            Operand::Const(Const::I32(c)) => Some(*c as u32),
+            _ => None,
+        }
+    }
+
+    /// A commutative i32 operator with 16-bit and 32-bit immediate forms for a constant operand.
+    fn binary_imm32(&mut self, make: Binary, make_imm: Option<BinaryImm>, make_imm32: BinaryImm32) {
+        if self.const_at(0).is_some() || self.const_at(1).is_some() {
+            return self.binary_imm(make, make_imm, true);
+        }
+        if let Some(imm) = self.const32_at(0) {
+            self.pop();
+            let lhs = self.pop_slot();
+            let dst = self.push_temp();
+            self.emit_result(make_imm32(dst, lhs, imm), dst, None);
+        } else if let Some(imm) = self.const32_at(1) {
+            let rhs = self.pop_slot();
+            self.pop();
+            let dst = self.push_temp();
+            self.emit_result(make_imm32(dst, rhs, imm), dst, None);
+        } else {
+            self.binary(make)
+        }
+    }
+
+    /// A rotate right by a constant as a rotate left by its negation (`mask` = bits - 1).
+    fn rotr(&mut self, make: Binary, rotl_imm: BinaryImm, mask: i64) {
+        let count = match self.stack.last() {
+            Some(Operand::Const(Const::I32(c))) => Some(i64::from(*c)),
+            Some(Operand::Const(Const::I64(c))) => Some(*c),
+            _ => None,
+        };
+        if let Some(count) = count {
+            self.pop();
+            let lhs = self.pop_slot();
+            let dst = self.push_temp();
+            self.emit_result(rotl_imm(dst, lhs, (count.wrapping_neg() & mask) as i16), dst, None);
+        } else {
+            self.binary(make)
         }
     }
 
@@ -188,6 +288,25 @@ impl Translator<'_> {
         let dst = self.push_temp();
         let compare = Compare { wide, cond, lhs, rhs };
         self.emit_result(compare_instr(wide, cond, dst, lhs, rhs), dst, Some(compare));
+    }
+
+    /// If the top of the stack is the result of the `i32.add` just emitted (and of nothing else), removes that
+    /// instruction and pops the value: the caller computes the sum itself.
+    fn address_add(&mut self) -> Option<AddressAdd> {
+        let depth = self.stack.len().checked_sub(1)?;
+        let last = self.last?;
+        if self.stack.last() != Some(&Operand::Temp) || last.dst != self.canonical(depth) {
+            return None;
+        }
+        let add = match Instr::decode(&self.code, last.start)? {
+            Instr::I32AddImm(a) => AddressAdd::Imm(a.lhs, a.imm),
+            Instr::I32Add(a) => AddressAdd::Index(a.lhs, a.rhs),
+            _ => return None,
+        };
+        self.code.truncate(last.start);
+        self.last = None;
+        self.stack.pop();
+        Some(add)
     }
 
     fn load(&mut self, memarg: MemArg, make: fn(Slot, Slot, u32) -> Instr) -> Result<(), Error> {
@@ -366,16 +485,16 @@ impl Translator<'_> {
 
             // ---- memory ----
             O::I32Load { memarg } | O::F32Load { memarg } => {
-                load!(self, memarg, I32Load, I32LoadWide)
+                load!(self, memarg, I32Load, I32LoadWide, I32LoadAddImm, I32LoadIdx)
             }
             O::I64Load { memarg } | O::F64Load { memarg } => {
-                load!(self, memarg, I64Load, I64LoadWide)
+                load!(self, memarg, I64Load, I64LoadWide, I64LoadAddImm, I64LoadIdx)
             }
             O::I32Load8S { memarg } => {
                 load!(self, memarg, I32Load8S, I32Load8SWide)
             }
             O::I32Load8U { memarg } => {
-                load!(self, memarg, I32Load8U, I32Load8UWide)
+                load!(self, memarg, I32Load8U, I32Load8UWide, I32Load8UAddImm, I32Load8UIdx)
             }
             O::I32Load16S { memarg } => {
                 load!(self, memarg, I32Load16S, I32Load16SWide)
@@ -402,13 +521,13 @@ impl Translator<'_> {
                 load!(self, memarg, I64Load32U, I64Load32UWide)
             }
             O::I32Store { memarg } | O::F32Store { memarg } | O::I64Store32 { memarg } => {
-                store!(self, memarg, I32Store, I32StoreWide, I32StoreImm)
+                store_add!(self, memarg, I32Store, I32StoreWide, I32StoreImm, I32StoreAddImm, I32StoreIdx)
             }
             O::I64Store { memarg } | O::F64Store { memarg } => {
-                store!(self, memarg, I64Store, I64StoreWide, I64StoreImm)
+                store_add!(self, memarg, I64Store, I64StoreWide, I64StoreImm, I64StoreAddImm, I64StoreIdx)
             }
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => {
-                store!(self, memarg, Store8, Store8Wide, Store8Imm)
+                store_add!(self, memarg, Store8, Store8Wide, Store8Imm, Store8AddImm, Store8Idx)
             }
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => {
                 store!(self, memarg, Store16, Store16Wide, Store16Imm)
@@ -471,21 +590,29 @@ impl Translator<'_> {
             O::I32Clz => self.unary(un!(I32Clz)),
             O::I32Ctz => self.unary(un!(I32Ctz)),
             O::I32Popcnt => self.unary(un!(I32Popcnt)),
-            O::I32Add => self.binary_imm(bin!(I32Add), imm!(I32AddImm), true),
-            O::I32Sub => self.sub(bin!(I32Sub), imm!(I32AddImm)),
+            O::I32Add => self.binary_imm32(bin!(I32Add), imm!(I32AddImm), imm32!(I32AddImm32)),
+            O::I32Sub => match self.const32_at(0) {
+                Some(c) if self.const_at(0).and_then(|c| c.checked_neg()).is_none() => {
+                    self.pop();
+                    let lhs = self.pop_slot();
+                    let dst = self.push_temp();
+                    self.emit_result(Instr::from(op::I32AddImm32 { dst, lhs, imm: c.wrapping_neg() }), dst, None);
+                }
+                _ => self.sub(bin!(I32Sub), imm!(I32AddImm)),
+            },
             O::I32Mul => self.binary_imm(bin!(I32Mul), imm!(I32MulImm), true),
             O::I32DivS => self.binary(bin!(I32DivS)),
             O::I32DivU => self.binary(bin!(I32DivU)),
             O::I32RemS => self.binary(bin!(I32RemS)),
             O::I32RemU => self.binary(bin!(I32RemU)),
-            O::I32And => self.binary_imm(bin!(I32And), imm!(I32AndImm), true),
-            O::I32Or => self.binary_imm(bin!(I32Or), imm!(I32OrImm), true),
-            O::I32Xor => self.binary_imm(bin!(I32Xor), imm!(I32XorImm), true),
+            O::I32And => self.binary_imm32(bin!(I32And), imm!(I32AndImm), imm32!(I32AndImm32)),
+            O::I32Or => self.binary_imm32(bin!(I32Or), imm!(I32OrImm), imm32!(I32OrImm32)),
+            O::I32Xor => self.binary_imm32(bin!(I32Xor), imm!(I32XorImm), imm32!(I32XorImm32)),
             O::I32Shl => self.binary_imm(bin!(I32Shl), imm!(I32ShlImm), false),
             O::I32ShrS => self.binary_imm(bin!(I32ShrS), imm!(I32ShrSImm), false),
             O::I32ShrU => self.binary_imm(bin!(I32ShrU), imm!(I32ShrUImm), false),
-            O::I32Rotl => self.binary(bin!(I32Rotl)),
-            O::I32Rotr => self.binary(bin!(I32Rotr)),
+            O::I32Rotl => self.binary_imm(bin!(I32Rotl), imm!(I32RotlImm), false),
+            O::I32Rotr => self.rotr(bin!(I32Rotr), |dst, lhs, imm| op::I32RotlImm { dst, lhs, imm }.into(), 31),
 
             // ---- i64 ----
             O::I64Eqz => self.unary(un!(I64Eqz)),
@@ -515,8 +642,8 @@ impl Translator<'_> {
             O::I64Shl => self.binary_imm(bin!(I64Shl), imm!(I64ShlImm), false),
             O::I64ShrS => self.binary_imm(bin!(I64ShrS), imm!(I64ShrSImm), false),
             O::I64ShrU => self.binary_imm(bin!(I64ShrU), imm!(I64ShrUImm), false),
-            O::I64Rotl => self.binary(bin!(I64Rotl)),
-            O::I64Rotr => self.binary(bin!(I64Rotr)),
+            O::I64Rotl => self.binary_imm(bin!(I64Rotl), imm!(I64RotlImm), false),
+            O::I64Rotr => self.rotr(bin!(I64Rotr), |dst, lhs, imm| op::I64RotlImm { dst, lhs, imm }.into(), 63),
 
             // ---- f32 ----
             O::F32Eq => self.binary(bin!(F32Eq)),
