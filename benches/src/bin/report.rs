@@ -32,6 +32,7 @@ fn main() {
     chart_execution(&exec, &engines, &svg_dir.join("execution.svg")).expect("execution chart");
     startup_table(&results);
     chart_startup(&results, &svg_dir.join("startup.svg")).expect("startup chart");
+    cold_run_table(&results);
     translation_table(&results);
 }
 
@@ -108,13 +109,21 @@ fn execution_table(results: &Results, engines: &[String]) -> Vec<(String, Vec<Op
         let cells: Vec<String> = times.iter().map(|t| t.map(ms).unwrap_or_default()).collect();
         println!("| {name} | {} |", cells.join(" | "));
     }
-    let Some(ember) = engines.iter().position(|e| e == EMBER) else { return rows };
-    println!("\n### Execution: Ember interp's speed relative to each (peer time / Ember time; > 1 = Ember faster)\n");
+    for base in [EMBER, "ember-auto"] {
+        ratio_table(&rows, engines, base);
+    }
+    rows
+}
+
+/// The ratio table against `base` (peer time / `base` time; > 1 = `base` faster), with geometric means.
+fn ratio_table(rows: &[(String, Vec<Option<f64>>)], engines: &[String], base: &str) {
+    let Some(ember) = engines.iter().position(|e| e == base) else { return };
+    println!("\n### Execution: {base}'s speed relative to each (peer time / {base} time; > 1 = {base} faster)\n");
     let peers: Vec<usize> = (0..engines.len()).filter(|&i| i != ember).collect();
     println!("| workload | {} |", peers.iter().map(|&i| engines[i].as_str()).collect::<Vec<_>>().join(" | "));
     println!("|---|{}", "---:|".repeat(peers.len()));
     let mut per_peer: Vec<Vec<f64>> = vec![Vec::new(); peers.len()];
-    for (name, times) in &rows {
+    for (name, times) in rows {
         let mut cells = Vec::new();
         for (k, &p) in peers.iter().enumerate() {
             match (times[ember], times[p]) {
@@ -129,7 +138,28 @@ fn execution_table(results: &Results, engines: &[String]) -> Vec<(String, Vec<Op
     }
     let means: Vec<String> = per_peer.iter().map(|v| format!("**{:.2}x**", geomean(v))).collect();
     println!("| **geometric mean** | {} |\n", means.join(" | "));
-    rows
+}
+
+/// Cold short runs: bytes to the checksum of one `run(n)`, per workload and engine.
+fn cold_run_table(results: &Results) {
+    let engines = engines_in(results, "cold-run/");
+    if engines.is_empty() {
+        return;
+    }
+    println!("### Cold run: bytes to the checksum of one run (compile + instantiate + run)\n");
+    println!("| workload | {} |", engines.join(" | "));
+    println!("|---|{}", "---:|".repeat(engines.len()));
+    for w in workloads::ALL {
+        let group = format!("cold-run/{}", w.name);
+        let cells: Vec<String> = engines
+            .iter()
+            .map(|e| results.get(&(group.clone(), e.clone())).copied().map(ms).unwrap_or_default())
+            .collect();
+        if cells.iter().any(|c| !c.is_empty()) {
+            println!("| {} | {} |", w.name, cells.join(" | "));
+        }
+    }
+    println!();
 }
 
 fn startup_table(results: &Results) {

@@ -10,7 +10,12 @@ pub struct EmberInterp {
 impl EmberInterp {
     /// An engine with the default configuration (lazy translation, no fuel).
     pub fn new() -> Self {
-        EmberInterp { engine: ember::Engine::new(&ember::Config::default()) }
+        Self::with_engine(ember::Engine::new(&ember::Config::default()))
+    }
+
+    /// Wraps an Ember engine of any tier (the adapter is the same for every tier).
+    pub(crate) fn with_engine(engine: ember::Engine) -> Self {
+        EmberInterp { engine }
     }
 }
 

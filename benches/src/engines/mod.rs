@@ -1,14 +1,16 @@
 //! One adapter per engine behind one trait, and the list every benchmark iterates over.
 //!
-//! Adding an engine (Ember's `auto` and `jit` tiers when they land) is one file here and one entry in
+//! Adding an engine is one file here and one entry in
 //! [`all`]: every criterion group, the report and the charts pick it up by name.
 
 mod ember;
+mod ember_tiers;
 mod wasm3;
 mod wasmi;
 mod wasmtime;
 
 pub use self::ember::EmberInterp;
+pub use self::ember_tiers::{EmberAuto, EmberJit};
 pub use self::wasm3::Wasm3;
 pub use self::wasmi::Wasmi;
 pub use self::wasmtime::Wasmtime;
@@ -40,9 +42,16 @@ pub trait Instance {
     fn ping(&mut self) -> Result<u32, Error>;
 }
 
-/// Every engine, in report order; Ember's tiers first. Add `ember-auto` and `ember-jit` here.
+/// Every engine, in report order; Ember's tiers first.
 pub fn all() -> Vec<Box<dyn Engine>> {
-    vec![Box::new(EmberInterp::new()), Box::new(Wasmi::new()), Box::new(Wasm3::new()), Box::new(Wasmtime::new())]
+    vec![
+        Box::new(EmberInterp::new()),
+        Box::new(EmberAuto::new()),
+        Box::new(EmberJit::new()),
+        Box::new(Wasmi::new()),
+        Box::new(Wasm3::new()),
+        Box::new(Wasmtime::new()),
+    ]
 }
 
 /// The engines whose names are listed in `EMBER_BENCH_ENGINES` (comma-separated), or all of them.
