@@ -1,5 +1,5 @@
 //! The same generated module and calls on Ember's interpreter (the reference) and on another engine chosen by
-//! the fuzzer (Ember with eager translation, wasmi, wasmtime with the `wasmtime` feature): results, traps,
+//! the fuzzer (Ember with eager translation, Ember's native tiers, wasmi, wasmtime with the `wasmtime` feature): results, traps,
 //! exported globals and memories must agree. Stack exhaustion may differ; such runs are counted and reported
 //! every 2^k executions on stderr.
 #![no_main]
