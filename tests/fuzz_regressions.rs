@@ -2,7 +2,8 @@
 //!
 //! Each `fuzz/regressions/*.wast` script holds a module and assertions on it (`assert_return`, `assert_trap`,
 //! `assert_exhaustion`, `assert_invalid`, `assert_malformed`, `invoke`), and runs under three configurations:
-//! lazy translation, eager translation, and fuel metering. See docs/fuzzing.md for how findings become scripts.
+//! lazy translation, eager translation, and fuel metering; with the `tier-up` feature also under the native
+//! tier alone (`jit`) and interpreter-then-JIT with synchronous tier-up at threshold 1 (`auto`). See docs/fuzzing.md for how findings become scripts.
 
 use std::path::{Path, PathBuf};
 
@@ -22,12 +23,23 @@ fn scripts() -> Vec<PathBuf> {
     scripts
 }
 
-fn engines() -> [(&'static str, Engine); 3] {
+fn engines() -> Vec<(&'static str, Engine)> {
     let mut eager = Config::new();
     eager.eager_translation(true);
     let mut fuel = Config::new();
     fuel.consume_fuel(true);
-    [("lazy", Engine::new(&Config::new())), ("eager", Engine::new(&eager)), ("fuel", Engine::new(&fuel))]
+    #[allow(unused_mut)]
+    let mut engines =
+        vec![("lazy", Engine::new(&Config::new())), ("eager", Engine::new(&eager)), ("fuel", Engine::new(&fuel))];
+    #[cfg(feature = "tier-up")]
+    {
+        let mut auto = Config::new();
+        auto.tier_up_threshold(Some(1));
+        auto.synchronous_tier_up(true);
+        engines.push(("jit", Engine::with_tier(&Config::new(), ember::Tier::Jit)));
+        engines.push(("auto", Engine::with_tier(&auto, ember::Tier::Auto)));
+    }
+    engines
 }
 
 #[test]

@@ -1,7 +1,7 @@
 //! The same generated module and calls on Ember's interpreter (the reference) and on another engine chosen by
-//! the fuzzer (Ember with eager translation, wasmi, wasmtime with the `wasmtime` feature): results, traps,
-//! exported globals and memories must agree. Stack exhaustion may differ; such runs are counted and reported
-//! every 2^k executions on stderr.
+//! the fuzzer (Ember with eager translation, Ember's native tiers, wasmi, wasmtime with the `wasmtime` feature):
+//! results, traps, exported globals and memories must agree. Stack exhaustion may differ; such runs are counted
+//! and reported every 2^k executions on stderr.
 #![no_main]
 
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};

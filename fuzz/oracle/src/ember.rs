@@ -1,7 +1,7 @@
 //! The Ember adapter: Ember's register interpreter as a [`DiffEngine`].
 //!
-//! Ember's tier-up engines (a JIT, and interpreter-then-JIT) will be further adapters beside this one, each a
-//! [`DiffEngine`] built from its own `ember::Engine`.
+//! Ember's native tiers (with the `tier-up` feature) use the same adapter over an engine built with
+//! `ember::Engine::with_tier`: see [`EmberEngine::jit`] and [`EmberEngine::auto`].
 
 use ember::{Config, Engine, Error, Instance, Module, Store, StoreLimits, TrapCode, Val, ValType};
 
@@ -32,6 +32,24 @@ impl EmberEngine {
             if config.get_tier_up_threshold().is_some() { " (profiled)" } else { "" }
         );
         EmberEngine { engine: Engine::new(config), fuel, name }
+    }
+
+    /// Ember's native tier alone: every function compiled by Cranelift before it first runs.
+    #[cfg(feature = "tier-up")]
+    pub fn jit() -> EmberEngine {
+        let engine = Engine::with_tier(&Config::new(), ember::Tier::Jit);
+        EmberEngine { engine, fuel: None, name: "ember-jit".into() }
+    }
+
+    /// Ember's interpreter, tiering up to native code once a function's weighted call/back-edge count reaches
+    /// `threshold`; compilation is synchronous, so runs are deterministic.
+    #[cfg(feature = "tier-up")]
+    pub fn auto(threshold: u32) -> EmberEngine {
+        let mut config = Config::new();
+        config.tier_up_threshold(Some(threshold));
+        config.synchronous_tier_up(true);
+        let engine = Engine::with_tier(&config, ember::Tier::Auto);
+        EmberEngine { engine, fuel: None, name: format!("ember-auto (threshold {threshold})") }
     }
 
     /// A configuration with small store limits for running untrusted modules: `pages` of memory per memory,

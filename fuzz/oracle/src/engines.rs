@@ -1,7 +1,7 @@
 //! The engines the differential target compares with Ember's interpreter, one entry per adapter.
 //!
-//! Ember's tier-up engines (the JIT alone, and interpreter-then-JIT with a threshold chosen by the fuzzer) are
-//! meant to become two more entries here once that crate exists: an adapter each, nothing else changes.
+//! With the `tier-up` feature the list includes Ember's native tiers: the JIT alone, and interpreter-then-JIT
+//! with synchronous tier-up at thresholds 0 to 3 (the fuzzer picks the entry, and so the threshold).
 
 use crate::ember::EmberEngine;
 use arbitrary::Unstructured;
@@ -21,6 +21,13 @@ pub enum EngineKind {
     /// Ember's interpreter with tier-up profiling on (a threshold of 1, no higher tier plugged in): profiling
     /// must not change results.
     EmberProfiled,
+    /// Ember's native tier alone (Cranelift), with the `tier-up` feature.
+    #[cfg(feature = "tier-up")]
+    EmberJit,
+    /// Ember's interpreter tiering up to native code at this threshold, synchronously, with the `tier-up`
+    /// feature.
+    #[cfg(feature = "tier-up")]
+    EmberAuto(u32),
     /// wasmi.
     Wasmi,
     /// wasmtime (Cranelift), with the `wasmtime` feature.
@@ -33,6 +40,16 @@ pub const ENGINES: &[EngineKind] = &[
     EngineKind::EmberEager,
     EngineKind::EmberFuel,
     EngineKind::EmberProfiled,
+    #[cfg(feature = "tier-up")]
+    EngineKind::EmberJit,
+    #[cfg(feature = "tier-up")]
+    EngineKind::EmberAuto(0),
+    #[cfg(feature = "tier-up")]
+    EngineKind::EmberAuto(1),
+    #[cfg(feature = "tier-up")]
+    EngineKind::EmberAuto(2),
+    #[cfg(feature = "tier-up")]
+    EngineKind::EmberAuto(3),
     EngineKind::Wasmi,
     #[cfg(feature = "wasmtime")]
     EngineKind::Wasmtime,
@@ -75,6 +92,10 @@ impl EngineKind {
                 config.tier_up_threshold(Some(1));
                 Box::new(EmberEngine::new(&config, None))
             }
+            #[cfg(feature = "tier-up")]
+            EngineKind::EmberJit => Box::new(EmberEngine::jit()),
+            #[cfg(feature = "tier-up")]
+            EngineKind::EmberAuto(threshold) => Box::new(EmberEngine::auto(threshold)),
             EngineKind::Wasmi => Box::new(WasmiEngine::new()),
             #[cfg(feature = "wasmtime")]
             EngineKind::Wasmtime => Box::new(crate::wasmtime::WasmtimeEngine::new()),

@@ -144,3 +144,35 @@ fn generated_modules_agree_on_every_engine() {
     }
     assert!(compared > 100, "only {compared} modules generated");
 }
+
+/// Ember's native tiers (the JIT alone, interpreter-then-JIT at thresholds 0 to 3) agree with its interpreter
+/// on the fixed-seed modules.
+#[cfg(feature = "tier-up")]
+#[test]
+fn generated_modules_agree_on_the_native_tiers() {
+    let tiers = [
+        ember_fuzz::EngineKind::EmberJit,
+        ember_fuzz::EngineKind::EmberAuto(0),
+        ember_fuzz::EngineKind::EmberAuto(1),
+        ember_fuzz::EngineKind::EmberAuto(2),
+        ember_fuzz::EngineKind::EmberAuto(3),
+    ];
+    let mut calls_agreed = 0;
+    for seed in 1000..1100 {
+        let data = bytes(seed, 4096);
+        let mut u = Unstructured::new(&data);
+        let Ok(module) = ember_fuzz::EngineKind::EmberJit.module(&mut u) else { continue };
+        let Ok(calls) = plan_calls(&mut u, &module, 3) else { continue };
+        for kind in tiers {
+            match compare_module(&mut EmberEngine::interpreter(), kind.build().as_mut(), &module, &calls) {
+                Ok(agreement) => calls_agreed += agreement.calls,
+                Err(d) => {
+                    let path = std::env::temp_dir().join(format!("ember-fuzz-tier-seed{seed}.wasm"));
+                    std::fs::write(&path, &module).ok();
+                    panic!("seed {seed}, {kind:?}: {d} (module written to {})", path.display());
+                }
+            }
+        }
+    }
+    assert!(calls_agreed > 100, "only {calls_agreed} calls compared");
+}
