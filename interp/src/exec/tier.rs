@@ -18,6 +18,15 @@ pub const CALL_WEIGHT: u64 = 15;
 /// Weight of one loop back-edge.
 pub const LOOP_WEIGHT: u64 = 1;
 
+/// While a hot function is being compiled elsewhere, calls run in place for this many more calls before the
+/// tier is asked again: asking on every call (a lookup and a channel poll) costs more than interpreting a
+/// small function, and a few dozen calls more in the interpreter cost nothing next to a compilation.
+const PENDING_RECHECK_CALLS: u32 = 32;
+
+/// Like [`PENDING_RECHECK_CALLS`], for a loop waiting for its entry at the header: iterations to run before
+/// asking again (finding the loop's index walks the function's code).
+const PENDING_RECHECK_LOOPS: u32 = 1024;
+
 /// A tier's answer when handed a hot function.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
 pub enum Handover {
@@ -103,8 +112,7 @@ pub(crate) fn on_stack_replace(
     if let Some(e) = st.entry(func) {
         e.loop_gate = match answer {
             Handover::Ready => e.loop_gate,
-            // Ask again after a few more iterations.
-            Handover::Pending => e.loops.saturating_add(64).min(u32::MAX - 1),
+            Handover::Pending => e.loops.saturating_add(PENDING_RECHECK_LOOPS).min(u32::MAX - 1),
             Handover::Declined => u32::MAX,
         };
     }
@@ -176,8 +184,7 @@ pub(crate) fn wants_native(store: &mut StoreInner, st: &mut ExecState, func: usi
         e.native = answer == Handover::Ready;
         e.gate = match answer {
             Handover::Ready => 0,
-            // Leave the loop at the next call to take the code as soon as it is there.
-            Handover::Pending => e.calls.min(u32::MAX - 1),
+            Handover::Pending => e.calls.saturating_add(PENDING_RECHECK_CALLS).min(u32::MAX - 1),
             // Never ask again.
             Handover::Declined => u32::MAX,
         };

@@ -1,0 +1,26 @@
+#!/usr/bin/env bash
+# A fuzzing campaign for one target: a release build without sanitizer (the fast configuration; the CI
+# smoke runs and `--dev` campaigns keep AddressSanitizer), at `nice -n 19` so it only takes idle CPU.
+#
+#   fuzz/campaign.sh TARGET [RUNS] [-- libFuzzer flags...]
+#
+# Stops after RUNS executions (default 10 million) or at the first finding, keeps the corpus in
+# fuzz/corpus/TARGET, and appends a line with the execution count, rate and outcome to fuzz/campaign.log.
+set -uo pipefail
+cd "$(dirname "$0")"
+target=${1:?usage: campaign.sh TARGET [RUNS] [-- libFuzzer flags]}
+runs=${2:-10000000}
+shift $(($# < 2 ? $# : 2))
+[ "${1:-}" = "--" ] && shift
+mkdir -p "corpus/$target" "artifacts/$target" logs
+log="logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
+started=$(date +%s)
+nice -n 19 cargo +nightly fuzz run -O -s none "$target" "corpus/$target" -- \
+    -runs="$runs" -timeout=30 -print_final_stats=1 "$@" >"$log" 2>&1
+status=$?
+seconds=$(($(date +%s) - started))
+execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$')
+rate=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$log" | tail -n 1 | grep -o '[0-9]*$')
+outcome=$([ "$status" = 0 ] && echo "no finding" || echo "stopped with status $status, see $log")
+echo "$(date -u +%F) $target execs=${execs:-?} execs/s=${rate:-?} seconds=$seconds $outcome" | tee -a campaign.log
+exit "$status"
