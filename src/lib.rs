@@ -66,8 +66,19 @@ pub use ember_core::{
 pub struct Engine(ember_core::Engine);
 
 impl Engine {
-    /// An engine with this configuration that runs code with Ember's register interpreter.
+    /// An engine with this configuration. With the `tier-up` feature (on by default) it is [`Tier::Auto`]:
+    /// code starts in the interpreter and hot functions become native code where the host supports it;
+    /// without it (`no_std` builds), the interpreter is all there is.
     pub fn new(config: &Config) -> Engine {
+        #[cfg(feature = "tier-up")]
+        return Engine::with_tier(config, Tier::Auto);
+        #[cfg(not(feature = "tier-up"))]
+        return Engine::interpreter(config);
+    }
+
+    /// An engine with this configuration that runs all code with Ember's register interpreter, never native
+    /// code: the same on every host, and what `no_std` builds have.
+    pub fn interpreter(config: &Config) -> Engine {
         Engine(ember_core::Engine::with_executor(config, &ember_interp::INTERPRETER))
     }
 

@@ -29,8 +29,11 @@ fn engines() -> Vec<(&'static str, Engine)> {
     let mut fuel = Config::new();
     fuel.consume_fuel(true);
     #[allow(unused_mut)]
-    let mut engines =
-        vec![("lazy", Engine::new(&Config::new())), ("eager", Engine::new(&eager)), ("fuel", Engine::new(&fuel))];
+    let mut engines = vec![
+        ("lazy", Engine::interpreter(&Config::new())),
+        ("eager", Engine::interpreter(&eager)),
+        ("fuel", Engine::interpreter(&fuel)),
+    ];
     #[cfg(feature = "tier-up")]
     {
         let mut auto = Config::new();

@@ -119,7 +119,7 @@ impl SpecConfig {
                 return Engine::with_tier(&config, ember::Tier::Auto);
             }
         }
-        Engine::new(&config)
+        Engine::interpreter(&config)
     }
 }
 

@@ -10,7 +10,7 @@ pub struct EmberInterp {
 impl EmberInterp {
     /// An engine with the default configuration (lazy translation, no fuel).
     pub fn new() -> Self {
-        Self::with_engine(ember::Engine::new(&ember::Config::default()))
+        Self::with_engine(ember::Engine::interpreter(&ember::Config::default()))
     }
 
     /// Wraps an Ember engine of any tier (the adapter is the same for every tier).

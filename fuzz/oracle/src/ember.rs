@@ -31,7 +31,7 @@ impl EmberEngine {
             if fuel.is_some() { " (fuel)" } else { "" },
             if config.get_tier_up_threshold().is_some() { " (profiled)" } else { "" }
         );
-        EmberEngine { engine: Engine::new(config), fuel, name }
+        EmberEngine { engine: Engine::interpreter(config), fuel, name }
     }
 
     /// Ember's native tier alone: every function compiled by Cranelift before it first runs.

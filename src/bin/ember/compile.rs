@@ -47,7 +47,7 @@ pub(crate) fn compile(args: Vec<OsString>) -> Result<(), Failure> {
     let Some(output) = output else {
         return Err(Failure::Usage("`compile` needs -o OUTPUT".into()));
     };
-    let engine = Engine::new(Config::new().consume_fuel(fuel));
+    let engine = Engine::interpreter(Config::new().consume_fuel(fuel));
     let module = load_module(&engine, &file)?;
     if module.info().precompiled.is_some() {
         return Err(Failure::Usage(format!("`{}` is already a precompiled image", file.display())));
