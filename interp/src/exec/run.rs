@@ -29,9 +29,10 @@ enum Exit {
     ElemDrop { elem: u32, next: usize },
     /// Drop data segment `data` of the current instance; resume at `next`.
     DataDrop { data: u32, next: usize },
-    /// The loop whose `ProfileLoop` is at `at` is hot: ask the higher tier to run the rest of the function
-    /// natively from its header (on-stack replacement); otherwise resume at `next`.
-    HotLoop { at: usize, next: usize },
+    /// The loop-sample countdown ran out at the `ProfileLoop` before `target` (a loop header): credit the
+    /// passes to the function, maybe run the rest of it natively from that header (on-stack replacement;
+    /// see `tier::sample_loop`), otherwise resume at `target`.
+    LoopSample { target: usize },
 }
 
 /// A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
@@ -435,16 +436,14 @@ pub(crate) fn run(
                     next!(ConsumeFuel);
                 }
                 op::ProfileLoop::OPCODE => {
-                    // Tier-up: back-edges count towards the function's weight; past `loop_gate`, the loop is
-                    // offered to the higher tier for on-stack replacement (see `tier.rs`).
-                    if let Some(e) = st.funcs.get_mut(cur_index).and_then(Option::as_mut) {
-                        e.loops = e.loops.saturating_add(1);
-                        if e.loops > e.loop_gate {
-                            let at = pc_of!(ip);
-                            break Exit::HotLoop { at, next: at + op::ProfileLoop::UNITS };
-                        }
-                    }
+                    // Tier-up: each pass through a loop header counts the loop-sample budget down; at zero the
+                    // loop is sampled (see `tier::sample_loop`).
                     next!(ProfileLoop);
+                    st.loop_budget = st.loop_budget.wrapping_sub(1);
+                    if st.loop_budget == 0 {
+                        core::hint::cold_path();
+                        break Exit::LoopSample { target: pc_of!(ip) };
+                    }
                 }
 
                 // ---- globals, references, tables ----
@@ -851,10 +850,16 @@ pub(crate) fn run(
                 pc = 0;
                 inst_idx = instance.index() as usize;
             }
-            Exit::HotLoop { at, next } => {
-                pc = next;
+            Exit::LoopSample { target } => {
+                pc = target;
+                // Without a tier (`loop_sample == 0`, markers from a profiled translation), hardly ever.
+                let sample = match st.loop_sample {
+                    0 => u32::MAX,
+                    n => n,
+                };
+                st.loop_budget = sample;
                 let depth = st.depth() + 1 + st.depth_offset;
-                if !tier::on_stack_replace(store, slot, &cur, cur_index, at, base, depth)? {
+                if !tier::sample_loop(store, slot, &cur, cur_index, target, sample, base, depth)? {
                     continue 'frame;
                 }
                 // The rest of the function ran natively: its results are in its slots `0..`; return.

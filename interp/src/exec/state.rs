@@ -86,6 +86,10 @@ pub(crate) struct ExecState {
     pub gate: u32,
     /// [`Entry::loop_gate`] of new entries while a tier is plugged in.
     pub loop_gate: u32,
+    /// Passes through `ProfileLoop`s between two loop samples while a tier is plugged in (0: no tier).
+    pub loop_sample: u32,
+    /// Passes left until the next loop sample (counted down by `ProfileLoop`, reset to `loop_sample`).
+    pub loop_budget: u32,
     /// Wasm frames active outside this state's frame stack (native frames below a nested execution): they
     /// count towards `StoreLimits::max_call_depth` too.
     pub depth_offset: usize,

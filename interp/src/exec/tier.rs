@@ -18,6 +18,11 @@ pub const CALL_WEIGHT: u64 = 15;
 /// Weight of one loop back-edge.
 pub const LOOP_WEIGHT: u64 = 1;
 
+/// Passes through loop headers between two loop samples, at most: each sample credits this many back-edges
+/// to the running function. Counting every pass into the function's entry would cost a lookup per
+/// iteration; a store-wide countdown costs a decrement, and a loop that runs long gets sampled anyway.
+const MAX_LOOP_SAMPLE: u32 = 256;
+
 /// While a hot function is being compiled elsewhere, calls run in place for this many more calls before the
 /// tier is asked again: asking on every call (a lookup and a channel poll) costs more than interpreting a
 /// small function, and a few dozen calls more in the interpreter cost nothing next to a compilation.
@@ -69,6 +74,8 @@ pub fn set_higher_tier(store: &mut StoreInner, tier: Option<&'static dyn HigherT
     st.threshold = threshold;
     st.gate = tier.map_or(u32::MAX, |_| gate(threshold));
     st.loop_gate = tier.map_or(u32::MAX, |_| loop_gate(threshold));
+    st.loop_sample = tier.map_or(0, |_| st.loop_gate.clamp(1, MAX_LOOP_SAMPLE));
+    st.loop_budget = st.loop_sample.max(1);
     let (gate, loop_gate) = (st.gate, st.loop_gate);
     for e in st.funcs.iter_mut().flatten() {
         if !e.native {
@@ -90,23 +97,32 @@ fn loop_gate(threshold: u64) -> u32 {
     u32::try_from(threshold / LOOP_WEIGHT).unwrap_or(u32::MAX - 1)
 }
 
-/// On-stack replacement at the loop whose `ProfileLoop` is at `at` in `code` (store function `func`, frame
-/// at `base`, `depth` frames active): when the tier has (or now makes) an entry at that loop's header, runs
-/// the rest of the function natively on a copy of the frame and writes its results to the frame's slots
-/// `0..`. Returns whether it did; if not, the interpreter goes on.
-pub(crate) fn on_stack_replace(
+/// A loop sample: the dispatch loop passed `sample` loop headers (`ProfileLoop`s) since the last one, the
+/// last just before `target` (a loop header) of `code` (store function `func`, frame at `base`, `depth` frames active). Credits them to
+/// the function; when it is past its loop gate and the loop's entry at that header is (or now becomes)
+/// native code, runs the rest of the function natively on a copy of the frame and writes its results to the
+/// frame's slots `0..`. Returns whether it did; if not, the interpreter goes on at `target`.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn sample_loop(
     store: &mut StoreInner,
     slot: &mut Option<Box<ExecState>>,
     code: &crate::verify::VerifiedFunc,
     func: usize,
-    at: usize,
+    target: usize,
+    sample: u32,
     base: usize,
     depth: usize,
 ) -> Result<bool, Trap> {
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
     let Some(tier) = st.tier else { return Ok(false) };
-    let Some(loop_index) = loop_index(code, at) else { return Ok(false) };
     let Some(e) = st.entry(func) else { return Ok(false) };
+    e.loops = e.loops.saturating_add(sample);
+    if e.loops <= e.loop_gate {
+        return Ok(false);
+    }
+    // The loop is identified by the `ProfileLoop` just before `target`.
+    let Some(at) = target.checked_sub(crate::ops::op::ProfileLoop::UNITS) else { return Ok(false) };
+    let Some(loop_index) = loop_index(code, at) else { return Ok(false) };
     let w = weight(e.calls, e.loops);
     let answer = tier.hot_loop(store, func, loop_index, w);
     if let Some(e) = st.entry(func) {
@@ -147,7 +163,8 @@ pub(crate) fn on_stack_replace(
     outcome.map(|()| true)
 }
 
-/// Which loop of its function the `ProfileLoop` at `at` marks: the number of `ProfileLoop`s before it.
+/// Which loop of its function the `ProfileLoop` at `at` marks: the number of `ProfileLoop`s before it. `None`
+/// if no `ProfileLoop` starts at `at`.
 fn loop_index(code: &crate::verify::VerifiedFunc, at: usize) -> Option<u32> {
     let mut pc = 0;
     let mut n = 0u32;
@@ -158,7 +175,8 @@ fn loop_index(code: &crate::verify::VerifiedFunc, at: usize) -> Option<u32> {
         }
         pc += instr.units();
     }
-    (pc == at).then_some(n)
+    let marker = crate::ops::Instr::decode(&code.code, at)?.opcode() == crate::ops::Opcode::ProfileLoop;
+    (pc == at && marker).then_some(n)
 }
 
 /// A function's weighted count.
