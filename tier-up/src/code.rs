@@ -19,6 +19,8 @@ fn isa() -> Result<&'static OwnedTargetIsa, String> {
         set(&mut flags, "opt_level", "speed")?;
         set(&mut flags, "is_pic", "false")?;
         set(&mut flags, "use_colocated_libcalls", "false")?;
+        // Cranelift's IR verifier takes about a tenth of the compile time; debug builds (the tests) keep it.
+        set(&mut flags, "enable_verifier", if cfg!(debug_assertions) { "true" } else { "false" })?;
         let builder = cranelift_native::builder().map_err(|e| format!("no native code for this host: {e}"))?;
         builder.finish(settings::Flags::new(flags)).map_err(|e| e.to_string())
     })
