@@ -62,6 +62,9 @@ fn cold_run(c: &mut Criterion) {
 /// `EmberAuto::background`) and would otherwise slow the next engine down.
 const HUGE_ENGINES: &[&str] = &["ember-interp", "ember-auto", "wasmi", "wasmtime", "ember-auto-bg"];
 
+/// One timed iteration on an engine.
+type Measure<'a> = &'a dyn Fn(&dyn Engine);
+
 fn huge(c: &mut Criterion) {
     let lua = &workloads::LUA;
     let wasm = inflate::huge_module(lua.wasm, workloads::huge_code_bytes()).expect("lua.wasm parses");
@@ -82,7 +85,7 @@ fn huge(c: &mut Criterion) {
     engines.push(Box::new(engines::EmberAuto::background()));
     engines.retain(|e| HUGE_ENGINES.contains(&e.name()) && engines::is_selected(e.name()));
     engines.sort_by_key(|e| HUGE_ENGINES.iter().position(|&n| n == e.name()));
-    let measures: [(&str, &dyn Fn(&dyn Engine)); 2] = [
+    let measures: [(&str, Measure); 2] = [
         ("-ping", &|engine| assert_eq!(engine.startup(&wasm).expect("starts"), 1)),
         ("", &|engine| {
             let mut instance = engine.instantiate(&wasm).expect("instantiates");
