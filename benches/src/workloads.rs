@@ -61,6 +61,30 @@ pub static ALL: &[Workload] = &[
     workload!("zstd", "large program", 100_000, 1000, native::zstd),
 ];
 
+/// A program without a native twin, measured by startup only: engines' checksums are checked against each
+/// other.
+pub struct Runtime {
+    /// Short name, used in criterion group names.
+    pub name: &'static str,
+    /// The module (a WASI reactor exporting `run`, `ping` and `memory`).
+    pub wasm: &'static [u8],
+    /// `run`'s input for a short script (a few milliseconds of work in an interpreter).
+    pub n: u32,
+}
+
+/// Lua 5.4 as a WASI reactor (`workloads/c/lua.c`): `run(n)` runs a short script of `n` rounds in a fresh Lua
+/// state. The base of the huge startup module (see [`crate::inflate`]).
+pub static LUA: Runtime = Runtime { name: "lua", wasm: include_bytes!("../wasm/lua.wasm"), n: 1 };
+
+/// The code-section size of the huge startup module: 32 MiB, or 1 MiB in quick mode.
+pub fn huge_code_bytes() -> usize {
+    if crate::quick() {
+        1 << 20
+    } else {
+        32 << 20
+    }
+}
+
 /// Looks a workload up by name.
 pub fn by_name(name: &str) -> Option<&'static Workload> {
     ALL.iter().find(|w| w.name == name)

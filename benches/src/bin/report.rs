@@ -70,7 +70,7 @@ fn engines_in(results: &Results, prefix: &str) -> Vec<String> {
 }
 
 fn order(name: &str) -> usize {
-    ["ember-interp", "ember-auto", "ember-jit", "wasmi", "wasm3", "wasmtime", "native"]
+    ["ember-interp", "ember-auto", "ember-auto-bg", "ember-jit", "wasmi", "wasm3", "wasmtime", "native"]
         .iter()
         .position(|n| *n == name)
         .unwrap_or(usize::MAX)
@@ -171,7 +171,9 @@ fn startup_table(results: &Results) {
         g.dedup();
         g
     };
-    println!("### Startup: bytes to first instruction (compile + instantiate + call)\n");
+    println!(
+        "### Startup: bytes to first instruction (compile + instantiate + call `ping`; `huge-lua` calls `run(1)`)\n"
+    );
     println!("| module | {} | wasmtime / Ember |", engines.join(" | "));
     println!("|---|{}---:|", "---:|".repeat(engines.len()));
     for g in &groups {

@@ -1,6 +1,6 @@
 //! Ember's register interpreter (lazy translation, the default configuration).
 
-use super::{err, Engine, Error, Instance};
+use super::{err, Engine, Error, Instance, STUB_I32_RESULT};
 
 /// Ember with its register interpreter.
 pub struct EmberInterp {
@@ -39,7 +39,7 @@ impl Engine for EmberInterp {
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Instance>, Error> {
         let module = ember::Module::new(&self.engine, wasm).map_err(err)?;
         let mut store = ember::Store::new(&self.engine, ());
-        let instance = ember::Linker::new(&self.engine).instantiate(&mut store, &module).map_err(err)?;
+        let instance = stub_linker(&self.engine, &module)?.instantiate(&mut store, &module).map_err(err)?;
         if let Ok(init) = instance.get_typed_func::<(), ()>(&store, "_initialize") {
             init.call(&mut store, ()).map_err(err)?;
         }
@@ -57,4 +57,28 @@ impl Instance for EmberInstance {
     fn ping(&mut self) -> Result<u32, Error> {
         self.ping.call(&mut self.store, ()).map(|r| r as u32).map_err(err)
     }
+}
+
+/// A linker that defines every function import of `module` as a stub returning [`STUB_I32_RESULT`] in i32
+/// results and zero in the others.
+fn stub_linker(engine: &ember::Engine, module: &ember::Module) -> Result<ember::Linker<()>, Error> {
+    let mut linker = ember::Linker::new(engine);
+    linker.allow_shadowing(true); // a module may import the same function twice
+    for import in module.imports() {
+        if let ember::ExternType::Func(ty) = &import.ty {
+            let result_types = ty.results().to_vec();
+            linker
+                .func_new(&import.module, &import.name, ty.clone(), move |_, _, results| {
+                    for (result, &ty) in results.iter_mut().zip(&result_types) {
+                        *result = match ty {
+                            ember::ValType::I32 => ember::Val::I32(STUB_I32_RESULT),
+                            _ => ember::Val::default_for(ty),
+                        };
+                    }
+                    Ok(())
+                })
+                .map_err(err)?;
+        }
+    }
+    Ok(linker)
 }

@@ -5,18 +5,32 @@ use super::ember::EmberInterp;
 use super::{Engine, Error, Instance};
 
 /// Ember in `auto` mode: starts in the interpreter (lazy translation), compiles hot functions and hot loops
-/// (on-stack replacement) to native code. Tier-up is synchronous, so after the first run the hot code is
-/// native and the execution harness measures the steady state.
+/// (on-stack replacement) to native code. `ember-auto` tiers up synchronously, so after the first run the hot
+/// code is native and the execution harness measures the steady state; `ember-auto-bg` is Ember's default,
+/// compilation on a background thread while the interpreter keeps running.
 pub struct EmberAuto {
     inner: EmberInterp,
+    name: &'static str,
 }
 
 impl EmberAuto {
-    /// An engine in `auto` mode with the default threshold and synchronous tier-up.
+    /// An engine in `auto` mode with the default threshold and synchronous tier-up (`ember-auto`).
     pub fn new() -> Self {
+        Self::with_synchronous_tier_up(true, "ember-auto")
+    }
+
+    /// An engine in `auto` mode with Ember's default configuration: background tier-up (`ember-auto-bg`). Not
+    /// in [`super::all`]: the startup harness measures it on the huge module only. Compilations that a dropped
+    /// store left queued still run on the worker thread (a process-wide queue), beside later iterations.
+    pub fn background() -> Self {
+        Self::with_synchronous_tier_up(false, "ember-auto-bg")
+    }
+
+    fn with_synchronous_tier_up(synchronous: bool, name: &'static str) -> Self {
         let mut config = ember::Config::default();
-        config.synchronous_tier_up(true);
-        EmberAuto { inner: EmberInterp::with_engine(ember::Engine::with_tier(&config, ember::Tier::Auto)) }
+        config.synchronous_tier_up(synchronous);
+        let inner = EmberInterp::with_engine(ember::Engine::with_tier(&config, ember::Tier::Auto));
+        EmberAuto { inner, name }
     }
 }
 
@@ -28,7 +42,7 @@ impl Default for EmberAuto {
 
 impl Engine for EmberAuto {
     fn name(&self) -> &'static str {
-        "ember-auto"
+        self.name
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Instance>, Error> {

@@ -56,11 +56,26 @@ pub fn all() -> Vec<Box<dyn Engine>> {
 
 /// The engines whose names are listed in `EMBER_BENCH_ENGINES` (comma-separated), or all of them.
 pub fn selected() -> Vec<Box<dyn Engine>> {
+    all().into_iter().filter(|e| is_selected(e.name())).collect()
+}
+
+/// Whether the engine `name` is listed in `EMBER_BENCH_ENGINES` (comma-separated), or that variable is unset.
+pub fn is_selected(name: &str) -> bool {
     match std::env::var("EMBER_BENCH_ENGINES") {
-        Ok(list) => all().into_iter().filter(|e| list.split(',').any(|n| n.trim() == e.name())).collect(),
-        Err(_) => all(),
+        Ok(list) => list.split(',').any(|n| n.trim() == name),
+        Err(_) => true,
     }
 }
+
+/// What a stubbed import returns in an i32 result: WASI's `EBADF` (bad file descriptor), so that wasi-libc
+/// sees a failed call rather than a success with unset outputs. Every other result is zero.
+///
+/// Each adapter defines every function import of a module as a stub of its signature: the workloads call none
+/// of them in their measured paths (see `workloads/c/lua.c`), and stubs keep the engines' own WASI
+/// implementations (which differ in cost) out of the measure. `EBADF` rather than `ENOSYS` because wasi-libc's
+/// start-up code asks `fd_prestat_get` for preopened directories until it answers `EBADF` and exits on any
+/// other error: the stubs behave like a WASI host with no file descriptors at all.
+pub(crate) const STUB_I32_RESULT: i32 = 8;
 
 /// Turns any displayable error into an [`Error`].
 pub(crate) fn err(e: impl std::fmt::Display) -> Error {
