@@ -142,7 +142,8 @@ macro_rules! for_each_op {
             CallIndirect { ty: u32, table: u32, index: Slot, args: Slot }
             /// Subtract `amount` from the store's fuel; trap with `all fuel consumed` if there is not enough.
             ConsumeFuel { amount: u32 }
-            /// Count a loop back-edge for tier-up profiling (emitted only when a tier-up threshold is set).
+            /// Mark a loop header and count a pass through it for tier-up's loop sampling (emitted only when a tier-up
+            /// threshold is set).
             ProfileLoop {}
 
             // ---- globals, references, tables ----
