@@ -5,7 +5,8 @@
 #   fuzz/campaign.sh TARGET [RUNS] [-- libFuzzer flags...]
 #
 # Stops after RUNS executions (default 10 million) or at the first finding, keeps the corpus in
-# fuzz/corpus/TARGET, and appends a line with the execution count, rate and outcome to fuzz/campaign.log.
+# fuzz/corpus/TARGET, and appends a line with the execution count, rate and outcome to fuzz/campaign.log
+# (not committed; docs/fuzzing.md records the campaigns).
 set -uo pipefail
 cd "$(dirname "$0")"
 target=${1:?usage: campaign.sh TARGET [RUNS] [-- libFuzzer flags]}
