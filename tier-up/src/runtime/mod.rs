@@ -7,10 +7,11 @@ mod vmctx;
 mod worker;
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use cranelift_codegen::ir::Function;
 use ember_interp::exec::tier::Handover;
 
 use ember_core::{FuncEntity, StoreInner, Trap, TrapCode};
@@ -18,6 +19,7 @@ use ember_core::{FuncEntity, StoreInner, Trap, TrapCode};
 use crate::code::{CodeMemory, Compiled};
 use crate::stats::{Stats, TierUpEvent};
 use crate::status;
+use env::InstanceLayout;
 pub use vmctx::VmCtx;
 
 /// Stack a run of native code may use below the point where it was first entered; deeper, calls trap with
@@ -48,8 +50,12 @@ pub struct TierState {
     pub(crate) plugged: bool,
     /// Whether hot functions compile on the store's thread (else on the worker).
     pub(crate) synchronous: bool,
-    /// Code being compiled on the worker: the answer's receiver, the weight and translation time.
-    pending: HashMap<Key, (Receiver<worker::Done>, u64, Duration)>,
+    /// Code being compiled on the worker: the answer's receiver and the weight.
+    pending: HashMap<Key, (Receiver<worker::Done>, u64)>,
+    /// The translator's view of each instance that has compiled code, by store instance index.
+    layouts: Vec<Option<Arc<InstanceLayout>>>,
+    /// Set when the store drops, so the worker skips what this store still has queued.
+    cancelled: Arc<AtomicBool>,
     /// Entries at loop headers (on-stack replacement), by store function and loop.
     loop_entries: HashMap<(usize, u32), *const u8>,
     /// Loops whose entry could not be compiled.
@@ -64,6 +70,7 @@ pub struct TierState {
 
 impl Drop for TierState {
     fn drop(&mut self) {
+        self.cancelled.store(true, Ordering::Relaxed);
         for ctx in self.vmctxs.drain(..) {
             if !ctx.is_null() {
                 // SAFETY: every non-null entry came from `Box::into_raw` in `vmctx` and is freed only here.
@@ -86,6 +93,8 @@ impl TierState {
             plugged: false,
             synchronous: true,
             pending: HashMap::new(),
+            layouts: Vec::new(),
+            cancelled: Arc::new(AtomicBool::new(false)),
             loop_entries: HashMap::new(),
             failed_loops: std::collections::HashSet::new(),
             running: false,
@@ -184,7 +193,7 @@ pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
     if st.failed_key(key) {
         return Handover::Declined;
     }
-    if let Some((answer, _, _)) = st.pending.get(&key) {
+    if let Some((answer, _)) = st.pending.get(&key) {
         let done = match answer.try_recv() {
             Ok(done) => done,
             Err(TryRecvError::Empty) => return Handover::Pending,
@@ -192,34 +201,27 @@ pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
                 worker::Done { result: Err("the compiler thread stopped".into()), time: Duration::ZERO }
             }
         };
-        let Some((_, weight, translate_time)) = st.pending.remove(&key) else { return Handover::Declined };
+        let Some((_, weight)) = st.pending.remove(&key) else { return Handover::Declined };
         let placed = done.result.and_then(|compiled| place(store, key, compiled));
-        return finish(store, key, placed, translate_time + done.time, weight);
+        return finish(store, key, placed, done.time, weight);
     }
 
-    let start = Instant::now();
-    // A translator or Cranelift bug must not take the program down (this may run inside a helper, where a
-    // panic cannot unwind): the function just stays interpreted.
-    let translated = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| translate(store, key)))
-        .unwrap_or_else(|_| Err("the translator panicked".into()));
-    let synchronous = state(store).synchronous;
-    match translated {
-        Err(e) => finish(store, key, Err(e), start.elapsed(), weight),
-        Ok(clif) if synchronous => {
-            let placed = place_function(store, key, clif);
+    let job = match job(store, key) {
+        Ok(job) => job,
+        Err(e) => return finish(store, key, Err(e), Duration::ZERO, weight),
+    };
+    let job = if state(store).synchronous { Err(Box::new(job)) } else { worker::submit(job) };
+    match job {
+        Ok(answer) => {
+            state(store).pending.insert(key, (answer, weight));
+            log::debug!("tier-up: function {func} queued for compilation (weight {weight})");
+            Handover::Pending
+        }
+        Err(job) => {
+            let start = Instant::now();
+            let placed = worker::run(&job).and_then(|compiled| place(store, key, compiled));
             finish(store, key, placed, start.elapsed(), weight)
         }
-        Ok(clif) => match worker::submit(clif) {
-            Ok(answer) => {
-                state(store).pending.insert(key, (answer, weight, start.elapsed()));
-                log::debug!("tier-up: function {func} queued for compilation (weight {weight})");
-                Handover::Pending
-            }
-            Err(clif) => {
-                let placed = place_function(store, key, *clif);
-                finish(store, key, placed, start.elapsed(), weight)
-            }
-        },
     }
 }
 
@@ -271,24 +273,29 @@ fn finish(
     }
 }
 
-/// Store function `key.func`'s body as Cranelift IR for its instance (entered at `key.at_loop`).
-fn translate(store: &StoreInner, key: Key) -> Result<Function, String> {
+/// The compilation job for `key`: the function's index in its module and its instance's layout (copied
+/// from the store at the instance's first compilation).
+fn job(store: &mut StoreInner, key: Key) -> Result<worker::Job, String> {
     let (instance, index) = match store.funcs.get(key.func) {
-        Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
+        Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index() as usize, *index),
         _ => return Err("not a wasm function".into()),
     };
-    let target = crate::code::target()?;
-    let inst = store.instances.get(instance as usize).ok_or("no such instance")?;
-    let env = env::RuntimeEnv::new(store, inst, instance, store.engine().config().get_consume_fuel());
-    crate::translate::translate_function(inst.module.info(), index, &env, target, key.at_loop)
-        .map_err(|e| e.to_string())
-}
-
-/// Compiles `clif` here and places it.
-fn place_function(store: &mut StoreInner, key: Key, clif: Function) -> Result<(*const u8, usize, u32), String> {
-    let compiled = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| crate::code::compile_detached(clif)))
-        .unwrap_or_else(|_| Err("Cranelift panicked".into()))?;
-    place(store, key, compiled)
+    let known = state(store).layouts.get(instance).cloned().flatten();
+    let layout = match known {
+        Some(layout) => layout,
+        None => {
+            let inst = store.instances.get(instance).ok_or("no such instance")?;
+            let layout = InstanceLayout::new(store, inst, instance as u32);
+            let st = state(store);
+            if st.layouts.len() <= instance {
+                st.layouts.resize(instance + 1, None);
+            }
+            st.layouts[instance] = Some(layout.clone());
+            layout
+        }
+    };
+    let cancelled = state(store).cancelled.clone();
+    Ok(worker::Job { layout, index, at_loop: key.at_loop, cancelled })
 }
 
 /// Places compiled code for `key` and enters a function's entry in its instance's function table.
