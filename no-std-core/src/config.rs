@@ -13,6 +13,9 @@ pub struct Config {
     /// Off by default: a hot function compiles on a worker thread while the interpreter keeps running it, so a
     /// long compile never stalls the program. On for tests that need to know when code turns native.
     pub(crate) synchronous_tier_up: bool,
+    /// `None` by default: a large module's function bodies are validated on as many threads as the host has
+    /// cores (validation is most of the time to load a module; `no_std` builds always use one thread).
+    pub(crate) validation_threads: Option<usize>,
 }
 
 impl Config {
@@ -45,6 +48,16 @@ impl Config {
     pub fn synchronous_tier_up(&mut self, on: bool) -> &mut Self {
         self.synchronous_tier_up = on;
         self
+    }
+    /// Threads that validate the function bodies of a large module (`None`, the default: one per core of the
+    /// host; `Some(1)`: only the calling thread). Small modules and `no_std` builds use the calling thread.
+    pub fn validation_threads(&mut self, threads: Option<usize>) -> &mut Self {
+        self.validation_threads = threads;
+        self
+    }
+    /// Threads that validate a large module's function bodies (`None`: one per core).
+    pub fn get_validation_threads(&self) -> Option<usize> {
+        self.validation_threads
     }
     /// Whether hot functions are compiled on the calling thread.
     pub fn get_synchronous_tier_up(&self) -> bool {

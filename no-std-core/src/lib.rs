@@ -14,6 +14,8 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+#[cfg(feature = "validate")]
+mod bodies;
 mod config;
 mod const_expr;
 mod engine;

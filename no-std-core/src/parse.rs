@@ -5,10 +5,11 @@ use alloc::string::ToString;
 use alloc::vec::Vec;
 
 use wasmparser::{
-    BinaryReaderError, CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, FuncValidatorAllocations,
-    Operator, Parser, Payload, TableInit, TypeRef, ValidPayload, Validator, WasmFeatures,
+    BinaryReaderError, CompositeInnerType, DataKind, ElementItems, ElementKind, ExternalKind, Operator, Parser,
+    Payload, TableInit, TypeRef, ValidPayload, Validator, WasmFeatures,
 };
 
+use crate::bodies::BodyValidator;
 use crate::const_expr::{ConstExpr, ConstOp};
 use crate::engine::Engine;
 use crate::error::Error;
@@ -90,190 +91,197 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Error> {
 }
 
 impl Module {
-    /// Decodes and validates a module binary. Every function body is validated now; translation to bytecode
-    /// happens later (lazily, on first call, unless the engine asks for eager translation).
-    pub fn new(_engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
-        let mut info = ModuleInfo::default();
-        let mut validator = Validator::new_with_features(supported_features());
-        let mut allocs = FuncValidatorAllocations::default();
-        let base = bytes.as_ptr() as usize;
-
-        // Decode with the same features as we validate: the reader's defaults include memory64, under which
-        // 32-bit memory limits would be decoded as 64-bit LEB128s and overlong encodings accepted.
-        let mut parser = Parser::new(0);
-        parser.set_features(supported_features());
-        for payload in parser.parse_all(bytes) {
-            let payload = payload.map_err(invalid)?;
-            if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(invalid)? {
-                let mut func_validator = to_validate.into_validator(allocs);
-                func_validator.validate(&body).map_err(invalid)?;
-                allocs = func_validator.into_allocations();
-                let range = body.range();
-                info.bodies.push(FuncBody { range: range.start as usize..range.end as usize });
-            }
-            match payload {
-                Payload::TypeSection(reader) => {
-                    for group in reader {
-                        for sub in group.map_err(invalid)?.into_types() {
-                            let CompositeInnerType::Func(f) = &sub.composite_type.inner else {
-                                return Err(unsupported("non-function types (GC proposal)"));
-                            };
-                            let params = f.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?;
-                            let results = f.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?;
-                            info.types.push(FuncType::new(params, results));
-                        }
-                    }
-                }
-                Payload::ImportSection(reader) => {
-                    for import in reader.into_imports() {
-                        let import = import.map_err(invalid)?;
-                        let ty = match import.ty {
-                            TypeRef::Func(t) | TypeRef::FuncExact(t) => {
-                                info.funcs.push(t);
-                                info.num_imported_funcs += 1;
-                                let ty = info.types.get(t as usize).cloned();
-                                ExternType::Func(ty.ok_or_else(|| unsupported("function import type"))?)
-                            }
-                            TypeRef::Table(t) => {
-                                let t = table_type(&t)?;
-                                info.tables.push(t);
-                                info.num_imported_tables += 1;
-                                ExternType::Table(t)
-                            }
-                            TypeRef::Memory(m) => {
-                                let m = memory_type(&m);
-                                info.memories.push(m);
-                                info.num_imported_memories += 1;
-                                ExternType::Memory(m)
-                            }
-                            TypeRef::Global(g) => {
-                                let g = global_type(&g)?;
-                                info.globals.push(g);
-                                info.num_imported_globals += 1;
-                                ExternType::Global(g)
-                            }
-                            TypeRef::Tag(_) => return Err(unsupported("exception tags")),
-                        };
-                        info.imports.push(Import { module: import.module.into(), name: import.name.into(), ty });
-                    }
-                }
-                Payload::FunctionSection(reader) => {
-                    for t in reader {
-                        info.funcs.push(t.map_err(invalid)?);
-                    }
-                }
-                Payload::TableSection(reader) => {
-                    for table in reader {
-                        let table = table.map_err(invalid)?;
-                        info.tables.push(table_type(&table.ty)?);
-                        info.table_inits.push(match &table.init {
-                            TableInit::RefNull => None,
-                            TableInit::Expr(e) => Some(const_expr(e)?),
-                        });
-                    }
-                }
-                Payload::MemorySection(reader) => {
-                    for m in reader {
-                        info.memories.push(memory_type(&m.map_err(invalid)?));
-                    }
-                }
-                Payload::GlobalSection(reader) => {
-                    for g in reader {
-                        let g = g.map_err(invalid)?;
-                        info.globals.push(global_type(&g.ty)?);
-                        info.global_inits.push(const_expr(&g.init_expr)?);
-                    }
-                }
-                Payload::ExportSection(reader) => {
-                    for e in reader {
-                        let e = e.map_err(invalid)?;
-                        let index = match e.kind {
-                            ExternalKind::Func | ExternalKind::FuncExact => ExternIndex::Func(e.index),
-                            ExternalKind::Table => ExternIndex::Table(e.index),
-                            ExternalKind::Memory => ExternIndex::Memory(e.index),
-                            ExternalKind::Global => ExternIndex::Global(e.index),
-                            ExternalKind::Tag => return Err(unsupported("exception tags")),
-                        };
-                        info.exports.push(Export { name: e.name.into(), index });
-                    }
-                }
-                Payload::StartSection { func, .. } => info.start = Some(func),
-                Payload::ElementSection(reader) => {
-                    for elem in reader {
-                        let elem = elem.map_err(invalid)?;
-                        let kind = match elem.kind {
-                            ElementKind::Passive => ElementSegmentKind::Passive,
-                            ElementKind::Declared => ElementSegmentKind::Declared,
-                            ElementKind::Active { table_index, offset_expr } => ElementSegmentKind::Active {
-                                table: table_index.unwrap_or(0),
-                                offset: const_expr(&offset_expr)?,
-                            },
-                        };
-                        let (ty, items) = match elem.items {
-                            ElementItems::Functions(funcs) => {
-                                let mut items = Vec::new();
-                                for f in funcs {
-                                    items.push(ConstExpr { ops: alloc::vec![ConstOp::RefFunc(f.map_err(invalid)?)] });
-                                }
-                                (ValType::FuncRef, items)
-                            }
-                            ElementItems::Expressions(ty, exprs) => {
-                                let mut items = Vec::new();
-                                for e in exprs {
-                                    items.push(const_expr(&e.map_err(invalid)?)?);
-                                }
-                                (ref_type(ty)?, items)
-                            }
-                        };
-                        info.elements.push(ElementSegment { kind, ty, items });
-                    }
-                }
-                Payload::DataSection(reader) => {
-                    for data in reader {
-                        let data = data.map_err(invalid)?;
-                        let start = data.data.as_ptr() as usize - base;
-                        let active = match data.kind {
-                            DataKind::Passive => None,
-                            DataKind::Active { memory_index, offset_expr } => {
-                                Some((memory_index, const_expr(&offset_expr)?))
-                            }
-                        };
-                        info.datas.push(DataSegment { active, bytes: start..start + data.data.len() });
-                    }
-                }
-                Payload::CodeSectionStart { unchecked_range, .. } => {
-                    info.code_section = unchecked_range.start as usize..unchecked_range.end as usize
-                }
-                Payload::CustomSection(reader) => {
-                    if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
-                        // The name section is optional debug data: a malformed one is ignored, not an error.
-                        for name in names.into_iter().flatten() {
-                            match name {
-                                wasmparser::Name::Module { name, .. } => info.name = Some(name.into()),
-                                wasmparser::Name::Function(map) => {
-                                    for naming in map.into_iter().flatten() {
-                                        info.func_names.push((naming.index, naming.name.into()));
-                                    }
-                                }
-                                _ => {}
-                            }
-                        }
-                    }
-                }
-                _ => {}
-            }
-        }
-        if info.funcs.len() != info.num_imported_funcs as usize + info.bodies.len() {
-            return Err(Error::Invalid { offset: bytes.len(), message: "function and code section mismatch".into() });
-        }
-        info.func_names.sort_by_key(|(index, _)| *index);
-        info.func_names.dedup_by_key(|(index, _)| *index);
-        info.bytes = bytes.into();
-        Ok(Module::from_info(info))
+    /// Decodes and validates a module binary. Every function body is validated now (on several threads for a
+    /// large module, see [`Config::validation_threads`](crate::Config::validation_threads)); translation to
+    /// bytecode happens later (lazily, on first call, unless the engine asks for eager translation).
+    pub fn new(engine: &Engine, bytes: &[u8]) -> Result<Module, Error> {
+        let mut bodies = BodyValidator::new(engine.config().get_validation_threads());
+        let decoded = decode(bytes, &mut bodies);
+        // Bodies gathered before a decoding error come first: the error is the one met first in the binary.
+        bodies.finish().map_err(invalid)?;
+        decoded
     }
 
     /// Checks that `bytes` is a valid module without keeping anything.
     pub fn validate(engine: &Engine, bytes: &[u8]) -> Result<(), Error> {
         Module::new(engine, bytes).map(|_| ())
     }
+}
+
+/// Decodes `bytes` and validates everything but the function bodies, which go to `bodies`.
+fn decode<'a>(bytes: &'a [u8], bodies: &mut BodyValidator<'a>) -> Result<Module, Error> {
+    let mut info = ModuleInfo::default();
+    let mut validator = Validator::new_with_features(supported_features());
+    let base = bytes.as_ptr() as usize;
+
+    // Decode with the same features as we validate: the reader's defaults include memory64, under which
+    // 32-bit memory limits would be decoded as 64-bit LEB128s and overlong encodings accepted.
+    let mut parser = Parser::new(0);
+    parser.set_features(supported_features());
+    for payload in parser.parse_all(bytes) {
+        let payload = payload.map_err(invalid)?;
+        if let ValidPayload::Func(to_validate, body) = validator.payload(&payload).map_err(invalid)? {
+            let range = body.range();
+            bodies.push(to_validate, body).map_err(invalid)?;
+            info.bodies.push(FuncBody { range: range.start as usize..range.end as usize });
+        }
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    for sub in group.map_err(invalid)?.into_types() {
+                        let CompositeInnerType::Func(f) = &sub.composite_type.inner else {
+                            return Err(unsupported("non-function types (GC proposal)"));
+                        };
+                        let params = f.params().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?;
+                        let results = f.results().iter().map(|t| val_type(*t)).collect::<Result<Vec<_>, _>>()?;
+                        info.types.push(FuncType::new(params, results));
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import.map_err(invalid)?;
+                    let ty = match import.ty {
+                        TypeRef::Func(t) | TypeRef::FuncExact(t) => {
+                            info.funcs.push(t);
+                            info.num_imported_funcs += 1;
+                            let ty = info.types.get(t as usize).cloned();
+                            ExternType::Func(ty.ok_or_else(|| unsupported("function import type"))?)
+                        }
+                        TypeRef::Table(t) => {
+                            let t = table_type(&t)?;
+                            info.tables.push(t);
+                            info.num_imported_tables += 1;
+                            ExternType::Table(t)
+                        }
+                        TypeRef::Memory(m) => {
+                            let m = memory_type(&m);
+                            info.memories.push(m);
+                            info.num_imported_memories += 1;
+                            ExternType::Memory(m)
+                        }
+                        TypeRef::Global(g) => {
+                            let g = global_type(&g)?;
+                            info.globals.push(g);
+                            info.num_imported_globals += 1;
+                            ExternType::Global(g)
+                        }
+                        TypeRef::Tag(_) => return Err(unsupported("exception tags")),
+                    };
+                    info.imports.push(Import { module: import.module.into(), name: import.name.into(), ty });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for t in reader {
+                    info.funcs.push(t.map_err(invalid)?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let table = table.map_err(invalid)?;
+                    info.tables.push(table_type(&table.ty)?);
+                    info.table_inits.push(match &table.init {
+                        TableInit::RefNull => None,
+                        TableInit::Expr(e) => Some(const_expr(e)?),
+                    });
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for m in reader {
+                    info.memories.push(memory_type(&m.map_err(invalid)?));
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for g in reader {
+                    let g = g.map_err(invalid)?;
+                    info.globals.push(global_type(&g.ty)?);
+                    info.global_inits.push(const_expr(&g.init_expr)?);
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e.map_err(invalid)?;
+                    let index = match e.kind {
+                        ExternalKind::Func | ExternalKind::FuncExact => ExternIndex::Func(e.index),
+                        ExternalKind::Table => ExternIndex::Table(e.index),
+                        ExternalKind::Memory => ExternIndex::Memory(e.index),
+                        ExternalKind::Global => ExternIndex::Global(e.index),
+                        ExternalKind::Tag => return Err(unsupported("exception tags")),
+                    };
+                    info.exports.push(Export { name: e.name.into(), index });
+                }
+            }
+            Payload::StartSection { func, .. } => info.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    let elem = elem.map_err(invalid)?;
+                    let kind = match elem.kind {
+                        ElementKind::Passive => ElementSegmentKind::Passive,
+                        ElementKind::Declared => ElementSegmentKind::Declared,
+                        ElementKind::Active { table_index, offset_expr } => ElementSegmentKind::Active {
+                            table: table_index.unwrap_or(0),
+                            offset: const_expr(&offset_expr)?,
+                        },
+                    };
+                    let (ty, items) = match elem.items {
+                        ElementItems::Functions(funcs) => {
+                            let mut items = Vec::new();
+                            for f in funcs {
+                                items.push(ConstExpr { ops: alloc::vec![ConstOp::RefFunc(f.map_err(invalid)?)] });
+                            }
+                            (ValType::FuncRef, items)
+                        }
+                        ElementItems::Expressions(ty, exprs) => {
+                            let mut items = Vec::new();
+                            for e in exprs {
+                                items.push(const_expr(&e.map_err(invalid)?)?);
+                            }
+                            (ref_type(ty)?, items)
+                        }
+                    };
+                    info.elements.push(ElementSegment { kind, ty, items });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let data = data.map_err(invalid)?;
+                    let start = data.data.as_ptr() as usize - base;
+                    let active = match data.kind {
+                        DataKind::Passive => None,
+                        DataKind::Active { memory_index, offset_expr } => {
+                            Some((memory_index, const_expr(&offset_expr)?))
+                        }
+                    };
+                    info.datas.push(DataSegment { active, bytes: start..start + data.data.len() });
+                }
+            }
+            Payload::CodeSectionStart { unchecked_range, .. } => {
+                info.code_section = unchecked_range.start as usize..unchecked_range.end as usize
+            }
+            Payload::CustomSection(reader) => {
+                if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
+                    // The name section is optional debug data: a malformed one is ignored, not an error.
+                    for name in names.into_iter().flatten() {
+                        match name {
+                            wasmparser::Name::Module { name, .. } => info.name = Some(name.into()),
+                            wasmparser::Name::Function(map) => {
+                                for naming in map.into_iter().flatten() {
+                                    info.func_names.push((naming.index, naming.name.into()));
+                                }
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    if info.funcs.len() != info.num_imported_funcs as usize + info.bodies.len() {
+        return Err(Error::Invalid { offset: bytes.len(), message: "function and code section mismatch".into() });
+    }
+    info.func_names.sort_by_key(|(index, _)| *index);
+    info.func_names.dedup_by_key(|(index, _)| *index);
+    info.bytes = bytes.into();
+    Ok(Module::from_info(info))
 }
