@@ -6,7 +6,7 @@
 
 use std::time::Duration;
 
-use criterion::{criterion_group, criterion_main, Criterion, SamplingMode};
+use criterion::{criterion_group, criterion_main, BatchSize, Criterion, SamplingMode};
 use ember_benches::engines::{self, Engine};
 use ember_benches::{inflate, quick, workloads};
 
@@ -58,8 +58,9 @@ fn cold_run(c: &mut Criterion) {
 /// The engines of the huge-module groups, in order. wasm3 is left out: its Rust binding links
 /// only host functions whose types are known at compile time, so it cannot stub a module's imports
 /// generically. `ember-jit` compiles every function it runs before running it, which the cold-run groups show.
-/// `ember-auto-bg` runs last in each group: compilations it leaves queued run on after it (see
-/// `EmberAuto::background`) and would otherwise slow the next engine down.
+/// Between iterations every engine settles (`Engine::settle`, untimed): a compilation `ember-auto-bg` left
+/// running when its store dropped would otherwise compete with the next iteration, which a user running
+/// one script in a fresh process never sees.
 const HUGE_ENGINES: &[&str] = &["ember-interp", "ember-auto", "wasmi", "wasmtime", "ember-auto-bg"];
 
 /// One timed iteration on an engine.
@@ -104,7 +105,9 @@ fn huge(c: &mut Criterion) {
                 .measurement_time(Duration::from_secs(3));
         }
         for engine in &engines {
-            group.bench_function(engine.name(), |b| b.iter(|| measure(engine.as_ref())));
+            group.bench_function(engine.name(), |b| {
+                b.iter_batched(|| engine.settle(), |()| measure(engine.as_ref()), BatchSize::PerIteration)
+            });
         }
         group.finish();
     }

@@ -2,9 +2,14 @@
 //! the fuzzer (Ember with eager translation, Ember's native tiers, wasmi, wasmtime with the `wasmtime` feature):
 //! results, traps, exported globals and memories must agree. Stack exhaustion may differ; such runs are counted
 //! and reported every 2^k executions on stderr.
+//!
+//! A panic inside a peer engine (wasmi, wasmtime) is that engine's bug, not Ember's: it is counted and
+//! reported, and the campaign goes on. A panic anywhere else (Ember) is a finding.
 #![no_main]
 
+use std::panic::{self, AssertUnwindSafe, PanicHookInfo};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Once;
 
 use arbitrary::Unstructured;
 use ember_fuzz::{compare_module, plan_calls, EmberEngine, ENGINES};
@@ -15,6 +20,29 @@ static COMPARED: AtomicU64 = AtomicU64::new(0);
 static CALLS: AtomicU64 = AtomicU64::new(0);
 static TRAPS: AtomicU64 = AtomicU64::new(0);
 static STACK_OVERFLOWS: AtomicU64 = AtomicU64::new(0);
+static PEER_PANICS: AtomicU64 = AtomicU64::new(0);
+
+/// Whether a panic was raised in a peer engine's own code: a source file of one of its crates (`wasmi-2.0.0/`,
+/// `wasmi_core-*/`, `wasmtime-*/`; not the oracle's adapters, `oracle/src/wasmi.rs`).
+fn in_peer_engine(info: &PanicHookInfo<'_>) -> bool {
+    info.location().is_some_and(|l| ["/wasmi-", "/wasmi_", "/wasmtime-"].iter().any(|peer| l.file().contains(peer)))
+}
+
+/// Lets panics of peer engines unwind (to be caught and counted) and hands every other panic to the hook
+/// already installed (libFuzzer's, which aborts: a finding).
+fn install_panic_hook() {
+    static ONCE: Once = Once::new();
+    ONCE.call_once(|| {
+        let finding = panic::take_hook();
+        panic::set_hook(Box::new(move |info| {
+            if in_peer_engine(info) {
+                eprintln!("differential: a peer engine panicked (its bug, not Ember's): {info}");
+            } else {
+                finding(info);
+            }
+        }));
+    });
+}
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
@@ -22,7 +50,16 @@ fuzz_target!(|data: &[u8]| {
     let Ok(wasm) = kind.module(&mut u) else { return };
     let Ok(calls) = plan_calls(&mut u, &wasm, 3) else { return };
     let mut other = kind.build();
-    match compare_module(&mut EmberEngine::interpreter(), other.as_mut(), &wasm, &calls) {
+    install_panic_hook();
+    let compared = panic::catch_unwind(AssertUnwindSafe(|| {
+        compare_module(&mut EmberEngine::interpreter(), other.as_mut(), &wasm, &calls)
+    }));
+    let Ok(compared) = compared else {
+        // Only a peer engine's panic gets here (any other aborted in the hook).
+        PEER_PANICS.fetch_add(1, Relaxed);
+        return;
+    };
+    match compared {
         Ok(agreement) => {
             COMPARED.fetch_add(u64::from(!agreement.rejected), Relaxed);
             CALLS.fetch_add(agreement.calls as u64, Relaxed);
@@ -35,11 +72,12 @@ fuzz_target!(|data: &[u8]| {
     if runs.is_power_of_two() && runs >= 1024 {
         eprintln!(
             "differential: {runs} runs, {} modules compared, {} calls agreed ({} traps), {} stack-exhaustion \
-             differences allowed",
+             differences allowed, {} peer-engine panics",
             COMPARED.load(Relaxed),
             CALLS.load(Relaxed),
             TRAPS.load(Relaxed),
-            STACK_OVERFLOWS.load(Relaxed)
+            STACK_OVERFLOWS.load(Relaxed),
+            PEER_PANICS.load(Relaxed)
         );
     }
 });

@@ -20,6 +20,7 @@ pub mod status;
 pub mod translate;
 
 pub use executor::{Mode, TieredExecutor, AUTO, DEFAULT_THRESHOLD, INTERP, JIT};
+pub use runtime::background_jobs;
 pub use stats::{Stats, TierUpEvent};
 
 /// The native tier's statistics for a store (empty when it never ran code with a native mode).

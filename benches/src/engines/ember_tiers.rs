@@ -20,8 +20,8 @@ impl EmberAuto {
     }
 
     /// An engine in `auto` mode with Ember's default configuration: background tier-up (`ember-auto-bg`). Not
-    /// in [`super::all`]: the startup harness measures it on the huge module only. Compilations that a dropped
-    /// store left queued still run on the worker thread (a process-wide queue), beside later iterations.
+    /// in [`super::all`]: the startup harness measures it on the huge module only. A dropped store's queued
+    /// compilations are skipped, but the one running when it dropped finishes: [`Engine::settle`] waits for it.
     pub fn background() -> Self {
         Self::with_synchronous_tier_up(false, "ember-auto-bg")
     }
@@ -47,6 +47,12 @@ impl Engine for EmberAuto {
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Instance>, Error> {
         self.inner.instantiate(wasm)
+    }
+
+    fn settle(&self) {
+        while ember::ember_tier_up::background_jobs() > 0 {
+            std::thread::sleep(std::time::Duration::from_millis(1));
+        }
     }
 }
 

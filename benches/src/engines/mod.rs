@@ -31,6 +31,11 @@ pub trait Engine {
     fn startup(&self, wasm: &[u8]) -> Result<u32, Error> {
         self.instantiate(wasm)?.ping()
     }
+
+    /// Waits until work the engine left running in the background after an iteration (compilations still
+    /// queued when the store was dropped) is done, so that it does not slow the next iteration down. Called
+    /// between iterations, outside the timing. Most engines leave nothing behind.
+    fn settle(&self) {}
 }
 
 /// An instantiated workload module.

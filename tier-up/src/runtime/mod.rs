@@ -21,6 +21,7 @@ use crate::stats::{Stats, TierUpEvent};
 use crate::status;
 use env::InstanceLayout;
 pub use vmctx::VmCtx;
+pub use worker::background_jobs;
 
 /// Stack a run of native code may use below the point where it was first entered; deeper, calls trap with
 /// `call stack exhausted` instead of overflowing the host stack. 1 MiB: native frames are small (tens to a

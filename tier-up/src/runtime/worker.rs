@@ -3,7 +3,7 @@
 //! the instance's layout (once per instance) and queues the job; placing the code in the store's code memory
 //! happens on the store's thread, the next time the interpreter asks about the function.
 
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::mpsc::{channel, Receiver, Sender};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
@@ -45,6 +45,14 @@ pub(crate) fn run(job: &Job) -> Result<Compiled, String> {
     .unwrap_or_else(|_| Err("the translator or Cranelift panicked".into()))
 }
 
+/// Jobs queued or being compiled, process-wide.
+static IN_FLIGHT: AtomicUsize = AtomicUsize::new(0);
+
+/// Number of compilations queued or running on the worker thread, over all stores of the process.
+pub fn background_jobs() -> usize {
+    IN_FLIGHT.load(Ordering::Relaxed)
+}
+
 /// A queued job and where its answer goes.
 type Queued = (Job, Sender<Done>);
 
@@ -58,13 +66,13 @@ fn queue() -> Option<&'static Sender<Queued>> {
                 for (job, reply) in rx {
                     // A dropped store's queue is not worth the CPU: a short run would otherwise leave
                     // seconds of compilation behind it, competing with whatever runs next.
-                    if job.cancelled.load(Ordering::Relaxed) {
-                        continue;
+                    if !job.cancelled.load(Ordering::Relaxed) {
+                        let start = Instant::now();
+                        let result = run(&job);
+                        // The store may be gone: nobody to tell, nothing to do.
+                        let _ = reply.send(Done { result, time: start.elapsed() });
                     }
-                    let start = Instant::now();
-                    let result = run(&job);
-                    // The store may be gone: nobody to tell, nothing to do.
-                    let _ = reply.send(Done { result, time: start.elapsed() });
+                    IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
                 }
             });
             worker.ok().map(|_| tx)
@@ -77,8 +85,12 @@ fn queue() -> Option<&'static Sender<Queued>> {
 pub(crate) fn submit(job: Job) -> Result<Receiver<Done>, Box<Job>> {
     let Some(queue) = queue() else { return Err(Box::new(job)) };
     let (reply, answer) = channel();
+    IN_FLIGHT.fetch_add(1, Ordering::Relaxed);
     match queue.send((job, reply)) {
         Ok(()) => Ok(answer),
-        Err(e) => Err(Box::new(e.0 .0)),
+        Err(e) => {
+            IN_FLIGHT.fetch_sub(1, Ordering::Relaxed);
+            Err(Box::new(e.0 .0))
+        }
     }
 }
