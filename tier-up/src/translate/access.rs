@@ -2,12 +2,11 @@
 //! bulk memory and segment drops (through runtime helpers).
 
 use cranelift_codegen::ir::condcodes::IntCC;
-use cranelift_codegen::ir::{
-    types, AbiParam, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind, Type, Value,
-};
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, Signature, StackSlotData, StackSlotKind, Type, Value};
 use ember_core::TrapCode;
 use wasmparser::MemArg;
 
+use super::flags::Mem;
 use super::{err, native_signature, CompileError, Translator};
 use crate::env::{GlobalPlace, Helper, VmField};
 
@@ -124,7 +123,7 @@ impl Translator<'_, '_> {
             },
             GlobalPlace::Cell(offset) => {
                 let base = self.vmctx_load(self.pointer, VmField::GlobalsBase);
-                self.builder.ins().load(ty, MemFlagsData::trusted(), base, offset)
+                self.builder.ins().load(ty, self.regions.flags(Mem::Cells), base, offset)
             }
         };
         self.push(v);
@@ -192,7 +191,7 @@ impl Translator<'_, '_> {
             // Native callee of this instance: call it directly once it has code, else through the runtime.
             let ptrs = self.vmctx_load(self.pointer, VmField::FuncPtrs);
             let offset = func as i32 * self.pointer.bytes() as i32;
-            let code = self.builder.ins().load(self.pointer, MemFlagsData::trusted(), ptrs, offset);
+            let code = self.builder.ins().load(self.pointer, self.regions.flags(Mem::Runtime), ptrs, offset);
             let direct = self.builder.create_block();
             let slow = self.builder.create_block();
             let join = self.builder.create_block();
@@ -245,8 +244,8 @@ impl Translator<'_, '_> {
         // The element, if in bounds.
         let tables = self.vmctx_load(ptr, VmField::Tables);
         let view = self.builder.ins().iadd_imm_s(tables, i64::from(table_index) * (pbytes + 8));
-        let base = self.builder.ins().load(ptr, MemFlagsData::trusted(), view, 0);
-        let len = self.builder.ins().load(types::I64, MemFlagsData::trusted(), view, pbytes as i32);
+        let base = self.builder.ins().load(ptr, self.regions.flags(Mem::Runtime), view, 0);
+        let len = self.builder.ins().load(types::I64, self.regions.flags(Mem::Runtime), view, pbytes as i32);
         let index = self.builder.ins().uextend(types::I64, elem);
         let inside = self.builder.ins().icmp(IntCC::UnsignedLessThan, index, len);
         self.builder.ins().brif(inside, check, &[], slow, &[]);
@@ -256,7 +255,7 @@ impl Translator<'_, '_> {
         self.builder.seal_block(check);
         let offset = self.builder.ins().ishl_imm_s(index, 3);
         let at = self.builder.ins().iadd(base, offset);
-        let bits = self.builder.ins().load(types::I64, MemFlagsData::trusted(), at, 0);
+        let bits = self.builder.ins().load(types::I64, self.regions.flags(Mem::Runtime), at, 0);
         let func = self.builder.ins().iadd_imm_s(bits, -1);
         let n = self.vmctx_load(types::I64, VmField::NumFuncs);
         let known = self.builder.ins().icmp(IntCC::UnsignedLessThan, func, n);
@@ -268,14 +267,14 @@ impl Translator<'_, '_> {
         let off4 = self.builder.ins().ishl_imm_s(func, 2);
         let types_at = self.vmctx_load(ptr, VmField::FuncTypes);
         let a = self.builder.ins().iadd(types_at, off4);
-        let actual = self.builder.ins().load(types::I32, MemFlagsData::trusted(), a, 0);
+        let actual = self.builder.ins().load(types::I32, self.regions.flags(Mem::Runtime), a, 0);
         let insts = self.vmctx_load(ptr, VmField::FuncInstances);
         let a = self.builder.ins().iadd(insts, off4);
-        let inst = self.builder.ins().load(types::I32, MemFlagsData::trusted(), a, 0);
+        let inst = self.builder.ins().load(types::I32, self.regions.flags(Mem::Runtime), a, 0);
         let offp = self.builder.ins().imul_imm_s(func, pbytes);
         let code_at = self.vmctx_load(ptr, VmField::FuncCode);
         let a = self.builder.ins().iadd(code_at, offp);
-        let code = self.builder.ins().load(ptr, MemFlagsData::trusted(), a, 0);
+        let code = self.builder.ins().load(ptr, self.regions.flags(Mem::Runtime), a, 0);
         let same_type = self.builder.ins().icmp_imm_s(IntCC::Equal, actual, i64::from(type_id));
         let same_inst = self.builder.ins().icmp_imm_s(IntCC::Equal, inst, i64::from(self.env.instance()));
         let compiled = self.builder.ins().icmp_imm_s(IntCC::NotEqual, code, 0);

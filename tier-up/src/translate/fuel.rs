@@ -7,7 +7,9 @@
 //! counts the same operators, so a run consumes the same fuel, and runs out at the same segment, in both
 //! tiers.
 
-use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder, MemFlagsData};
+use cranelift_codegen::ir::{condcodes::IntCC, types, InstBuilder};
+
+use super::flags::Mem;
 use ember_core::TrapCode;
 
 use super::Translator;
@@ -26,7 +28,7 @@ impl Translator<'_, '_> {
             return;
         }
         let ptr = self.vmctx_load(self.pointer, VmField::FuelPtr);
-        let fuel = self.builder.ins().load(types::I64, MemFlagsData::trusted(), ptr, 0);
+        let fuel = self.builder.ins().load(types::I64, self.regions.flags(Mem::Fuel), ptr, 0);
         let amount = self.builder.ins().iconst(types::I64, 0);
         let short = self.builder.ins().icmp(IntCC::UnsignedLessThan, fuel, amount);
         let out = self.builder.create_block();
@@ -38,14 +40,14 @@ impl Translator<'_, '_> {
         self.builder.switch_to_block(out);
         self.builder.seal_block(out);
         let zero = self.builder.ins().iconst(types::I64, 0);
-        self.builder.ins().store(MemFlagsData::trusted(), zero, ptr, 0);
+        self.builder.ins().store(self.regions.flags(Mem::Fuel), zero, ptr, 0);
         let code = self.builder.ins().iconst(types::I32, i64::from(status::of(TrapCode::OutOfFuel)));
         self.builder.ins().return_(&[code]);
 
         self.builder.switch_to_block(next);
         self.builder.seal_block(next);
         let rest = self.builder.ins().isub(fuel, amount);
-        self.builder.ins().store(MemFlagsData::trusted(), rest, ptr, 0);
+        self.builder.ins().store(self.regions.flags(Mem::Fuel), rest, ptr, 0);
         self.fuel_charge = self.builder.func.dfg.value_def(amount).inst();
     }
 

@@ -11,6 +11,7 @@
 
 mod access;
 mod control;
+mod flags;
 mod fuel;
 mod ops;
 
@@ -26,6 +27,7 @@ use wasmparser::{BinaryReader, FunctionBody};
 use crate::env::{Environment, VmField};
 use crate::status;
 use control::Control;
+use flags::{Mem, Regions};
 
 /// Why a function could not be compiled (it then stays in the interpreter).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -179,11 +181,15 @@ pub(crate) struct Translator<'a, 'e> {
     /// Fuel: the pending charge of the current segment and the instructions counted so far.
     pub(crate) fuel_charge: Option<ir::Inst>,
     pub(crate) fuel_count: u32,
+    /// The alias regions of the function's memory accesses.
+    pub(crate) regions: Regions,
 }
 
 impl<'a, 'e> Translator<'a, 'e> {
     fn new(builder: FunctionBuilder<'a>, env: &'e dyn Environment, pointer: Type) -> Self {
+        let regions = Regions::declare(builder.func);
         Translator {
+            regions,
             builder,
             env,
             pointer,
@@ -318,14 +324,14 @@ impl<'a, 'e> Translator<'a, 'e> {
     /// Loads a context field.
     pub(crate) fn vmctx_load(&mut self, ty: Type, field: VmField) -> Value {
         let offset = self.env.vmctx_offset(field);
-        self.builder.ins().load(ty, MemFlagsData::trusted(), self.vmctx, offset)
+        self.builder.ins().load(ty, self.regions.flags(Mem::Runtime), self.vmctx, offset)
     }
 
     /// Reads cell `index` of the cells at `base` as a value of type `ty`.
     pub(crate) fn load_cell(&mut self, base: Value, index: u32, ty: Type) -> Value {
         let offset = (index * 8) as i32;
         // Cells are little-endian u64s: a 32-bit value is the low half, at the cell's address.
-        self.builder.ins().load(ty, MemFlagsData::trusted(), base, offset)
+        self.builder.ins().load(ty, self.regions.flags(Mem::Cells), base, offset)
     }
 
     /// Writes `v` to cell `index` of the cells at `base`, as a full 64-bit cell (upper half zero).
@@ -341,7 +347,7 @@ impl<'a, 'e> Translator<'a, 'e> {
             types::F64 => self.builder.ins().bitcast(types::I64, MemFlagsData::new(), v),
             _ => v,
         };
-        self.builder.ins().store(MemFlagsData::trusted(), bits, base, offset);
+        self.builder.ins().store(self.regions.flags(Mem::Cells), bits, base, offset);
     }
 
     /// Leaves with trap `code` when `cond` is nonzero.

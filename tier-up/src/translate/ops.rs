@@ -3,6 +3,8 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{types, InstBuilder, MemFlagsData, Type, Value};
+
+use super::flags::Mem;
 use ember_core::TrapCode;
 use wasmparser::Operator;
 
@@ -195,61 +197,61 @@ impl Translator<'_, '_> {
 
             // ---- memory ----
             O::I32Load { memarg } => {
-                self.load(memarg, i32t, 4, |t, a| t.builder.ins().load(i32t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i32t, 4, |t, a| t.builder.ins().load(i32t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I64Load { memarg } => {
-                self.load(memarg, i64t, 8, |t, a| t.builder.ins().load(i64t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i64t, 8, |t, a| t.builder.ins().load(i64t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::F32Load { memarg } => {
-                self.load(memarg, f32t, 4, |t, a| t.builder.ins().load(f32t, MemFlagsData::new(), a, 0))
+                self.load(memarg, f32t, 4, |t, a| t.builder.ins().load(f32t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::F64Load { memarg } => {
-                self.load(memarg, f64t, 8, |t, a| t.builder.ins().load(f64t, MemFlagsData::new(), a, 0))
+                self.load(memarg, f64t, 8, |t, a| t.builder.ins().load(f64t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I32Load8S { memarg } => {
-                self.load(memarg, i32t, 1, |t, a| t.builder.ins().sload8(i32t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i32t, 1, |t, a| t.builder.ins().sload8(i32t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I32Load8U { memarg } => {
-                self.load(memarg, i32t, 1, |t, a| t.builder.ins().uload8(i32t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i32t, 1, |t, a| t.builder.ins().uload8(i32t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I32Load16S { memarg } => {
-                self.load(memarg, i32t, 2, |t, a| t.builder.ins().sload16(i32t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i32t, 2, |t, a| t.builder.ins().sload16(i32t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I32Load16U { memarg } => {
-                self.load(memarg, i32t, 2, |t, a| t.builder.ins().uload16(i32t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i32t, 2, |t, a| t.builder.ins().uload16(i32t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I64Load8S { memarg } => {
-                self.load(memarg, i64t, 1, |t, a| t.builder.ins().sload8(i64t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i64t, 1, |t, a| t.builder.ins().sload8(i64t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I64Load8U { memarg } => {
-                self.load(memarg, i64t, 1, |t, a| t.builder.ins().uload8(i64t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i64t, 1, |t, a| t.builder.ins().uload8(i64t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I64Load16S { memarg } => {
-                self.load(memarg, i64t, 2, |t, a| t.builder.ins().sload16(i64t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i64t, 2, |t, a| t.builder.ins().sload16(i64t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I64Load16U { memarg } => {
-                self.load(memarg, i64t, 2, |t, a| t.builder.ins().uload16(i64t, MemFlagsData::new(), a, 0))
+                self.load(memarg, i64t, 2, |t, a| t.builder.ins().uload16(i64t, t.regions.flags(Mem::Heap), a, 0))
             }
             O::I64Load32S { memarg } => {
-                self.load(memarg, i64t, 4, |t, a| t.builder.ins().sload32(MemFlagsData::new(), a, 0))
+                self.load(memarg, i64t, 4, |t, a| t.builder.ins().sload32(t.regions.flags(Mem::Heap), a, 0))
             }
             O::I64Load32U { memarg } => {
-                self.load(memarg, i64t, 4, |t, a| t.builder.ins().uload32(MemFlagsData::new(), a, 0))
+                self.load(memarg, i64t, 4, |t, a| t.builder.ins().uload32(t.regions.flags(Mem::Heap), a, 0))
             }
             O::I32Store { memarg } | O::F32Store { memarg } => self.store(memarg, 4, |t, v, a| {
-                t.builder.ins().store(MemFlagsData::new(), v, a, 0);
+                t.builder.ins().store(t.regions.flags(Mem::Heap), v, a, 0);
             }),
             O::I64Store { memarg } | O::F64Store { memarg } => self.store(memarg, 8, |t, v, a| {
-                t.builder.ins().store(MemFlagsData::new(), v, a, 0);
+                t.builder.ins().store(t.regions.flags(Mem::Heap), v, a, 0);
             }),
             O::I32Store8 { memarg } | O::I64Store8 { memarg } => self.store(memarg, 1, |t, v, a| {
-                t.builder.ins().istore8(MemFlagsData::new(), v, a, 0);
+                t.builder.ins().istore8(t.regions.flags(Mem::Heap), v, a, 0);
             }),
             O::I32Store16 { memarg } | O::I64Store16 { memarg } => self.store(memarg, 2, |t, v, a| {
-                t.builder.ins().istore16(MemFlagsData::new(), v, a, 0);
+                t.builder.ins().istore16(t.regions.flags(Mem::Heap), v, a, 0);
             }),
             O::I64Store32 { memarg } => self.store(memarg, 4, |t, v, a| {
-                t.builder.ins().istore32(MemFlagsData::new(), v, a, 0);
+                t.builder.ins().istore32(t.regions.flags(Mem::Heap), v, a, 0);
             }),
             O::MemorySize { .. } => self.memory_size(),
             O::MemoryGrow { .. } => self.memory_grow(),
