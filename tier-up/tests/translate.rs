@@ -65,9 +65,14 @@ const MODULE: &str = r#"(module
     (global.get $k)))"#;
 
 fn translate(fuel: bool) -> String {
+    translate_text(MODULE, 1, fuel)
+}
+
+/// The Cranelift IR of function `func` of the module `text`.
+fn translate_text(text: &str, func: u32, fuel: bool) -> String {
     let info = ember_core::Module::new(
         &ember_core::Engine::with_executor(&ember_core::Config::new(), &ember_interp::INTERPRETER),
-        &wat::parse_str(MODULE).expect("valid text"),
+        &wat::parse_str(text).expect("valid text"),
     )
     .expect("valid module");
     let info = info.info();
@@ -76,7 +81,7 @@ fn translate(fuel: bool) -> String {
         .expect("a host Cranelift supports")
         .finish(settings::Flags::new(settings::builder()))
         .expect("an ISA");
-    let func = translate_function(info, 1, &env, isa.frontend_config(), None).expect("translates");
+    let func = translate_function(info, func, &env, isa.frontend_config(), None).expect("translates");
     cranelift_codegen::verify_function(&func, &*isa).expect("valid Cranelift IR");
     func.display().to_string()
 }
@@ -108,4 +113,22 @@ fn fuel_metering_adds_charges() {
     assert_eq!(loads(&plain), 0);
     // Function entry, loop header, after `br_if`, after the loop's `end`: one charge each.
     assert_eq!(loads(&metered), 4, "{metered}");
+}
+
+#[test]
+fn an_address_is_bounds_checked_once_per_straight_path() {
+    let text = r#"(module (memory 1)
+      (func (param i32)
+        ;; a[0] += a[2]: the store reuses the check of the wider load (end 12 covers end 4).
+        (i32.store (local.get 0) (i32.add (i32.load (local.get 0)) (i32.load offset=8 (local.get 0))))
+        ;; Still the same path: covered.
+        (i32.store offset=4 (local.get 0) (i32.const 1))
+        ;; After a loop header (a block with two predecessors) nothing is known: checked again.
+        (loop (i32.store (local.get 0) (i32.const 2)))
+        ;; Another address value: checked.
+        (i32.store (i32.const 64) (i32.const 3))))"#;
+    let clif = translate_text(text, 0, false);
+    // A bounds check loads the memory length.
+    let checks = clif.matches(&format!("v0+{}\n", 8 * VmField::MemLen as i32)).count();
+    assert_eq!(checks, 4, "{clif}");
 }

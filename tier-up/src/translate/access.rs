@@ -16,11 +16,16 @@ impl Translator<'_, '_> {
     fn heap_addr(&mut self, memarg: MemArg, size: u64) -> Value {
         let index = self.pop();
         let ea = self.builder.ins().uextend(types::I64, index);
-        // Both terms are below 2^32, so the sum cannot wrap.
-        let end = self.builder.ins().iadd_imm_s(ea, (memarg.offset + size) as i64);
-        let len = self.vmctx_load(types::I64, VmField::MemLen);
-        let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
-        self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+        let reach = memarg.offset + size;
+        let block = self.builder.current_block();
+        if !self.heap_checks.covers(block, index, reach) {
+            // Both terms are below 2^32, so the sum cannot wrap.
+            let end = self.builder.ins().iadd_imm_s(ea, reach as i64);
+            let len = self.vmctx_load(types::I64, VmField::MemLen);
+            let oob = self.builder.ins().icmp(IntCC::UnsignedGreaterThan, end, len);
+            self.trap_if(oob, TrapCode::MemoryOutOfBounds);
+            self.heap_checks.record(index, reach);
+        }
         let base = self.vmctx_load(self.pointer, VmField::MemBase);
         let addr = self.builder.ins().iadd(base, ea);
         if memarg.offset == 0 {

@@ -10,6 +10,7 @@
 //! segment boundaries, so both tiers consume the same amount.
 
 mod access;
+mod checks;
 mod control;
 mod flags;
 mod fuel;
@@ -183,6 +184,8 @@ pub(crate) struct Translator<'a, 'e> {
     pub(crate) fuel_count: u32,
     /// The alias regions of the function's memory accesses.
     pub(crate) regions: Regions,
+    /// Bounds checks made on the current path.
+    pub(crate) heap_checks: checks::HeapChecks,
 }
 
 impl<'a, 'e> Translator<'a, 'e> {
@@ -190,6 +193,7 @@ impl<'a, 'e> Translator<'a, 'e> {
         let regions = Regions::declare(builder.func);
         Translator {
             regions,
+            heap_checks: checks::HeapChecks::default(),
             builder,
             env,
             pointer,
@@ -356,8 +360,16 @@ impl<'a, 'e> Translator<'a, 'e> {
         let trap = self.trap_block(status);
         let next = self.builder.create_block();
         self.builder.ins().brif(cond, trap, &[], next, &[]);
+        self.fall_through(next);
+    }
+
+    /// Goes on in `next`, just made the fall-through (and only successor besides a trap or return) of the
+    /// current block.
+    fn fall_through(&mut self, next: Block) {
+        let from = self.builder.current_block();
         self.builder.switch_to_block(next);
         self.builder.seal_block(next);
+        self.heap_checks.follow(from, next);
     }
 
     /// Leaves with trap `code` now.
@@ -391,7 +403,6 @@ impl<'a, 'e> Translator<'a, 'e> {
         };
         let next = self.builder.create_block();
         self.builder.ins().brif(status, propagate, &[ir::BlockArg::Value(status)], next, &[]);
-        self.builder.switch_to_block(next);
-        self.builder.seal_block(next);
+        self.fall_through(next);
     }
 }
