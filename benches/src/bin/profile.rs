@@ -43,8 +43,9 @@ fn main() {
         }
         return;
     }
-    let engine =
-        engines::all().into_iter().find(|e| e.name() == engine).unwrap_or_else(|| panic!("no engine {engine}"));
+    let mut all = engines::all();
+    all.push(Box::new(engines::EmberAuto::profiled_only()));
+    let engine = all.into_iter().find(|e| e.name() == engine).unwrap_or_else(|| panic!("no engine {engine}"));
     let mut instance = engine.instantiate(w.wasm).expect("instantiates");
     for _ in 0..=runs {
         instance.run(n).expect("runs");

@@ -26,6 +26,15 @@ impl EmberAuto {
         Self::with_synchronous_tier_up(false, "ember-auto-bg")
     }
 
+    /// The interpreter with tier-up profiling on and a threshold no function reaches (`ember-profiled`): what
+    /// profiling costs the interpreter. Not in [`super::all`]; `profile.sh` measures it.
+    pub fn profiled_only() -> Self {
+        let mut config = ember::Config::default();
+        config.tier_up_threshold(Some(u32::MAX));
+        let inner = EmberInterp::with_engine(ember::Engine::with_tier(&config, ember::Tier::Auto));
+        EmberAuto { inner, name: "ember-profiled" }
+    }
+
     fn with_synchronous_tier_up(synchronous: bool, name: &'static str) -> Self {
         let mut config = ember::Config::default();
         config.synchronous_tier_up(synchronous);

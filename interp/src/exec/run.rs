@@ -288,6 +288,10 @@ pub(crate) fn run(
             };
         }
 
+        // The loop-sample countdown (`ExecState::loop_budget`), in a local while instructions run: `ProfileLoop`
+        // runs once per loop iteration, and a local costs it less than a field behind `st`. Written back when
+        // the inner loop exits (a trap leaves it unwritten: the next sample just comes a little later).
+        let mut loop_budget = st.loop_budget;
         let exit = loop {
             debug_assert!(pc_of!(ip) < cur.code.len());
             // SAFETY: `ip` points to the start of an instruction of `code`: it starts at 0 or at a call's return
@@ -439,8 +443,8 @@ pub(crate) fn run(
                     // Tier-up: each pass through a loop header counts the loop-sample budget down; at zero the
                     // loop is sampled (see `tier::sample_loop`).
                     next!(ProfileLoop);
-                    st.loop_budget = st.loop_budget.wrapping_sub(1);
-                    if st.loop_budget == 0 {
+                    loop_budget = loop_budget.wrapping_sub(1);
+                    if loop_budget == 0 {
                         core::hint::cold_path();
                         break Exit::LoopSample { target: pc_of!(ip) };
                     }
@@ -792,6 +796,7 @@ pub(crate) fn run(
                 _ => unsafe { core::hint::unreachable_unchecked() },
             }
         };
+        st.loop_budget = loop_budget;
 
         match exit {
             Exit::Return => {
