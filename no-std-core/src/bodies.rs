@@ -17,25 +17,30 @@ type Pending<'a> = (FuncToValidate<ValidatorResources>, FunctionBody<'a>);
 pub(crate) struct BodyValidator<'a> {
     /// Bodies gathered so far (empty when validating as they arrive).
     pending: Vec<Pending<'a>>,
-    /// Bytes of code gathered so far.
-    code_bytes: u64,
-    /// Threads to use; 1 validates each body as it arrives.
-    threads: usize,
+    /// Threads asked for (`None`: one per core).
+    threads: Option<usize>,
+    /// Threads to validate the gathered bodies on; 1 (validate each body as it arrives) until the code section
+    /// turns out large enough.
+    parallel: usize,
     allocs: FuncValidatorAllocations,
 }
 
 impl<'a> BodyValidator<'a> {
-    /// A validator using up to `threads` threads (`None`: as many as the host has cores; always one thread in
-    /// `no_std` builds).
+    /// A validator using up to `threads` threads for a large module (`None`: as many as the host has cores;
+    /// always one thread in `no_std` builds).
     pub(crate) fn new(threads: Option<usize>) -> Self {
+        BodyValidator { pending: Vec::new(), threads, parallel: 1, allocs: FuncValidatorAllocations::default() }
+    }
+
+    /// The code section, `bytes` long, starts: from here on, bodies are gathered if it is large enough to be
+    /// worth more threads. Small modules never ask how many cores there are (that costs system calls).
+    pub(crate) fn code_section(&mut self, bytes: u64) {
         #[cfg(feature = "std")]
-        let threads = threads.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).max(1);
+        if bytes >= PARALLEL_MIN_CODE_BYTES {
+            self.parallel = self.threads.unwrap_or_else(parallel::cores).max(1);
+        }
         #[cfg(not(feature = "std"))]
-        let threads = {
-            let _ = threads;
-            1
-        };
-        BodyValidator { pending: Vec::new(), code_bytes: 0, threads, allocs: FuncValidatorAllocations::default() }
+        let _ = (bytes, self.threads);
     }
 
     /// Validates `body` now, or keeps it for [`BodyValidator::finish`].
@@ -44,9 +49,7 @@ impl<'a> BodyValidator<'a> {
         func: FuncToValidate<ValidatorResources>,
         body: FunctionBody<'a>,
     ) -> Result<(), BinaryReaderError> {
-        if self.threads > 1 {
-            let range = body.range();
-            self.code_bytes += range.end - range.start;
+        if self.parallel > 1 {
             self.pending.push((func, body));
             return Ok(());
         }
@@ -59,8 +62,8 @@ impl<'a> BodyValidator<'a> {
     /// if they had been validated one by one.
     pub(crate) fn finish(self) -> Result<(), BinaryReaderError> {
         #[cfg(feature = "std")]
-        if self.code_bytes >= PARALLEL_MIN_CODE_BYTES {
-            return parallel::validate(self.pending, self.threads);
+        if self.parallel > 1 {
+            return parallel::validate(self.pending, self.parallel);
         }
         let mut allocs = self.allocs;
         for (func, body) in self.pending {
@@ -94,6 +97,19 @@ mod parallel {
     /// Bodies a thread takes from the shared queue at once: few enough to keep the threads' shares even
     /// (one body can be a hundred kilobytes), many enough that the lock is rarely contended.
     const BATCH: usize = 16;
+
+    /// The host's cores (asked once per process).
+    pub(super) fn cores() -> usize {
+        static CORES: AtomicUsize = AtomicUsize::new(0);
+        match CORES.load(Ordering::Relaxed) {
+            0 => {
+                let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+                CORES.store(n, Ordering::Relaxed);
+                n
+            }
+            n => n,
+        }
+    }
 
     /// Validates `pending` on up to `threads` threads (the calling one included).
     pub(super) fn validate(pending: Vec<Pending<'_>>, threads: usize) -> Result<(), BinaryReaderError> {

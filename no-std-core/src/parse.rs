@@ -256,7 +256,8 @@ fn decode<'a>(bytes: &'a [u8], bodies: &mut BodyValidator<'a>) -> Result<Module,
                 }
             }
             Payload::CodeSectionStart { unchecked_range, .. } => {
-                info.code_section = unchecked_range.start as usize..unchecked_range.end as usize
+                info.code_section = unchecked_range.start as usize..unchecked_range.end as usize;
+                bodies.code_section(unchecked_range.end.saturating_sub(unchecked_range.start));
             }
             Payload::CustomSection(reader) => {
                 if let wasmparser::KnownCustom::Name(names) = reader.as_known() {
