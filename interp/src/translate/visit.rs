@@ -42,17 +42,22 @@ macro_rules! load {
         })?
     };
     ($t:ident, $memarg:expr, $narrow:ident, $wide:ident, $add_imm:ident, $idx:ident) => {{
-        let offset = memory_offset(&$memarg)?;
-        match (u16::try_from(offset), $t.address_add()) {
-            (Ok(offset), Some(AddressAdd::Imm(addr, imm))) => {
+        // `address_add` takes the addition back out of the code: only ask for it when a fused form can hold
+        // the offset, or the wide form would load from the addition's operand instead of its result.
+        let fused = match u16::try_from(memory_offset(&$memarg)?) {
+            Ok(offset) => $t.address_add().map(|add| (offset, add)),
+            Err(_) => None,
+        };
+        match fused {
+            Some((offset, AddressAdd::Imm(addr, imm))) => {
                 let dst = $t.push_temp();
                 $t.emit_result(op::$add_imm { dst, addr, imm, offset }, dst, None);
             }
-            (Ok(offset), Some(AddressAdd::Index(base, index))) => {
+            Some((offset, AddressAdd::Index(base, index))) => {
                 let dst = $t.push_temp();
                 $t.emit_result(op::$idx { dst, base, index, offset }, dst, None);
             }
-            _ => load!($t, $memarg, $narrow, $wide),
+            None => load!($t, $memarg, $narrow, $wide),
         }
     }};
 }
