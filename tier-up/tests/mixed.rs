@@ -294,3 +294,28 @@ fn a_host_panic_passes_native_frames_and_reaches_the_caller() {
     let payload = caught.expect_err("the host's panic reaches the caller");
     assert_eq!(payload.downcast_ref::<&str>(), Some(&"boom"));
 }
+
+#[test]
+fn deep_recursion_on_a_small_thread_stack_is_stack_exhaustion() {
+    // Native code recurses on the host stack: on a thread whose whole stack is smaller than the native
+    // budget (1 MiB), the limit must come from the thread's real stack, or the recursion overflows it and the
+    // process aborts. (320 KiB leaves room for the synchronous Cranelift compile of a debug build.)
+    let wat = r#"(module
+      (func $down (export "down") (param i64) (result i64)
+        (i64.add (call $down (i64.add (local.get 0) (i64.const 1))) (i64.const 1))))"#;
+    let mut config = second_call_native();
+    config.limits(StoreLimits { max_call_depth: 1_000_000, ..StoreLimits::default() });
+    for stack in [320 << 10, 768 << 10] {
+        let config = config.clone();
+        let outcome = std::thread::Builder::new()
+            .stack_size(stack)
+            .spawn(move || {
+                let (mut store, instance) = instantiate(&engine(Mode::Jit, &config), wat);
+                call(&mut store, instance, "down", &[Val::I64(0)]).map_err(trap_code)
+            })
+            .expect("a thread")
+            .join()
+            .expect("no panic");
+        assert_eq!(outcome, Err(TrapCode::StackOverflow), "{stack} byte stack");
+    }
+}

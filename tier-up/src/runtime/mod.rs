@@ -3,6 +3,7 @@
 
 mod env;
 mod helpers;
+mod stack;
 mod vmctx;
 mod worker;
 
@@ -25,11 +26,13 @@ pub use worker::background_jobs;
 
 /// Stack a run of native code may use below the point where it was first entered; deeper, calls trap with
 /// `call stack exhausted` instead of overflowing the host stack. 1 MiB: native frames are small (tens to a
-/// few hundred bytes), so this allows recursion thousands deep, and fits the 2 MiB stacks of spawned threads.
+/// few hundred bytes), so this allows recursion thousands deep. On a thread with less stack left, the limit
+/// stops 64 KiB short of the stack's end instead (`stack.rs`; Linux and macOS, where the platform tells).
 pub const NATIVE_STACK_BUDGET: usize = 1 << 20;
 
 /// Room that must remain above the stack limit for native code to call into the interpreter or a host
-/// function (their frames are larger, most of all in debug builds).
+/// function (their frames are larger, most of all in debug builds); at most half the run's stack, so that on
+/// a small thread stack the first calls out still run.
 pub const SLOW_CALL_RESERVE: usize = 256 << 10;
 
 /// The native tier's state in one store (`StoreInner::tier_state`).
@@ -47,6 +50,8 @@ pub struct TierState {
     failed: Vec<bool>,
     /// The stack limit of the run in progress (0 when no native code runs).
     stack_limit: usize,
+    /// Room above `stack_limit` that calls out of native code need ([`SLOW_CALL_RESERVE`] at most).
+    slow_call_reserve: usize,
     /// Whether the interpreter of this store has the native tier plugged in.
     pub(crate) plugged: bool,
     /// Whether hot functions compile on the store's thread (else on the worker).
@@ -91,6 +96,7 @@ impl TierState {
             func_instances: Vec::new(),
             failed: Vec::new(),
             stack_limit: 0,
+            slow_call_reserve: SLOW_CALL_RESERVE,
             plugged: false,
             synchronous: true,
             pending: HashMap::new(),
@@ -322,13 +328,6 @@ fn place(store: &mut StoreInner, key: Key, compiled: Compiled) -> Result<(*const
 /// The signature of native code (see [`crate::translate::native_signature`]).
 type NativeFn = unsafe extern "C" fn(*mut VmCtx, *mut u64, u64) -> u32;
 
-/// An approximation of the current stack pointer: the address of a local.
-#[inline(never)]
-fn stack_pointer() -> usize {
-    let marker = 0u8;
-    core::ptr::addr_of!(marker) as usize
-}
-
 /// Runs the native code of store function `func` (compiled already) on `cells` (arguments in, results out;
 /// at least as many as the larger of its parameter and result counts). `depth` counts the wasm frames
 /// active, this call included.
@@ -364,7 +363,11 @@ fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) 
 
     let outermost = state(store).stack_limit == 0;
     if outermost {
-        state(store).stack_limit = stack_pointer().saturating_sub(NATIVE_STACK_BUDGET).max(1);
+        let sp = stack::stack_pointer();
+        let limit = stack::limit_below_here(NATIVE_STACK_BUDGET);
+        let st = state(store);
+        st.stack_limit = limit;
+        st.slow_call_reserve = SLOW_CALL_RESERVE.min(sp.saturating_sub(limit) / 2);
     }
     let limit = state(store).stack_limit;
     let start = outermost.then(Instant::now);
@@ -415,8 +418,8 @@ fn num_locals(store: &StoreInner, instance: u32, index: u32) -> Option<usize> {
 
 /// Whether the host stack has room for a slow call (the interpreter, a host function) from native code.
 pub(crate) fn room_for_slow_call(store: &mut StoreInner) -> bool {
-    let limit = state(store).stack_limit;
-    limit == 0 || stack_pointer() > limit.saturating_add(SLOW_CALL_RESERVE)
+    let st = state(store);
+    st.stack_limit == 0 || stack::stack_pointer() > st.stack_limit.saturating_add(st.slow_call_reserve)
 }
 
 /// Time spent in native code by the outermost native calls, for stats.
