@@ -10,6 +10,8 @@ use cranelift_codegen::Context;
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::Module;
 
+use crate::translate::Entry;
+
 /// The host ISA, configured once per process.
 fn isa() -> Result<&'static OwnedTargetIsa, String> {
     static ISA: OnceLock<Result<OwnedTargetIsa, String>> = OnceLock::new();
@@ -105,13 +107,17 @@ pub fn compile_detached(func: Function) -> Result<Compiled, String> {
 }
 
 impl CodeMemory {
-    /// Places code compiled by [`compile_detached`]; returns its entry point and size in bytes.
-    pub fn place(&mut self, compiled: Compiled) -> Result<(*const u8, usize), String> {
+    /// Places code compiled by [`compile_detached`] for `entry`; returns its entry point and size in bytes.
+    pub fn place(&mut self, compiled: Compiled, entry: Entry) -> Result<(*const u8, usize), String> {
         if let Some(func) = compiled.func {
             return self.compile(func);
         }
         let module = self.module.as_mut().ok_or("code memory released")?;
-        let sig = crate::translate::native_signature(module.isa().default_call_conv());
+        let call_conv = module.isa().default_call_conv();
+        let sig = match entry {
+            Entry::Function => crate::translate::native_signature(call_conv),
+            Entry::Loops => crate::translate::osr_signature(call_conv),
+        };
         let id = module.declare_anonymous_function(&sig).map_err(|e| e.to_string())?;
         module.define_function_bytes(id, compiled.alignment, &compiled.bytes, &[]).map_err(|e| e.to_string())?;
         module.finalize_definitions().map_err(|e| e.to_string())?;

@@ -319,3 +319,33 @@ fn deep_recursion_on_a_small_thread_stack_is_stack_exhaustion() {
         assert_eq!(outcome, Err(TrapCode::StackOverflow), "{stack} byte stack");
     }
 }
+
+#[test]
+fn on_stack_replacement_enters_at_any_loop_of_one_compilation() {
+    // Loop 0 is short; a loop in unreachable code is not numbered (by either translator) but has an entry
+    // block; loop 1 is long and gets hot, with a value (7) below it on the operand stack. One compilation of
+    // the function's loop entry serves any of its loops: the interpreter enters it at loop 1.
+    let wat = r#"(module
+      (func (export "main") (param i32) (result i32) (local i32 i32)
+        (loop $a
+          (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+          (br_if $a (i32.lt_u (local.get 2) (i32.const 3))))
+        (block $skip (br $skip) (loop $dead (br $dead)))
+        (i32.const 7)
+        (block $out
+          (loop $b
+            (local.set 1 (i32.add (local.get 1) (local.get 0)))
+            (local.set 2 (i32.add (local.get 2) (i32.const 1)))
+            (br_if $out (i32.ge_u (local.get 2) (i32.const 100003)))
+            (br $b)))
+        (i32.add (local.get 1))))"#;
+    for mode in [Mode::Interp, Mode::Auto] {
+        let (mut store, instance) = instantiate(&engine(mode, &second_call_native()), wat);
+        assert_eq!(call(&mut store, instance, "main", &[Val::I32(3)]).expect("runs"), [Val::I32(300_007)], "{mode:?}");
+        let stats = ember_tier_up::stats(store.inner_mut());
+        if mode == Mode::Auto {
+            assert_eq!(stats.events.len(), 1, "{stats:?}");
+            assert_eq!(stats.events[0].at_loop, Some(1));
+        }
+    }
+}

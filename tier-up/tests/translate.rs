@@ -4,7 +4,7 @@
 use cranelift_codegen::settings;
 use ember_core::{FuncType, ValType};
 use ember_tier_up::env::{Callee, Environment, GlobalPlace, Helper, VmField};
-use ember_tier_up::translate::translate_function;
+use ember_tier_up::translate::{translate_function, Entry};
 
 /// A runtime layout with fixed answers: fields 8 bytes apart, every helper at a recognisable address.
 struct FakeEnv {
@@ -70,6 +70,11 @@ fn translate(fuel: bool) -> String {
 
 /// The Cranelift IR of function `func` of the module `text`.
 fn translate_text(text: &str, func: u32, fuel: bool) -> String {
+    translate_entry(text, func, fuel, Entry::Function)
+}
+
+/// The Cranelift IR of function `func` of the module `text`, entered at `entry`.
+fn translate_entry(text: &str, func: u32, fuel: bool, entry: Entry) -> String {
     let info = ember_core::Module::new(
         &ember_core::Engine::with_executor(&ember_core::Config::new(), &ember_interp::INTERPRETER),
         &wat::parse_str(text).expect("valid text"),
@@ -81,7 +86,7 @@ fn translate_text(text: &str, func: u32, fuel: bool) -> String {
         .expect("a host Cranelift supports")
         .finish(settings::Flags::new(settings::builder()))
         .expect("an ISA");
-    let func = translate_function(info, func, &env, isa.frontend_config(), None).expect("translates");
+    let func = translate_function(info, func, &env, isa.frontend_config(), entry).expect("translates");
     cranelift_codegen::verify_function(&func, &*isa).expect("valid Cranelift IR");
     func.display().to_string()
 }
@@ -131,4 +136,20 @@ fn an_address_is_bounds_checked_once_per_straight_path() {
     // A bounds check loads the memory length.
     let checks = clif.matches(&format!("v0+{}\n", 8 * VmField::MemLen as i32)).count();
     assert_eq!(checks, 4, "{clif}");
+}
+
+#[test]
+fn the_loop_entry_branches_to_every_loop() {
+    let text = r#"(module
+      (func (param i32)
+        (loop $a (br_if $a (local.get 0)))
+        (block $skip (br $skip) (loop $dead (br $dead)))
+        (loop $b (br_if $b (local.get 0)))))"#;
+    let clif = translate_entry(text, 0, false, Entry::Loops);
+    // The loop's ordinal is a fourth parameter; one table entry per loop of the body, the dead one included
+    // (it traps), and the default (no such loop) traps too.
+    assert!(clif.contains("(i64, i64, i64, i32) -> i32"), "{clif}");
+    let table = clif.lines().find(|l| l.contains("br_table")).unwrap_or_else(|| panic!("no br_table: {clif}"));
+    assert_eq!(table.matches("block").count(), 4, "default and three loops: {table}");
+    assert!(!translate_text(text, 0, false).contains("br_table"));
 }

@@ -20,6 +20,7 @@ use ember_core::{FuncEntity, StoreInner, Trap, TrapCode};
 use crate::code::{CodeMemory, Compiled};
 use crate::stats::{Stats, TierUpEvent};
 use crate::status;
+use crate::translate::Entry;
 use env::InstanceLayout;
 pub use vmctx::VmCtx;
 pub use worker::background_jobs;
@@ -56,16 +57,17 @@ pub struct TierState {
     pub(crate) plugged: bool,
     /// Whether hot functions compile on the store's thread (else on the worker).
     pub(crate) synchronous: bool,
-    /// Code being compiled on the worker: the answer's receiver and the weight.
-    pending: HashMap<Key, (Receiver<worker::Done>, u64)>,
+    /// Code being compiled on the worker, by function and whether it is the loop entry: the answer's
+    /// receiver and the weight.
+    pending: HashMap<(usize, bool), (Receiver<worker::Done>, u64)>,
     /// The translator's view of each instance that has compiled code, by store instance index.
     layouts: Vec<Option<Arc<InstanceLayout>>>,
     /// Set when the store drops, so the worker skips what this store still has queued.
     cancelled: Arc<AtomicBool>,
-    /// Entries at loop headers (on-stack replacement), by store function and loop.
-    loop_entries: HashMap<(usize, u32), *const u8>,
-    /// Loops whose entry could not be compiled.
-    failed_loops: std::collections::HashSet<(usize, u32)>,
+    /// The loop entry (on-stack replacement, every loop of the function) of each store function that has one.
+    loop_entries: HashMap<usize, *const u8>,
+    /// Functions whose loop entry could not be compiled.
+    failed_loops: std::collections::HashSet<usize>,
     /// Whether an execution started through the tiered executor is in progress (for the stats' timing).
     pub(crate) running: bool,
     /// When the first execution started, for the stats' timestamps.
@@ -140,25 +142,41 @@ impl TierState {
     fn code_of(&self, key: Key) -> Option<*const u8> {
         match key.at_loop {
             None => self.native(key.func),
-            Some(k) => self.loop_entries.get(&(key.func, k)).copied(),
+            Some(_) => self.loop_entries.get(&key.func).copied(),
         }
     }
 
     fn failed_key(&self, key: Key) -> bool {
         match key.at_loop {
             None => self.failed(key.func),
-            Some(k) => self.failed_loops.contains(&(key.func, k)),
+            Some(_) => self.failed_loops.contains(&key.func),
         }
     }
 }
 
-/// What is compiled: a function's entry, or an entry at one of its loops.
+/// What is asked for: a function's entry, or an entry at one of its loops. One compilation serves every loop
+/// of a function (see [`Key::unit`]).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     /// The store function.
     pub func: usize,
     /// The loop to enter at (on-stack replacement), or `None` for the function's entry.
     pub at_loop: Option<u32>,
+}
+
+impl Key {
+    /// The compilation that serves this key: the function's entry, or its loop entry (all loops).
+    fn unit(self) -> (usize, bool) {
+        (self.func, self.at_loop.is_some())
+    }
+
+    /// Where the compiled code is entered.
+    fn entry(self) -> Entry {
+        match self.at_loop {
+            None => Entry::Function,
+            Some(_) => Entry::Loops,
+        }
+    }
 }
 
 /// The tier state of `store`, created on first use.
@@ -200,7 +218,7 @@ pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
     if st.failed_key(key) {
         return Handover::Declined;
     }
-    if let Some((answer, _)) = st.pending.get(&key) {
+    if let Some((answer, _)) = st.pending.get(&key.unit()) {
         let done = match answer.try_recv() {
             Ok(done) => done,
             Err(TryRecvError::Empty) => return Handover::Pending,
@@ -208,7 +226,7 @@ pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
                 worker::Done { result: Err("the compiler thread stopped".into()), time: Duration::ZERO }
             }
         };
-        let Some((_, weight)) = st.pending.remove(&key) else { return Handover::Declined };
+        let Some((_, weight)) = st.pending.remove(&key.unit()) else { return Handover::Declined };
         let placed = done.result.and_then(|compiled| place(store, key, compiled));
         return finish(store, key, placed, done.time, weight);
     }
@@ -220,7 +238,7 @@ pub fn compile(store: &mut StoreInner, key: Key, weight: u64) -> Handover {
     let job = if state(store).synchronous { Err(Box::new(job)) } else { worker::submit(job) };
     match job {
         Ok(answer) => {
-            state(store).pending.insert(key, (answer, weight));
+            state(store).pending.insert(key.unit(), (answer, weight));
             log::debug!("tier-up: function {func} queued for compilation (weight {weight})");
             Handover::Pending
         }
@@ -251,8 +269,8 @@ fn finish(
                     }
                     st.native[func] = code;
                 }
-                Some(k) => {
-                    st.loop_entries.insert((func, k), code);
+                Some(_) => {
+                    st.loop_entries.insert(func, code);
                 }
             }
             let at = st.started.elapsed();
@@ -269,8 +287,8 @@ fn finish(
                     }
                     st.failed[func] = true;
                 }
-                Some(k) => {
-                    st.failed_loops.insert((func, k));
+                Some(_) => {
+                    st.failed_loops.insert(func);
                 }
             }
             log::debug!("tier-up: function {func} stays interpreted: {e}");
@@ -302,7 +320,7 @@ fn job(store: &mut StoreInner, key: Key) -> Result<worker::Job, String> {
         }
     };
     let cancelled = state(store).cancelled.clone();
-    Ok(worker::Job { layout, index, at_loop: key.at_loop, cancelled })
+    Ok(worker::Job { layout, index, entry: key.entry(), cancelled })
 }
 
 /// Places compiled code for `key` and enters a function's entry in its instance's function table.
@@ -317,7 +335,7 @@ fn place(store: &mut StoreInner, key: Key, compiled: Compiled) -> Result<(*const
         st.code = Some(CodeMemory::new()?);
     }
     let code = st.code.as_mut().ok_or("no code memory")?;
-    let (ptr, size) = code.place(compiled)?;
+    let (ptr, size) = code.place(compiled, key.entry())?;
     if key.at_loop.is_none() {
         // SAFETY: `ctx` is this store's live context for the instance (owned by the tier state).
         unsafe { (*ctx).set_func(index, ptr) };
@@ -327,6 +345,9 @@ fn place(store: &mut StoreInner, key: Key, compiled: Compiled) -> Result<(*const
 
 /// The signature of native code (see [`crate::translate::native_signature`]).
 type NativeFn = unsafe extern "C" fn(*mut VmCtx, *mut u64, u64) -> u32;
+
+/// The signature of a loop entry (see [`crate::translate::osr_signature`]).
+type OsrFn = unsafe extern "C" fn(*mut VmCtx, *mut u64, u64, u32) -> u32;
 
 /// Runs the native code of store function `func` (compiled already) on `cells` (arguments in, results out;
 /// at least as many as the larger of its parameter and result counts). `depth` counts the wasm frames
@@ -379,8 +400,16 @@ fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) 
     let status = unsafe {
         (*ctx).refresh(store);
         (*ctx).stack_limit = limit;
-        let f: NativeFn = core::mem::transmute::<*const u8, NativeFn>(code);
-        f(ctx, cells.as_mut_ptr(), depth as u64)
+        match key.at_loop {
+            None => {
+                let f: NativeFn = core::mem::transmute::<*const u8, NativeFn>(code);
+                f(ctx, cells.as_mut_ptr(), depth as u64)
+            }
+            Some(k) => {
+                let f: OsrFn = core::mem::transmute::<*const u8, OsrFn>(code);
+                f(ctx, cells.as_mut_ptr(), depth as u64, k)
+            }
+        }
     };
     let st = state(store);
     if outermost {

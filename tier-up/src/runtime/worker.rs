@@ -25,8 +25,8 @@ pub(crate) struct Job {
     pub layout: Arc<InstanceLayout>,
     /// The function's index in its module.
     pub index: u32,
-    /// The loop to enter at, for on-stack replacement.
-    pub at_loop: Option<u32>,
+    /// Where the code is entered: the function's start, or its loops (on-stack replacement).
+    pub entry: crate::translate::Entry,
     /// Set when the store that asked is gone: the job is skipped.
     pub cancelled: Arc<AtomicBool>,
 }
@@ -38,7 +38,7 @@ pub(crate) fn run(job: &Job) -> Result<Compiled, String> {
     std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         let target = crate::code::target()?;
         let layout = &*job.layout;
-        let clif = crate::translate::translate_function(layout.module(), job.index, layout, target, job.at_loop)
+        let clif = crate::translate::translate_function(layout.module(), job.index, layout, target, job.entry)
             .map_err(|e| e.to_string())?;
         crate::code::compile_detached(clif)
     }))

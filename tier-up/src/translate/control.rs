@@ -116,10 +116,10 @@ impl Translator<'_, '_> {
         let (params, results) = self.block_types(bt)?;
         let index = self.loops_seen;
         self.loops_seen += 1;
-        let osr_entry = match self.osr {
-            Some(o) if o.loop_index == index => o.entry,
-            _ => None,
-        };
+        let osr_entry = self.osr.as_mut().and_then(|o| o.entries.get_mut(index as usize)).map(|(b, filled)| {
+            *filled = true;
+            *b
+        });
         let end = self.block_with(&results);
         let height = self.stack.len().saturating_sub(params.len());
         // The loop entered by on-stack replacement carries the whole operand stack through its header.
@@ -153,7 +153,6 @@ impl Translator<'_, '_> {
     /// after them, then on to the loop header.
     fn fill_osr_entry(&mut self, entry: Block, header: Block, types: &[Type]) {
         self.builder.switch_to_block(entry);
-        self.builder.seal_block(entry);
         let locals = self.locals.len() as u32;
         for (i, (var, ty)) in self.locals.clone().into_iter().zip(self.local_types.clone()).enumerate() {
             let v = self.load_cell(self.frame, i as u32, ty);
@@ -162,9 +161,6 @@ impl Translator<'_, '_> {
         let values: Vec<Value> =
             types.iter().enumerate().map(|(j, ty)| self.load_cell(self.frame, locals + j as u32, *ty)).collect();
         self.builder.ins().jump(header, &args(&values));
-        if let Some(o) = self.osr.as_mut() {
-            o.entry = None;
-        }
     }
 
     pub(crate) fn if_(&mut self, bt: BlockType) -> Result<(), CompileError> {

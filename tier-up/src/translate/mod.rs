@@ -60,6 +60,25 @@ pub fn native_signature(call_conv: CallConv) -> Signature {
     sig
 }
 
+/// The signature of a function's on-stack-replacement entry ([`Entry::Loops`]):
+/// `(vmctx, frame, depth, loop) -> status`, where `loop` is the ordinal of the loop to enter at and `frame`
+/// holds the interpreter's frame (see [`translate_function`]).
+pub fn osr_signature(call_conv: CallConv) -> Signature {
+    let mut sig = native_signature(call_conv);
+    sig.params.push(AbiParam::new(types::I32));
+    sig
+}
+
+/// Where compiled code is entered.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub enum Entry {
+    /// At the function's start, with [`native_signature`].
+    Function,
+    /// At the header of any of its loops (on-stack replacement), with [`osr_signature`]: one compilation
+    /// serves every loop the interpreter may want to leave at.
+    Loops,
+}
+
 /// The Cranelift type of a wasm value type (references are 64-bit cells, as in the interpreter).
 pub(crate) fn clif_type(ty: ValType) -> Result<Type, CompileError> {
     Ok(match ty {
@@ -85,15 +104,16 @@ fn wasm_type(ty: wasmparser::ValType) -> Result<Type, CompileError> {
 
 /// Translates function `func_index` of `module` into a Cranelift function with [`native_signature`].
 ///
-/// With `at_loop: Some(k)`, the function is entered at the header of its `k`-th loop (counting the loops of
-/// the body in order, those in unreachable code excepted) for on-stack replacement: the cells then hold the
-/// interpreter's frame, the locals from cell 0 and the operand stack at the loop's entry after them.
+/// With [`Entry::Loops`], the function is entered at the header of its `k`-th loop (counting the loops of the
+/// body in order, those in unreachable code excepted), `k` being the extra argument, for on-stack
+/// replacement: the cells then hold the interpreter's frame, the locals from cell 0 and the operand stack at
+/// the loop's entry after them.
 pub fn translate_function(
     module: &ModuleInfo,
     func_index: u32,
     env: &dyn Environment,
     target: TargetFrontendConfig,
-    at_loop: Option<u32>,
+    entry: Entry,
 ) -> Result<Function, CompileError> {
     let (call_conv, pointer) = (target.default_call_conv, target.pointer_type());
     let defined = func_index
@@ -104,13 +124,17 @@ pub fn translate_function(
     let bytes = module.bytes.get(defined.range.clone()).ok_or_else(|| err("body out of range"))?;
     let body = FunctionBody::new(BinaryReader::new(bytes, defined.range.start as u64));
 
-    let mut func = Function::with_name_signature(UserFuncName::user(0, func_index), native_signature(call_conv));
+    let signature = match entry {
+        Entry::Function => native_signature(call_conv),
+        Entry::Loops => osr_signature(call_conv),
+    };
+    let mut func = Function::with_name_signature(UserFuncName::user(0, func_index), signature);
     let mut fb_ctx = FunctionBuilderContext::new();
     let builder = FunctionBuilder::new(&mut func, &mut fb_ctx);
     let mut t = Translator::new(builder, env, pointer);
     t.prologue(ty.params(), ty.results())?;
-    if let Some(k) = at_loop {
-        t.enter_at_loop(k);
+    if entry == Entry::Loops {
+        t.enter_at_loops(count_loops(&body)?);
     }
 
     let mut locals = body.get_locals_reader().map_err(|e| err(e.to_string()))?;
@@ -131,21 +155,28 @@ pub fn translate_function(
         let op = reader.read().map_err(|e| err(e.to_string()))?;
         t.visit(op)?;
     }
-    if t.osr.is_some_and(|o| o.entry.is_some()) {
-        return Err(err("no such loop"));
-    }
     t.finish(target);
     Ok(func)
 }
 
-/// An entry at a loop header (on-stack replacement).
-#[derive(Copy, Clone, Debug)]
+/// Every loop of `body`, reachable or not (an upper bound on the loops an OSR entry can name).
+fn count_loops(body: &FunctionBody<'_>) -> Result<usize, CompileError> {
+    let mut reader = body.get_operators_reader().map_err(|e| err(e.to_string()))?;
+    let mut loops = 0;
+    while !reader.eof() {
+        if let wasmparser::Operator::Loop { .. } = reader.read().map_err(|e| err(e.to_string()))? {
+            loops += 1;
+        }
+    }
+    Ok(loops)
+}
+
+/// The entries at loop headers (on-stack replacement): one block per loop, by ordinal, entered from the
+/// prologue's `br_table`; each is filled (locals and stack from the cells) when its loop is reached.
+#[derive(Clone, Debug, Default)]
 pub(crate) struct Osr {
-    /// Which loop.
-    pub loop_index: u32,
-    /// The block entered from the prologue; filled (locals and stack from the cells) at the loop. `None`
-    /// once filled.
-    pub entry: Option<Block>,
+    /// The entry of each loop and whether it has been filled.
+    pub entries: Vec<(Block, bool)>,
 }
 
 /// The translation state of one function.
@@ -156,8 +187,10 @@ pub(crate) struct Translator<'a, 'e> {
     /// The wasm locals (parameters first) and their types.
     pub(crate) locals: Vec<Variable>,
     pub(crate) local_types: Vec<Type>,
-    /// On-stack replacement: the loop to enter at and the entry block still to fill.
+    /// On-stack replacement: the entry blocks of the loops.
     pub(crate) osr: Option<Osr>,
+    /// The loop to enter at ([`Entry::Loops`]: the last parameter).
+    loop_arg: Option<Value>,
     /// Loops seen so far (reachable ones).
     pub(crate) loops_seen: u32,
     /// The wasm operand stack.
@@ -200,6 +233,7 @@ impl<'a, 'e> Translator<'a, 'e> {
             locals: Vec::new(),
             local_types: Vec::new(),
             osr: None,
+            loop_arg: None,
             loops_seen: 0,
             stack: Vec::new(),
             controls: Vec::new(),
@@ -225,6 +259,7 @@ impl<'a, 'e> Translator<'a, 'e> {
         self.builder.seal_block(entry);
         let p = self.builder.block_params(entry).to_vec();
         (self.vmctx, self.frame, self.depth) = (p[0], p[1], p[2]);
+        self.loop_arg = p.get(3).copied();
 
         for (i, ty) in params.iter().enumerate() {
             let clty = clif_type(*ty)?;
@@ -255,20 +290,36 @@ impl<'a, 'e> Translator<'a, 'e> {
         Ok(())
     }
 
-    /// Makes the function start at loop `k`'s header: the prologue jumps to an entry block filled when the
-    /// loop is reached; the body from the function's start is translated as usual but is unreachable.
-    fn enter_at_loop(&mut self, k: u32) {
-        let entry = self.builder.create_block();
-        self.builder.ins().jump(entry, &[]);
+    /// Makes the function start at a loop header chosen by its last parameter (one of `loops`): the prologue
+    /// branches to that loop's entry block, filled when the loop is reached; the body from the function's
+    /// start is translated as usual but is unreachable. An ordinal with no reachable loop traps.
+    fn enter_at_loops(&mut self, loops: usize) {
+        let Some(which) = self.loop_arg else { return };
+        let entries: Vec<(Block, bool)> = (0..loops).map(|_| (self.builder.create_block(), false)).collect();
+        let no_loop = self.trap_block(status::of(TrapCode::HostError));
+        let default = self.builder.func.dfg.block_call(no_loop, &[]);
+        let calls: Vec<_> = entries.iter().map(|(b, _)| self.builder.func.dfg.block_call(*b, &[])).collect();
+        let jt = self.builder.create_jump_table(ir::JumpTableData::new(default, &calls));
+        self.builder.ins().br_table(which, jt);
+        // The prologue's block is each entry's only predecessor.
+        for (b, _) in &entries {
+            self.builder.seal_block(*b);
+        }
         let dead = self.builder.create_block();
         self.builder.switch_to_block(dead);
         self.builder.seal_block(dead);
-        self.osr = Some(Osr { loop_index: k, entry: Some(entry) });
+        self.osr = Some(Osr { entries });
     }
-
     /// Closes the function: its end block writes the results and returns 0.
     fn finish(mut self, target: TargetFrontendConfig) {
         self.end_fuel_segment();
+        // Entries of loops never reached (in unreachable code): no interpreter frame can name them.
+        let unfilled: Vec<Block> =
+            self.osr.iter().flat_map(|o| o.entries.iter()).filter(|(_, filled)| !filled).map(|(b, _)| *b).collect();
+        for b in unfilled {
+            self.builder.switch_to_block(b);
+            self.trap(TrapCode::HostError);
+        }
         for (status, b) in core::mem::take(&mut self.trap_blocks) {
             self.builder.switch_to_block(b);
             let code = self.builder.ins().iconst(types::I32, i64::from(status));
