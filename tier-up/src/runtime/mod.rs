@@ -155,7 +155,7 @@ impl TierState {
 }
 
 /// What is asked for: a function's entry, or an entry at one of its loops. One compilation serves every loop
-/// of a function (see [`Key::unit`]).
+/// of a function (see `Key::unit`).
 #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Key {
     /// The store function.
