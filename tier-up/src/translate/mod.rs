@@ -102,7 +102,8 @@ fn wasm_type(ty: wasmparser::ValType) -> Result<Type, CompileError> {
     })
 }
 
-/// Translates function `func_index` of `module` into a Cranelift function with [`native_signature`].
+/// Translates function `func_index` of `module` into a Cranelift function with [`native_signature`]
+/// ([`Entry::Function`]) or [`osr_signature`] ([`Entry::Loops`]).
 ///
 /// With [`Entry::Loops`], the function is entered at the header of its `k`-th loop (counting the loops of the
 /// body in order, those in unreachable code excepted), `k` being the extra argument, for on-stack
@@ -173,7 +174,7 @@ fn count_loops(body: &FunctionBody<'_>) -> Result<usize, CompileError> {
 
 /// The entries at loop headers (on-stack replacement): one block per loop, by ordinal, entered from the
 /// prologue's `br_table`; each is filled (locals and stack from the cells) when its loop is reached.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct Osr {
     /// The entry of each loop and whether it has been filled.
     pub entries: Vec<(Block, bool)>,
@@ -310,6 +311,7 @@ impl<'a, 'e> Translator<'a, 'e> {
         self.builder.seal_block(dead);
         self.osr = Some(Osr { entries });
     }
+
     /// Closes the function: its end block writes the results and returns 0.
     fn finish(mut self, target: TargetFrontendConfig) {
         self.end_fuel_segment();
