@@ -6,7 +6,8 @@
 #
 # Stops after RUNS executions (default 10 million) or at the first finding, keeps the corpus in
 # fuzz/corpus/TARGET, and appends a line with the execution count, rate and outcome to fuzz/campaign.log
-# (not committed; docs/fuzzing.md records the campaigns).
+# (not committed; docs/fuzzing.md records the campaigns). Builds with the `wasmtime` feature, so that the
+# `differential` target compares Ember with wasmtime too (every target shares one build).
 set -uo pipefail
 cd "$(dirname "$0")"
 target=${1:?usage: campaign.sh TARGET [RUNS] [-- libFuzzer flags]}
@@ -16,7 +17,7 @@ shift $(($# < 2 ? $# : 2))
 mkdir -p "corpus/$target" "artifacts/$target" logs
 log="logs/$target-$(date -u +%Y%m%dT%H%M%SZ).log"
 started=$(date +%s)
-nice -n 19 cargo +nightly fuzz run -O -s none "$target" "corpus/$target" -- \
+nice -n 19 cargo +nightly fuzz run -O -s none --features wasmtime "$target" "corpus/$target" -- \
     -runs="$runs" -timeout=30 -print_final_stats=1 "$@" >"$log" 2>&1
 status=$?
 seconds=$(($(date +%s) - started))
