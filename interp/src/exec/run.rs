@@ -798,19 +798,23 @@ pub(crate) fn run(
         };
         st.loop_budget = loop_budget;
 
-        match exit {
-            Exit::Return => {
-                // Results are in the callee's slots `0..`, which are the caller's argument slots.
-                if st.depth() <= entry_len {
+        // Pops the returning function's frame and goes on in its caller, or ends this execution when the
+        // caller is outside it. Results are in the callee's slots `0..`, which are the caller's argument slots.
+        macro_rules! return_to_caller {
+            ($st:expr) => {{
+                if $st.depth() <= entry_len {
                     return Ok(());
                 }
-                let Some((code, caller)) = st.pop_frame() else { return Ok(()) };
+                let Some((code, caller)) = $st.pop_frame() else { return Ok(()) };
                 cur = code;
                 cur_index = caller.func_index as usize;
                 pc = caller.pc;
                 base = caller.base;
                 inst_idx = caller.instance as usize;
-            }
+            }};
+        }
+        match exit {
+            Exit::Return => return_to_caller!(st),
             Exit::Call { func, args, next } => {
                 let (instance, index) = match store.funcs.get(func) {
                     Some(FuncEntity::Wasm { instance, index, .. }) => (*instance, *index),
@@ -869,15 +873,7 @@ pub(crate) fn run(
                 }
                 // The rest of the function ran natively: its results are in its slots `0..`; return.
                 let st = slot.as_deref_mut().ok_or_else(state::lost)?;
-                if st.depth() <= entry_len {
-                    return Ok(());
-                }
-                let Some((code, caller)) = st.pop_frame() else { return Ok(()) };
-                cur = code;
-                cur_index = caller.func_index as usize;
-                pc = caller.pc;
-                base = caller.base;
-                inst_idx = caller.instance as usize;
+                return_to_caller!(st)
             }
             Exit::ElemDrop { elem, next } => {
                 if let Some(seg) = store.instances.get_mut(inst_idx).and_then(|i| i.elements.get_mut(elem as usize)) {
