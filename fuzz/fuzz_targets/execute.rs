@@ -6,8 +6,8 @@
 #![no_main]
 
 use arbitrary::Unstructured;
-use ember::{Config, Engine, Error, Instance, Module, Store, Val, ValType};
-use ember_fuzz::{plan_calls, DiffValue, EmberEngine};
+use ember::{Config, Engine, Error, Instance, Module, Store, Val};
+use ember_fuzz::{plan_calls, EmberEngine};
 use libfuzzer_sys::fuzz_target;
 
 /// The tiers a run can use, picked by the input. Native tiers are a quarter of runs: compiling costs more than
@@ -59,7 +59,7 @@ fuzz_target!(|data: &[u8]| {
     };
     for call in calls {
         let Some(func) = instance.get_func(&store, &call.name) else { panic!("export {:?} is missing", call.name) };
-        let args: Vec<Val> = call.args.iter().map(to_val).collect();
+        let args: Vec<Val> = call.args.iter().map(|a| a.to_ember()).collect();
         match func.call_to_vec(&mut store, &args) {
             Ok(_) | Err(Error::Trap(_)) => {}
             Err(e) => panic!("call {:?} failed without a trap: {e}", call.name),
@@ -68,14 +68,3 @@ fuzz_target!(|data: &[u8]| {
         store.set_fuel(100_000).expect("fuel is on");
     }
 });
-
-fn to_val(v: &DiffValue) -> Val {
-    match *v {
-        DiffValue::I32(x) => Val::I32(x),
-        DiffValue::I64(x) => Val::I64(x),
-        DiffValue::F32(x) => Val::F32(x),
-        DiffValue::F64(x) => Val::F64(x),
-        DiffValue::FuncRef { .. } => Val::default_for(ValType::FuncRef),
-        DiffValue::ExternRef { .. } => Val::default_for(ValType::ExternRef),
-    }
-}

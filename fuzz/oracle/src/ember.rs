@@ -132,6 +132,13 @@ pub fn trap_kind(code: TrapCode) -> TrapKind {
     }
 }
 
+impl DiffValue {
+    /// This value as an Ember value (references are null: only null references are passed in).
+    pub fn to_ember(self) -> Val {
+        to_val(self)
+    }
+}
+
 fn to_val(v: DiffValue) -> Val {
     match v {
         DiffValue::I32(x) => Val::I32(x),
