@@ -72,11 +72,14 @@ for target in "${targets[@]}"; do
   base=$(measure "$target" baseline)
   read -r base_flash base_static _ base_stack _ <<<"$base"
   core=$(runner "$target" | awk '{ print $2 }' | sed 's/cortex-//')
-  variants=("precompiled only:" "precompiled + wasi-min:wasi" "precompiled + wasi-min + ports:wasi,ports")
+  # Integer-only (without ember-interp's `float` feature) is for cores without an FPU: images with float
+  # arithmetic are refused at load, and the soft-float routines are left out.
+  variants=("precompiled only:float" "precompiled only, integer-only:" "precompiled + wasi-min:wasi,float"
+    "precompiled + wasi-min + ports:wasi,ports,float")
   # On-device validation is measured on the M4F board (4 MB of flash): it does not fit the M3 board's 256 KB
   # (wasmparser's validator), and the M0 cannot build it (no atomic compare-and-swap).
   [ "$target" != thumbv7em-none-eabihf ] ||
-    variants+=("validation + translation:validate" "validation + translation + wasi-min + ports:validate,wasi,ports")
+    variants+=("validation + translation:validate,float" "validation + translation + wasi-min + ports:validate,wasi,ports,float")
   for v in "${variants[@]}"; do
     name=${v%%:*}; feats=${v#*:}
     IFS=, read -r -a fs <<<"$feats"

@@ -654,6 +654,19 @@ macro_rules! verify_field {
     };
 }
 
+/// Whether an instruction's name contains `F32` or `F64` (see [`Opcode::computes_on_floats`]).
+const fn names_a_float_type(name: &str) -> bool {
+    let b = name.as_bytes();
+    let mut i = 0;
+    while i + 3 <= b.len() {
+        if b[i] == b'F' && ((b[i + 1] == b'3' && b[i + 2] == b'2') || (b[i + 1] == b'6' && b[i + 2] == b'4')) {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 macro_rules! define_ops {
     ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
         /// Every instruction's opcode.
@@ -681,6 +694,15 @@ macro_rules! define_ops {
             /// The instruction's name as the disassembler prints it.
             pub fn name(self) -> &'static str {
                 match self { $(Opcode::$name => stringify!($name),)* }
+            }
+
+            /// Whether the instruction computes on floats (arithmetic, comparisons, conversions: every
+            /// instruction named after `F32` or `F64`). Builds without the `float` feature refuse these at
+            /// verification, which leaves the soft-float routines out of the binary. Float loads, stores and
+            /// reinterpretations move bits and are not among them.
+            pub fn computes_on_floats(self) -> bool {
+                const FLOAT: &[bool] = &[$(names_a_float_type(stringify!($name))),*];
+                FLOAT[self as usize]
             }
 
             /// Length of the fixed part of the instruction in code units.
@@ -848,6 +870,23 @@ for_each_op!(define_ops);
 impl fmt::Display for Instr {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.fmt_operands(f)
+    }
+}
+
+impl Opcode {
+    /// The opcode of the instruction at `code[pc]` and the instruction's total length in code units (with
+    /// `BrTable`'s targets), without decoding its operands; `None` if the opcode is unknown or the fixed part
+    /// does not fit. For walking code on a device: it does not pull in [`Instr::decode`].
+    pub fn with_units_at(code: &[u16], pc: usize) -> Option<(Opcode, usize)> {
+        let opcode = Opcode::from_u16(*code.get(pc)?)?;
+        let units = opcode.units();
+        if pc + units > code.len() {
+            return None;
+        }
+        Some(match opcode {
+            Opcode::BrTable => (opcode, units + 2 * (op::BrTable::decode(code, pc).len as usize + 1)),
+            _ => (opcode, units),
+        })
     }
 }
 

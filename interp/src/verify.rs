@@ -105,6 +105,9 @@ pub enum VerifyErrorKind {
     },
     /// The last instruction is not a return, branch or `Unreachable`: execution could run past the end.
     MissingTerminator,
+    /// The instruction computes on floats, and this build has no floating point (ember-interp without its
+    /// `float` feature; see [`Opcode::computes_on_floats`]).
+    FloatUnsupported,
 }
 
 impl fmt::Display for VerifyError {
@@ -145,6 +148,10 @@ impl fmt::Display for VerifyError {
             VerifyErrorKind::BranchIntoInstruction { field, target } => {
                 write!(f, "branch `{field}` targets unit {target}, which is inside an instruction")
             }
+            VerifyErrorKind::FloatUnsupported => f.write_str(
+                "a floating-point instruction, and this build of Ember has no floating point \
+                 (ember-interp's `float` feature is off)",
+            ),
             VerifyErrorKind::MissingTerminator => f.write_str(
                 "the last instruction is not a return, branch or unreachable: execution could run past the end",
             ),
@@ -326,6 +333,10 @@ pub fn verify(func: &CompiledFunc) -> Result<(), VerifyError> {
         };
         cx.pc = pc;
         cx.opcode = opcode;
+        // The executor's float arms are compiled out without the `float` feature.
+        if !cfg!(feature = "float") && opcode.computes_on_floats() {
+            return Err(cx.error(VerifyErrorKind::FloatUnsupported));
+        }
         cx.starts[pc / 64] |= 1 << (pc % 64);
         let left = code.len() - pc;
         let mut units = match opcode.verify_operands(code, pc, &mut cx) {

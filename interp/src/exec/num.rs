@@ -1,6 +1,9 @@
 //! Numeric semantics the hardware does not give directly: trapping integer division, wasm float `min`/`max`,
 //! rounding (through `libm`, so `no_std` targets get the same results), and float-to-int conversions.
 
+// Without the `float` feature the float instructions are compiled out, and their helpers here go unused.
+#![cfg_attr(not(feature = "float"), allow(dead_code))]
+
 use ember_core::TrapCode;
 
 /// Reading a value of this type from a 64-bit slot cell (i32/f32 use the low 32 bits).

@@ -188,6 +188,7 @@ pub(crate) fn run(
                 ip = unsafe { shape::unary::<op::$op, _, _>(&mut regs, ip, |$a: $ta| $e) }
             };
         }
+        #[allow(unused_macros)] // only float conversions use it: unused without the `float` feature
         macro_rules! un_try {
             ($op:ident, $f:path) => {
                 ip = unsafe { shape::unary_try::<op::$op, _, _>(&mut regs, ip, $f) }?
@@ -201,6 +202,40 @@ pub(crate) fn run(
         macro_rules! bin_try {
             ($op:ident, $f:path) => {
                 ip = unsafe { shape::binary_try::<op::$op, _, _, _>(&mut regs, ip, $f) }?
+            };
+        }
+        // Instructions that compute on floats (`Opcode::computes_on_floats`): as `un!`, `bin!` and `un_try!`
+        // with the `float` feature. Without it the verifier refuses them, so these arms are never reached, and
+        // they share one error exit instead of pulling in the soft-float routines (most of a Cortex-M0 build's
+        // float cost).
+        #[cfg(feature = "float")]
+        macro_rules! fun {
+            ($($t:tt)*) => { un!($($t)*) };
+        }
+        #[cfg(feature = "float")]
+        macro_rules! fbin {
+            ($($t:tt)*) => { bin!($($t)*) };
+        }
+        #[cfg(feature = "float")]
+        macro_rules! fun_try {
+            ($($t:tt)*) => { un_try!($($t)*) };
+        }
+        #[cfg(not(feature = "float"))]
+        macro_rules! fun {
+            ($($t:tt)*) => {
+                return Err(bad_code("floating-point instruction"))
+            };
+        }
+        #[cfg(not(feature = "float"))]
+        macro_rules! fbin {
+            ($($t:tt)*) => {
+                return Err(bad_code("floating-point instruction"))
+            };
+        }
+        #[cfg(not(feature = "float"))]
+        macro_rules! fun_try {
+            ($($t:tt)*) => {
+                return Err(bad_code("floating-point instruction"))
             };
         }
         macro_rules! imm {
@@ -711,85 +746,85 @@ pub(crate) fn run(
                 op::I64GeUImm::OPCODE => imm!(I64GeUImm, |a: u64, b| a >= i64::from(b) as u64),
 
                 // ---- f32 ----
-                op::F32Eq::OPCODE => bin!(F32Eq, |a: f32, b: f32| a == b),
-                op::F32Ne::OPCODE => bin!(F32Ne, |a: f32, b: f32| a != b),
-                op::F32Lt::OPCODE => bin!(F32Lt, |a: f32, b: f32| a < b),
-                op::F32Gt::OPCODE => bin!(F32Gt, |a: f32, b: f32| a > b),
-                op::F32Le::OPCODE => bin!(F32Le, |a: f32, b: f32| a <= b),
-                op::F32Ge::OPCODE => bin!(F32Ge, |a: f32, b: f32| a >= b),
-                op::F32Abs::OPCODE => un!(F32Abs, |a: u32| a & 0x7fff_ffff),
-                op::F32Neg::OPCODE => un!(F32Neg, |a: u32| a ^ 0x8000_0000),
-                op::F32Ceil::OPCODE => un!(F32Ceil, |a: f32| num::f32_ceil(a)),
-                op::F32Floor::OPCODE => un!(F32Floor, |a: f32| num::f32_floor(a)),
-                op::F32Trunc::OPCODE => un!(F32Trunc, |a: f32| num::f32_trunc(a)),
-                op::F32Nearest::OPCODE => un!(F32Nearest, |a: f32| num::f32_nearest(a)),
-                op::F32Sqrt::OPCODE => un!(F32Sqrt, |a: f32| num::f32_sqrt(a)),
-                op::F32Add::OPCODE => bin!(F32Add, |a: f32, b: f32| a + b),
-                op::F32Sub::OPCODE => bin!(F32Sub, |a: f32, b: f32| a - b),
-                op::F32Mul::OPCODE => bin!(F32Mul, |a: f32, b: f32| a * b),
-                op::F32Div::OPCODE => bin!(F32Div, |a: f32, b: f32| a / b),
-                op::F32Min::OPCODE => bin!(F32Min, |a: f32, b: f32| num::f32_min(a, b)),
-                op::F32Max::OPCODE => bin!(F32Max, |a: f32, b: f32| num::f32_max(a, b)),
-                op::F32Copysign::OPCODE => bin!(F32Copysign, |a: u32, b: u32| num::f32_copysign(a, b)),
+                op::F32Eq::OPCODE => fbin!(F32Eq, |a: f32, b: f32| a == b),
+                op::F32Ne::OPCODE => fbin!(F32Ne, |a: f32, b: f32| a != b),
+                op::F32Lt::OPCODE => fbin!(F32Lt, |a: f32, b: f32| a < b),
+                op::F32Gt::OPCODE => fbin!(F32Gt, |a: f32, b: f32| a > b),
+                op::F32Le::OPCODE => fbin!(F32Le, |a: f32, b: f32| a <= b),
+                op::F32Ge::OPCODE => fbin!(F32Ge, |a: f32, b: f32| a >= b),
+                op::F32Abs::OPCODE => fun!(F32Abs, |a: u32| a & 0x7fff_ffff),
+                op::F32Neg::OPCODE => fun!(F32Neg, |a: u32| a ^ 0x8000_0000),
+                op::F32Ceil::OPCODE => fun!(F32Ceil, |a: f32| num::f32_ceil(a)),
+                op::F32Floor::OPCODE => fun!(F32Floor, |a: f32| num::f32_floor(a)),
+                op::F32Trunc::OPCODE => fun!(F32Trunc, |a: f32| num::f32_trunc(a)),
+                op::F32Nearest::OPCODE => fun!(F32Nearest, |a: f32| num::f32_nearest(a)),
+                op::F32Sqrt::OPCODE => fun!(F32Sqrt, |a: f32| num::f32_sqrt(a)),
+                op::F32Add::OPCODE => fbin!(F32Add, |a: f32, b: f32| a + b),
+                op::F32Sub::OPCODE => fbin!(F32Sub, |a: f32, b: f32| a - b),
+                op::F32Mul::OPCODE => fbin!(F32Mul, |a: f32, b: f32| a * b),
+                op::F32Div::OPCODE => fbin!(F32Div, |a: f32, b: f32| a / b),
+                op::F32Min::OPCODE => fbin!(F32Min, |a: f32, b: f32| num::f32_min(a, b)),
+                op::F32Max::OPCODE => fbin!(F32Max, |a: f32, b: f32| num::f32_max(a, b)),
+                op::F32Copysign::OPCODE => fbin!(F32Copysign, |a: u32, b: u32| num::f32_copysign(a, b)),
 
                 // ---- f64 ----
-                op::F64Eq::OPCODE => bin!(F64Eq, |a: f64, b: f64| a == b),
-                op::F64Ne::OPCODE => bin!(F64Ne, |a: f64, b: f64| a != b),
-                op::F64Lt::OPCODE => bin!(F64Lt, |a: f64, b: f64| a < b),
-                op::F64Gt::OPCODE => bin!(F64Gt, |a: f64, b: f64| a > b),
-                op::F64Le::OPCODE => bin!(F64Le, |a: f64, b: f64| a <= b),
-                op::F64Ge::OPCODE => bin!(F64Ge, |a: f64, b: f64| a >= b),
-                op::F64Abs::OPCODE => un!(F64Abs, |a: u64| a & 0x7fff_ffff_ffff_ffff),
-                op::F64Neg::OPCODE => un!(F64Neg, |a: u64| a ^ 0x8000_0000_0000_0000),
-                op::F64Ceil::OPCODE => un!(F64Ceil, |a: f64| num::f64_ceil(a)),
-                op::F64Floor::OPCODE => un!(F64Floor, |a: f64| num::f64_floor(a)),
-                op::F64Trunc::OPCODE => un!(F64Trunc, |a: f64| num::f64_trunc(a)),
-                op::F64Nearest::OPCODE => un!(F64Nearest, |a: f64| num::f64_nearest(a)),
-                op::F64Sqrt::OPCODE => un!(F64Sqrt, |a: f64| num::f64_sqrt(a)),
-                op::F64Add::OPCODE => bin!(F64Add, |a: f64, b: f64| a + b),
-                op::F64Sub::OPCODE => bin!(F64Sub, |a: f64, b: f64| a - b),
-                op::F64Mul::OPCODE => bin!(F64Mul, |a: f64, b: f64| a * b),
-                op::F64Div::OPCODE => bin!(F64Div, |a: f64, b: f64| a / b),
-                op::F64Min::OPCODE => bin!(F64Min, |a: f64, b: f64| num::f64_min(a, b)),
-                op::F64Max::OPCODE => bin!(F64Max, |a: f64, b: f64| num::f64_max(a, b)),
-                op::F64Copysign::OPCODE => bin!(F64Copysign, |a: u64, b: u64| num::f64_copysign(a, b)),
+                op::F64Eq::OPCODE => fbin!(F64Eq, |a: f64, b: f64| a == b),
+                op::F64Ne::OPCODE => fbin!(F64Ne, |a: f64, b: f64| a != b),
+                op::F64Lt::OPCODE => fbin!(F64Lt, |a: f64, b: f64| a < b),
+                op::F64Gt::OPCODE => fbin!(F64Gt, |a: f64, b: f64| a > b),
+                op::F64Le::OPCODE => fbin!(F64Le, |a: f64, b: f64| a <= b),
+                op::F64Ge::OPCODE => fbin!(F64Ge, |a: f64, b: f64| a >= b),
+                op::F64Abs::OPCODE => fun!(F64Abs, |a: u64| a & 0x7fff_ffff_ffff_ffff),
+                op::F64Neg::OPCODE => fun!(F64Neg, |a: u64| a ^ 0x8000_0000_0000_0000),
+                op::F64Ceil::OPCODE => fun!(F64Ceil, |a: f64| num::f64_ceil(a)),
+                op::F64Floor::OPCODE => fun!(F64Floor, |a: f64| num::f64_floor(a)),
+                op::F64Trunc::OPCODE => fun!(F64Trunc, |a: f64| num::f64_trunc(a)),
+                op::F64Nearest::OPCODE => fun!(F64Nearest, |a: f64| num::f64_nearest(a)),
+                op::F64Sqrt::OPCODE => fun!(F64Sqrt, |a: f64| num::f64_sqrt(a)),
+                op::F64Add::OPCODE => fbin!(F64Add, |a: f64, b: f64| a + b),
+                op::F64Sub::OPCODE => fbin!(F64Sub, |a: f64, b: f64| a - b),
+                op::F64Mul::OPCODE => fbin!(F64Mul, |a: f64, b: f64| a * b),
+                op::F64Div::OPCODE => fbin!(F64Div, |a: f64, b: f64| a / b),
+                op::F64Min::OPCODE => fbin!(F64Min, |a: f64, b: f64| num::f64_min(a, b)),
+                op::F64Max::OPCODE => fbin!(F64Max, |a: f64, b: f64| num::f64_max(a, b)),
+                op::F64Copysign::OPCODE => fbin!(F64Copysign, |a: u64, b: u64| num::f64_copysign(a, b)),
 
                 // ---- conversions ----
                 op::I32WrapI64::OPCODE => un!(I32WrapI64, |a: u64| a as u32),
-                op::I32TruncF32S::OPCODE => un_try!(I32TruncF32S, num::i32_trunc_f32_s),
-                op::I32TruncF32U::OPCODE => un_try!(I32TruncF32U, num::i32_trunc_f32_u),
-                op::I32TruncF64S::OPCODE => un_try!(I32TruncF64S, num::i32_trunc_f64_s),
-                op::I32TruncF64U::OPCODE => un_try!(I32TruncF64U, num::i32_trunc_f64_u),
+                op::I32TruncF32S::OPCODE => fun_try!(I32TruncF32S, num::i32_trunc_f32_s),
+                op::I32TruncF32U::OPCODE => fun_try!(I32TruncF32U, num::i32_trunc_f32_u),
+                op::I32TruncF64S::OPCODE => fun_try!(I32TruncF64S, num::i32_trunc_f64_s),
+                op::I32TruncF64U::OPCODE => fun_try!(I32TruncF64U, num::i32_trunc_f64_u),
                 op::I64ExtendI32S::OPCODE => un!(I64ExtendI32S, |a: i32| i64::from(a)),
                 op::I64ExtendI32U::OPCODE => un!(I64ExtendI32U, |a: u32| u64::from(a)),
-                op::I64TruncF32S::OPCODE => un_try!(I64TruncF32S, num::i64_trunc_f32_s),
-                op::I64TruncF32U::OPCODE => un_try!(I64TruncF32U, num::i64_trunc_f32_u),
-                op::I64TruncF64S::OPCODE => un_try!(I64TruncF64S, num::i64_trunc_f64_s),
-                op::I64TruncF64U::OPCODE => un_try!(I64TruncF64U, num::i64_trunc_f64_u),
-                op::F32ConvertI32S::OPCODE => un!(F32ConvertI32S, |a: i32| a as f32),
-                op::F32ConvertI32U::OPCODE => un!(F32ConvertI32U, |a: u32| a as f32),
-                op::F32ConvertI64S::OPCODE => un!(F32ConvertI64S, |a: i64| a as f32),
-                op::F32ConvertI64U::OPCODE => un!(F32ConvertI64U, |a: u64| a as f32),
-                op::F32DemoteF64::OPCODE => un!(F32DemoteF64, |a: f64| num::f32_demote(a)),
-                op::F64ConvertI32S::OPCODE => un!(F64ConvertI32S, |a: i32| f64::from(a)),
-                op::F64ConvertI32U::OPCODE => un!(F64ConvertI32U, |a: u32| f64::from(a)),
-                op::F64ConvertI64S::OPCODE => un!(F64ConvertI64S, |a: i64| a as f64),
-                op::F64ConvertI64U::OPCODE => un!(F64ConvertI64U, |a: u64| a as f64),
-                op::F64PromoteF32::OPCODE => un!(F64PromoteF32, |a: f32| num::f64_promote(a)),
+                op::I64TruncF32S::OPCODE => fun_try!(I64TruncF32S, num::i64_trunc_f32_s),
+                op::I64TruncF32U::OPCODE => fun_try!(I64TruncF32U, num::i64_trunc_f32_u),
+                op::I64TruncF64S::OPCODE => fun_try!(I64TruncF64S, num::i64_trunc_f64_s),
+                op::I64TruncF64U::OPCODE => fun_try!(I64TruncF64U, num::i64_trunc_f64_u),
+                op::F32ConvertI32S::OPCODE => fun!(F32ConvertI32S, |a: i32| a as f32),
+                op::F32ConvertI32U::OPCODE => fun!(F32ConvertI32U, |a: u32| a as f32),
+                op::F32ConvertI64S::OPCODE => fun!(F32ConvertI64S, |a: i64| a as f32),
+                op::F32ConvertI64U::OPCODE => fun!(F32ConvertI64U, |a: u64| a as f32),
+                op::F32DemoteF64::OPCODE => fun!(F32DemoteF64, |a: f64| num::f32_demote(a)),
+                op::F64ConvertI32S::OPCODE => fun!(F64ConvertI32S, |a: i32| f64::from(a)),
+                op::F64ConvertI32U::OPCODE => fun!(F64ConvertI32U, |a: u32| f64::from(a)),
+                op::F64ConvertI64S::OPCODE => fun!(F64ConvertI64S, |a: i64| a as f64),
+                op::F64ConvertI64U::OPCODE => fun!(F64ConvertI64U, |a: u64| a as f64),
+                op::F64PromoteF32::OPCODE => fun!(F64PromoteF32, |a: f32| num::f64_promote(a)),
                 op::I32Extend8S::OPCODE => un!(I32Extend8S, |a: u32| i32::from(a as i8)),
                 op::I32Extend16S::OPCODE => un!(I32Extend16S, |a: u32| i32::from(a as i16)),
                 op::I64Extend8S::OPCODE => un!(I64Extend8S, |a: u64| i64::from(a as i8)),
                 op::I64Extend16S::OPCODE => un!(I64Extend16S, |a: u64| i64::from(a as i16)),
                 op::I64Extend32S::OPCODE => un!(I64Extend32S, |a: u64| i64::from(a as i32)),
                 // `as` from float to int saturates and maps NaN to 0: exactly `trunc_sat`.
-                op::I32TruncSatF32S::OPCODE => un!(I32TruncSatF32S, |a: f32| a as i32),
-                op::I32TruncSatF32U::OPCODE => un!(I32TruncSatF32U, |a: f32| a as u32),
-                op::I32TruncSatF64S::OPCODE => un!(I32TruncSatF64S, |a: f64| a as i32),
-                op::I32TruncSatF64U::OPCODE => un!(I32TruncSatF64U, |a: f64| a as u32),
-                op::I64TruncSatF32S::OPCODE => un!(I64TruncSatF32S, |a: f32| a as i64),
-                op::I64TruncSatF32U::OPCODE => un!(I64TruncSatF32U, |a: f32| a as u64),
-                op::I64TruncSatF64S::OPCODE => un!(I64TruncSatF64S, |a: f64| a as i64),
-                op::I64TruncSatF64U::OPCODE => un!(I64TruncSatF64U, |a: f64| a as u64),
+                op::I32TruncSatF32S::OPCODE => fun!(I32TruncSatF32S, |a: f32| a as i32),
+                op::I32TruncSatF32U::OPCODE => fun!(I32TruncSatF32U, |a: f32| a as u32),
+                op::I32TruncSatF64S::OPCODE => fun!(I32TruncSatF64S, |a: f64| a as i32),
+                op::I32TruncSatF64U::OPCODE => fun!(I32TruncSatF64U, |a: f64| a as u32),
+                op::I64TruncSatF32S::OPCODE => fun!(I64TruncSatF32S, |a: f32| a as i64),
+                op::I64TruncSatF32U::OPCODE => fun!(I64TruncSatF32U, |a: f32| a as u64),
+                op::I64TruncSatF64S::OPCODE => fun!(I64TruncSatF64S, |a: f64| a as i64),
+                op::I64TruncSatF64U::OPCODE => fun!(I64TruncSatF64U, |a: f64| a as u64),
 
                 // SAFETY: the verifier checked that every instruction's opcode is in the table, and each has its
                 // arm above (the `every_opcode_is_dispatched` test checks this file).

@@ -164,6 +164,7 @@ pub(crate) unsafe fn unary<O: Unary, A: FromCell, R: ToCell>(
 
 /// Runs a trapping `dst = f(src)` instruction; returns where execution continues.
 #[inline]
+#[cfg_attr(not(feature = "float"), allow(dead_code))] // only float conversions trap this way
 pub(crate) unsafe fn unary_try<O: Unary, A: FromCell, R: ToCell>(
     regs: &mut Regs,
     ip: *const u16,

@@ -98,6 +98,17 @@ pub(crate) struct ExecState {
 }
 
 impl ExecState {
+    /// The higher tier, if one is plugged in. Always `None` without the `higher-tier` feature, which lets the
+    /// compiler drop every path to native code from builds that cannot have one (devices).
+    #[inline(always)]
+    pub fn higher_tier(&self) -> Option<&'static dyn super::tier::HigherTier> {
+        if cfg!(feature = "higher-tier") {
+            self.tier
+        } else {
+            None
+        }
+    }
+
     /// The cache entry of store function `func`, if it has code.
     #[inline]
     pub(crate) fn entry(&mut self, func: usize) -> Option<&mut Entry> {
@@ -135,6 +146,10 @@ impl ExecState {
         if self.funcs.len() <= func {
             self.funcs.resize_with(func + 1, || None);
         }
+        let (gate, loop_gate) = match self.higher_tier() {
+            Some(_) => (self.gate, self.loop_gate),
+            None => (u32::MAX, u32::MAX),
+        };
         let slot = &mut self.funcs[func];
         match slot {
             Some(e) => {
@@ -143,8 +158,8 @@ impl ExecState {
             }
             None => {
                 let mut e = Entry::new(code, instance);
-                e.gate = if self.tier.is_some() { self.gate } else { u32::MAX };
-                e.loop_gate = if self.tier.is_some() { self.loop_gate } else { u32::MAX };
+                e.gate = gate;
+                e.loop_gate = loop_gate;
                 *slot = Some(e);
             }
         }

@@ -12,6 +12,7 @@ use ember_core::{FuncEntity, StoreInner, Trap, TrapCode};
 
 use super::state::{self, frame_len, ExecState};
 use super::{bad_code, call, run};
+use crate::ops::Opcode;
 
 /// Weight of one call in a function's hotness (JavaScriptCore's baseline uses about the same ratio).
 pub const CALL_WEIGHT: u64 = 15;
@@ -21,6 +22,7 @@ pub const LOOP_WEIGHT: u64 = 1;
 /// Passes through loop headers between two loop samples, at most: each sample credits this many back-edges
 /// to the running function. Counting every pass into the function's entry would cost a lookup per
 /// iteration; a store-wide countdown costs a decrement, and a loop that runs long gets sampled anyway.
+#[cfg(feature = "higher-tier")]
 const MAX_LOOP_SAMPLE: u32 = 256;
 
 /// While a hot function is being compiled elsewhere, calls run in place for this many more calls before the
@@ -68,6 +70,7 @@ pub trait HigherTier: Sync + core::fmt::Debug {
 
 /// Plugs `tier` into the interpreter of `store` (or unplugs it with `None`): a function is handed to it once
 /// its weighted count (calls × [`CALL_WEIGHT`] + back-edges × [`LOOP_WEIGHT`]) reaches `threshold`.
+#[cfg(feature = "higher-tier")]
 pub fn set_higher_tier(store: &mut StoreInner, tier: Option<&'static dyn HigherTier>, threshold: u64) {
     let mut st = state::take(store);
     st.tier = tier;
@@ -88,11 +91,13 @@ pub fn set_higher_tier(store: &mut StoreInner, tier: Option<&'static dyn HigherT
 
 /// The call count from which the dispatch loop stops entering a function in place, so that the out-of-loop
 /// path can weigh its counters.
+#[cfg(feature = "higher-tier")]
 pub(crate) fn gate(threshold: u64) -> u32 {
     u32::try_from(threshold / CALL_WEIGHT).unwrap_or(u32::MAX - 1)
 }
 
 /// The back-edge count from which a loop is offered for on-stack replacement.
+#[cfg(feature = "higher-tier")]
 fn loop_gate(threshold: u64) -> u32 {
     u32::try_from(threshold / LOOP_WEIGHT).unwrap_or(u32::MAX - 1)
 }
@@ -114,7 +119,7 @@ pub(crate) fn sample_loop(
     depth: usize,
 ) -> Result<bool, Trap> {
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
-    let Some(tier) = st.tier else { return Ok(false) };
+    let Some(tier) = st.higher_tier() else { return Ok(false) };
     let Some(e) = st.entry(func) else { return Ok(false) };
     e.loops = e.loops.saturating_add(sample);
     if e.loops <= e.loop_gate {
@@ -169,13 +174,13 @@ fn loop_index(code: &crate::verify::VerifiedFunc, at: usize) -> Option<u32> {
     let mut pc = 0;
     let mut n = 0u32;
     while pc < at {
-        let instr = crate::ops::Instr::decode(&code.code, pc)?;
-        if instr.opcode() == crate::ops::Opcode::ProfileLoop {
+        let (opcode, units) = Opcode::with_units_at(&code.code, pc)?;
+        if opcode == Opcode::ProfileLoop {
             n += 1;
         }
-        pc += instr.units();
+        pc += units;
     }
-    let marker = crate::ops::Instr::decode(&code.code, at)?.opcode() == crate::ops::Opcode::ProfileLoop;
+    let marker = Opcode::with_units_at(&code.code, at)?.0 == Opcode::ProfileLoop;
     (pc == at && marker).then_some(n)
 }
 
@@ -187,7 +192,7 @@ fn weight(calls: u32, loops: u32) -> u64 {
 /// Whether store function `func` (which has an entry) runs as native code: asks the tier when the function
 /// is hot and has none yet.
 pub(crate) fn wants_native(store: &mut StoreInner, st: &mut ExecState, func: usize) -> bool {
-    let Some(tier) = st.tier else { return false };
+    let Some(tier) = st.higher_tier() else { return false };
     let Some(e) = st.entry(func) else { return false };
     if e.native {
         return true;
@@ -232,7 +237,7 @@ pub(crate) fn call_native(
     let n = ty.params().len().max(ty.results().len());
     let results = ty.results().len();
     let mut st = slot.take().ok_or_else(state::lost)?;
-    let Some(tier) = st.tier else {
+    let Some(tier) = st.higher_tier() else {
         *slot = Some(st);
         return Err(bad_code("native code without a tier"));
     };
@@ -291,7 +296,7 @@ fn call_raw_in(
     let code = entry.code.clone();
     if wants_native(store, st, func) {
         // Hot now: run it natively after all, with the state back in the store.
-        let tier = st.tier;
+        let tier = st.higher_tier();
         let (Some(st), Some(tier)) = (slot.take(), tier) else { return Err(state::lost()) };
         state::put(store, st);
         let outcome = tier.call_native(store, func, cells, depth);
