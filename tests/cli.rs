@@ -100,6 +100,19 @@ fn inspect_lists_bytecode() {
     assert!(out.contains("\"add\" func 0 (func (param i32 i32) (result i32))"), "{out}");
     assert!(out.contains("x the code section"), "{out}");
     assert!(out.contains(": I32Add "), "{out}");
+    assert!(out.contains("float instructions: none (runs on integer-only device builds)"), "{out}");
+    let floats = file(
+        "inspect",
+        "floats.wat",
+        br#"(module (func (export "half") (param f32) (result f32) (f32.mul (local.get 0) (f32.const 0.5)))
+                    (func (param f64) (result i32) (i32.trunc_sat_f64_s (f64.sqrt (local.get 0)))))"#,
+    );
+    let (code, out, err) = ember(&["inspect", floats.to_str().expect("UTF-8")]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("float instructions: 3 in 2 functions (integer-only device builds refuse the module)"),
+        "{out}"
+    );
 }
 
 #[test]

@@ -25,7 +25,8 @@ ember inspect: describe a module
 Usage: ember inspect [--bytecode] FILE
 
 Prints imports, exports (with types), memories, tables, globals, the function count, the size of the code
-section, and the size of Ember's register bytecode for every defined function relative to it.
+section, the size of Ember's register bytecode for every defined function relative to it, and how many
+instructions compute on floats (integer-only device builds refuse modules with any).
 
 Options:
   --bytecode   also print the disassembled bytecode of every defined function
@@ -179,6 +180,7 @@ pub(crate) fn describe(info: &ModuleInfo, bytecode: bool) -> String {
     let mut failures = 0usize;
     let mut first_failure = None;
     let mut listings = String::new();
+    let (mut float_instrs, mut float_funcs) = (0usize, 0usize);
     for index in info.num_imported_funcs..info.funcs.len() as u32 {
         let mut names = info.func_name(index).map(|n| format!(" ${n}")).unwrap_or_default();
         if let Some(n) = export_names.get(&index) {
@@ -188,6 +190,9 @@ pub(crate) fn describe(info: &ModuleInfo, bytecode: bool) -> String {
         match precompiled_or_translate(info, index, &options) {
             Ok(compiled) => {
                 total += compiled.code_bytes();
+                let floats = float_instructions(&compiled);
+                float_instrs += floats;
+                float_funcs += usize::from(floats > 0);
                 if bytecode {
                     let _ = writeln!(listings, "\nfunc {index}{names} {ty}");
                     listings.push_str(&ember_interp::disasm::disassemble(&compiled));
@@ -202,7 +207,7 @@ pub(crate) fn describe(info: &ModuleInfo, bytecode: bool) -> String {
             }
         }
     }
-    match first_failure {
+    match &first_failure {
         None if code_bytes == 0 => {
             let _ = writeln!(out, "bytecode: {total} bytes");
         }
@@ -217,8 +222,28 @@ pub(crate) fn describe(info: &ModuleInfo, bytecode: bool) -> String {
             );
         }
     }
+    if first_failure.is_none() {
+        let _ = match float_instrs {
+            0 => writeln!(out, "float instructions: none (runs on integer-only device builds)"),
+            n => writeln!(
+                out,
+                "float instructions: {n} in {float_funcs} functions (integer-only device builds refuse the module)"
+            ),
+        };
+    }
     out.push_str(&listings);
     out
+}
+
+/// How many instructions of `func` compute on floats (what an integer-only build of the interpreter, without
+/// its `float` feature, refuses).
+fn float_instructions(func: &ember_interp::CompiledFunc) -> usize {
+    let (mut pc, mut count) = (0, 0);
+    while let Some((opcode, units)) = ember_interp::ops::Opcode::with_units_at(&func.code, pc) {
+        count += usize::from(opcode.computes_on_floats());
+        pc += units;
+    }
+    count
 }
 
 /// The code of function `index`: from the image for a precompiled module, else translated now.
