@@ -67,4 +67,10 @@ fuzz_target!(|data: &[u8]| {
         // Each call gets a fresh budget, so a call that ran out does not starve the next.
         store.set_fuel(100_000).expect("fuel is on");
     }
+    // Background compilations of this run's functions finish while its store is alive, so that a translator
+    // or Cranelift failure on the worker thread is reported with the input that caused it.
+    #[cfg(feature = "tier-up")]
+    while ember::ember_tier_up::background_jobs() > 0 {
+        std::thread::yield_now();
+    }
 });

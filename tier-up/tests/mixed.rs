@@ -349,3 +349,40 @@ fn on_stack_replacement_enters_at_any_loop_of_one_compilation() {
         }
     }
 }
+
+#[test]
+fn values_below_a_loop_entered_by_on_stack_replacement_reach_every_join() {
+    // A value sits below an `if` whose true arm holds a hot loop, and below a `block` whose end is reached
+    // both around and through a hot loop. The loop-entry compilation carries the stack through the loop
+    // headers, so after each join the value must come from both paths (it once came from the loop's header
+    // alone, which the other path bypasses: invalid IR, and the function stayed interpreted).
+    let wat = r#"(module
+      (func (export "f") (param i32 i32) (result i64)
+        (i64.const 7)
+        (if (result i64) (local.get 0)
+          (then
+            (loop $l
+              (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+              (br_if $l (local.get 1)))
+            (i64.const 1))
+          (else (i64.const 2)))
+        (i64.add)
+        (block $b (result i64)
+          (drop (br_if $b (i64.const 10) (i32.eqz (local.get 0))))
+          (loop $m
+            (local.set 1 (i32.add (local.get 1) (i32.const 1)))
+            (br_if $m (i32.lt_u (local.get 1) (i32.const 100000))))
+          (i64.const 20))
+        (i64.add)))"#;
+    for mode in [Mode::Interp, Mode::Auto] {
+        let (mut store, instance) = instantiate(&engine(mode, &second_call_native()), wat);
+        let f = |store: &mut Store<()>, a: i32, b: i32| call(store, instance, "f", &[Val::I32(a), Val::I32(b)]);
+        assert_eq!(f(&mut store, 1, 100_000).expect("runs"), [Val::I64(28)], "{mode:?}");
+        assert_eq!(f(&mut store, 0, 5).expect("runs"), [Val::I64(19)], "{mode:?}");
+        let stats = ember_tier_up::stats(store.inner_mut());
+        assert!(stats.failures.is_empty(), "{:?}", stats.failures);
+        if mode == Mode::Auto {
+            assert!(stats.events.iter().any(|e| e.at_loop.is_some()), "{stats:?}");
+        }
+    }
+}

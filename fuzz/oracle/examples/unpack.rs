@@ -1,22 +1,44 @@
-//! Turns a `differential` fuzz input (an artifact) back into the module and calls it stands for: writes the
-//! module to OUT.wasm and prints the engine the fuzzer picked and the planned calls.
-//! `cargo run --example unpack -- ARTIFACT OUT.wasm`. Mirrors `fuzz_targets/differential.rs`.
+//! Turns a fuzz input (an artifact) back into the module and calls it stands for: writes the module to
+//! OUT.wasm and prints what else the input chose (the engine for `differential`; termination, translation and
+//! tier for `execute`) and the planned calls.
+//! `cargo run --example unpack -- [--execute] ARTIFACT OUT.wasm`. Mirrors `fuzz_targets/differential.rs` (the
+//! default) and `fuzz_targets/execute.rs`.
 
 use arbitrary::Unstructured;
 use ember_fuzz::{plan_calls, ENGINES};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let mut args = std::env::args().skip(1);
-    let (Some(input), Some(out)) = (args.next(), args.next()) else {
-        return Err("usage: unpack ARTIFACT OUT.wasm".into());
+    let mut args: Vec<String> = std::env::args().skip(1).collect();
+    let execute = args.first().is_some_and(|a| a == "--execute");
+    if execute {
+        args.remove(0);
+    }
+    let [input, out] = &args[..] else {
+        return Err("usage: unpack [--execute] ARTIFACT OUT.wasm".into());
     };
     let data = std::fs::read(input)?;
     let mut u = Unstructured::new(&data);
-    let kind = u.choose(ENGINES)?;
-    let wasm = kind.module(&mut u)?;
-    let calls = plan_calls(&mut u, &wasm, 3)?;
-    std::fs::write(&out, &wasm)?;
-    println!("engine: {}", kind.build().name());
+    let (wasm, calls) = if execute {
+        let terminating = u.ratio(3, 4).unwrap_or(true);
+        let wasm = ember_fuzz::ember_module(&mut u, false, terminating)?;
+        let calls = plan_calls(&mut u, &wasm, 3)?;
+        let eager = u.arbitrary().unwrap_or(false);
+        // `execute`'s tier list: the interpreter three times, the native tier, tiering up.
+        let tier = ["interp", "interp", "interp", "jit", "auto"][u.choose_index(5).unwrap_or(0)];
+        let threshold = if tier == "auto" { u.int_in_range(0..=4u8).unwrap_or(4) } else { 4 };
+        let threshold = if threshold < 4 { format!("{threshold}, synchronous") } else { "default".into() };
+        println!(
+            "termination ensured: {terminating}; eager translation: {eager}; tier: {tier} (threshold {threshold})"
+        );
+        (wasm, calls)
+    } else {
+        let kind = u.choose(ENGINES)?;
+        let wasm = kind.module(&mut u)?;
+        let calls = plan_calls(&mut u, &wasm, 3)?;
+        println!("engine: {}", kind.build().name());
+        (wasm, calls)
+    };
+    std::fs::write(out, &wasm)?;
     for call in calls {
         println!("call {} {:?}", call.name, call.args);
     }

@@ -3,6 +3,11 @@
 //! Each open frame has an end block whose parameters are the frame's results; a loop also has a header block
 //! whose parameters are its parameters. Branches pass the values on top of the operand stack as block
 //! arguments. Code after an unconditional branch is skipped until the enclosing frame's `else` or `end`.
+//!
+//! A function entered at its loops (on-stack replacement) carries the whole operand stack below each frame
+//! through the frame's join points as block parameters too: a loop's header (which the entry jumps to) and the
+//! end of a `block` or `if` (reached both from paths through such a header and from paths that bypass it). So
+//! every value on the stack is defined on every path that reaches its use.
 
 use cranelift_codegen::ir::{self, Block, BlockArg, InstBuilder, Type, Value};
 use wasmparser::BlockType;
@@ -18,8 +23,9 @@ pub(crate) enum Kind {
     Block,
     /// A `loop` (branches go to its header).
     Loop,
-    /// An `if`: where its false arm starts and the parameters that arm begins with.
-    If { else_block: Block, params: Vec<Value>, has_else: bool },
+    /// An `if`: where its false arm starts, the parameters that arm begins with, and (when the stack is
+    /// carried) the operand stack below the `if` as the false arm finds it.
+    If { else_block: Block, params: Vec<Value>, below: Vec<Value>, has_else: bool },
 }
 
 /// An open control frame.
@@ -40,9 +46,8 @@ pub(crate) struct Control {
     pub branched: bool,
     /// Whether the end block has a predecessor.
     pub end_reached: bool,
-    /// Operand-stack values below the frame that a branch to it passes too (the loop entered by on-stack
-    /// replacement carries the whole stack through its header, so that nothing inside depends on values
-    /// from the skipped start of the function).
+    /// Operand-stack values below the frame that a branch to it passes too (on-stack replacement: see the
+    /// module's documentation). For a loop they are parameters of its header, otherwise of its end block.
     pub carried: usize,
 }
 
@@ -97,19 +102,36 @@ impl Translator<'_, '_> {
 
     pub(crate) fn block(&mut self, bt: BlockType) -> Result<(), CompileError> {
         let (params, results) = self.block_types(bt)?;
-        let end = self.block_with(&results);
+        let height = self.stack.len().saturating_sub(params.len());
+        let (end, carried) = self.end_block(height, &results);
         self.controls.push(Control {
             kind: Kind::Block,
             dest: end,
             end,
-            height: self.stack.len().saturating_sub(params.len()),
+            height,
             branch_arity: results.len(),
             results: results.len(),
             branched: false,
             end_reached: false,
-            carried: 0,
+            carried,
         });
         Ok(())
+    }
+
+    /// The end block of a `block` or `if` whose parameters sit at `height`: its parameters are the results,
+    /// after the whole operand stack below when it is carried (on-stack replacement), whose count is returned
+    /// too.
+    fn end_block(&mut self, height: usize, results: &[Type]) -> (Block, usize) {
+        let carried = if self.osr.is_some() { height } else { 0 };
+        let mut types: Vec<Type> =
+            self.stack[height - carried..height].iter().map(|v| self.builder.func.dfg.value_type(*v)).collect();
+        types.extend_from_slice(results);
+        (self.block_with(&types), carried)
+    }
+
+    /// The values a frame's carried stack region holds now: what a branch to it passes below its results.
+    fn carried_values(&self, c: &Control) -> Vec<Value> {
+        self.stack[c.height - c.carried..c.height].to_vec()
     }
 
     pub(crate) fn loop_(&mut self, bt: BlockType) -> Result<(), CompileError> {
@@ -168,13 +190,16 @@ impl Translator<'_, '_> {
         let cond = self.pop();
         let then_block = self.builder.create_block();
         let else_block = self.builder.create_block();
-        let end = self.block_with(&results);
+        let height = self.stack.len().saturating_sub(params.len());
+        let (end, carried) = self.end_block(height, &results);
         self.builder.ins().brif(cond, then_block, &[], else_block, &[]);
         self.builder.switch_to_block(then_block);
         self.builder.seal_block(then_block);
-        let height = self.stack.len().saturating_sub(params.len());
+        // A loop in the true arm may replace the carried values with its header's parameters; the false arm
+        // starts from the values as they are here.
+        let below = self.stack[height - carried..height].to_vec();
         self.controls.push(Control {
-            kind: Kind::If { else_block, params: self.top(params.len()), has_else: false },
+            kind: Kind::If { else_block, params: self.top(params.len()), below, has_else: false },
             dest: end,
             end,
             height,
@@ -182,26 +207,29 @@ impl Translator<'_, '_> {
             results: results.len(),
             branched: false,
             end_reached: false,
-            carried: 0,
+            carried,
         });
         self.start_fuel_segment();
         Ok(())
     }
 
     pub(crate) fn else_(&mut self) {
-        let reachable = self.reachable;
-        let results = self.controls.last().map_or(0, |c| c.results);
-        let values = self.top(results);
-        let Some(c) = self.controls.last_mut() else { return };
-        if reachable {
-            self.builder.ins().jump(c.end, &args(&values));
-            c.end_reached = true;
+        let Some(c) = self.controls.last() else { return };
+        if self.reachable {
+            let mut values = self.carried_values(c);
+            values.extend(self.top(c.results));
+            let end = c.end;
+            self.builder.ins().jump(end, &args(&values));
         }
-        let Kind::If { else_block, params, has_else } = &mut c.kind else { return };
+        let reachable = self.reachable;
+        let Some(c) = self.controls.last_mut() else { return };
+        c.end_reached |= reachable;
+        let Kind::If { else_block, params, below, has_else } = &mut c.kind else { return };
         *has_else = true;
-        let (else_block, params) = (*else_block, params.clone());
-        let height = c.height;
-        self.stack.truncate(height);
+        let (else_block, params, below) = (*else_block, params.clone(), below.clone());
+        let (height, carried) = (c.height, c.carried);
+        self.stack.truncate(height - carried);
+        self.stack.extend(below);
         self.stack.extend(params);
         self.builder.switch_to_block(else_block);
         self.builder.seal_block(else_block);
@@ -211,20 +239,24 @@ impl Translator<'_, '_> {
 
     pub(crate) fn end(&mut self) {
         let Some(c) = self.controls.pop() else { return };
+        // A loop's end block is reached only by falling out of its body: it carries nothing (its header does).
+        let carried = if c.kind == Kind::Loop { 0 } else { c.carried };
         let mut end_reached = c.end_reached;
         if self.reachable {
-            let values = self.top(c.results);
+            let mut values = self.stack[c.height - carried..c.height].to_vec();
+            values.extend(self.top(c.results));
             self.builder.ins().jump(c.end, &args(&values));
             end_reached = true;
         }
-        if let Kind::If { else_block, params, has_else: false } = &c.kind {
+        if let Kind::If { else_block, params, below, has_else: false } = &c.kind {
             // An `if` without `else`: the false arm passes its parameters on as results.
             self.builder.switch_to_block(*else_block);
             self.builder.seal_block(*else_block);
-            self.builder.ins().jump(c.end, &args(params));
+            let values: Vec<Value> = below.iter().chain(params).copied().collect();
+            self.builder.ins().jump(c.end, &args(&values));
             end_reached = true;
         }
-        self.stack.truncate(c.height);
+        self.stack.truncate(c.height - carried);
         if c.kind == Kind::Function {
             if end_reached {
                 self.builder.switch_to_block(c.end);
