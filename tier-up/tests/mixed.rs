@@ -386,3 +386,107 @@ fn values_below_a_loop_entered_by_on_stack_replacement_reach_every_join() {
         }
     }
 }
+
+/// The module the `execute` fuzz target found the bug above with (its loop 3, in an `if`'s true arm, carried
+/// the `i64.const` below the outer loops; the false arm and the code after the `if` used it).
+const FUZZ_LOOP_ENTRY: &str = r#"(module
+  (type (;0;) (func (result i32)))
+  (global (;0;) (mut i64) i64.const 0)
+  (export "Af" (func 0))
+  (export "" (func 0))
+  (export "2" (func 0))
+  (export "3" (func 0))
+  (export "4" (func 0))
+  (export "5" (func 0))
+  (export "fff" (func 0))
+  (export "\u{1}\u{0}" (func 0))
+  (export "8" (global 0))
+  (func (;0;) (type 0) (result i32)
+    (local i64 i64)
+    loop ;; label = @1
+      i64.const -137438953473
+      loop (result i64) ;; label = @2
+        block (result i64) ;; label = @3
+          local.get 1
+          i64.eqz
+          i32.eqz
+          i32.eqz
+          i32.clz
+          i32.eqz
+          i32.eqz
+          i32.eqz
+          i32.eqz
+          i32.eqz
+          i32.eqz
+          i32.eqz
+          i32.eqz
+          br_if 1 (;@2;)
+          loop ;; label = @4
+            i32.const 1515870810
+            br_if 0 (;@4;)
+            i32.const 1515859290
+            br_if 0 (;@4;)
+            i32.const 1515870810
+            br_if 0 (;@4;)
+            i32.const 1515870810
+            br_if 0 (;@4;)
+            i32.const 1515870810
+            if (result i64) ;; label = @5
+              i64.const -33
+              local.set 1
+              i64.const -33
+              local.set 0
+              loop ;; label = @6
+                i32.const 1515870810
+                br_if 4 (;@2;)
+                i32.const 1515870810
+                call 0
+                i32.ctz
+                i32.clz
+                i32.clz
+                i32.clz
+                i32.clz
+                i32.le_u
+                unreachable
+              end
+              unreachable
+            else
+              i64.const -6944656592455360550
+            end
+            global.get 0
+            i64.xor
+            global.set 0
+          end
+          i64.const 8796093022208
+        end
+      end
+      global.get 0
+      i64.xor
+      global.set 0
+      global.get 0
+      i64.xor
+      global.set 0
+    end
+    i32.const -1616928865
+  )
+)"#;
+
+#[test]
+fn the_fuzzers_loop_entry_module_compiles_and_runs_out_of_fuel_alike() {
+    let mut outcomes = Vec::new();
+    for mode in [Mode::Interp, Mode::Auto] {
+        let mut config = second_call_native();
+        config.consume_fuel(true);
+        let (mut store, instance) = instantiate(&engine(mode, &config), FUZZ_LOOP_ENTRY);
+        store.set_fuel(1_000_000).expect("fuel is on");
+        let result = call(&mut store, instance, "Af", &[]).map_err(trap_code);
+        let stats = ember_tier_up::stats(store.inner_mut());
+        assert!(stats.failures.is_empty(), "{:?}", stats.failures);
+        if mode == Mode::Auto {
+            assert!(stats.events.iter().any(|e| e.at_loop.is_some()), "{stats:?}");
+        }
+        outcomes.push((result, store.get_fuel().expect("fuel is on")));
+    }
+    assert_eq!(outcomes[0], outcomes[1]);
+    assert_eq!(outcomes[0].0, Err(TrapCode::OutOfFuel));
+}
