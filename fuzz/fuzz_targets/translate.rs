@@ -16,7 +16,12 @@ fuzz_target!(|data: &[u8]| {
     let Ok(wasm) = ember_fuzz::module_from_config(&mut u, smith, false) else { return };
     let options = TranslateOptions { fuel: u.arbitrary().unwrap_or(false), profile: u.arbitrary().unwrap_or(false) };
     let mut config = Config::new();
-    config.eager_translation(true).consume_fuel(options.fuel);
+    // Small store limits: a start function may grow memory without bound (these modules have no maximum),
+    // which is not what this target is about.
+    config
+        .eager_translation(true)
+        .consume_fuel(options.fuel)
+        .limits(ember_fuzz::EmberEngine::small_limits(64, 10_000, 1000));
     if options.profile {
         config.tier_up_threshold(Some(1000));
     }
