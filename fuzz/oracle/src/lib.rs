@@ -23,6 +23,7 @@ mod ember;
 mod engine;
 mod engines;
 mod exports;
+pub mod image;
 mod smith;
 mod trap;
 mod value;
