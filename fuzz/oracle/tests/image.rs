@@ -85,6 +85,17 @@ fn frame_size_that_wraps_a_32_bit_usize_is_caught() {
     }
 }
 
+/// The `image` target's findings (`fuzz/regressions/image/`), replayed.
+#[test]
+fn regression_inputs_end_cleanly() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../regressions/image");
+    for entry in std::fs::read_dir(dir).expect("fuzz/regressions/image") {
+        let path = entry.unwrap().path();
+        let outcome = fuzz_one(&std::fs::read(&path).unwrap());
+        println!("{}: {outcome:?}", path.display());
+    }
+}
+
 #[test]
 fn mutated_images_end_cleanly() {
     let mut state = 0x9e37_79b9_7f4a_7c15u64;
