@@ -59,7 +59,7 @@ pub const SEED_MODULES: &[&str] = &[
   (memory (export "mem") 1 2)
   (table $t 4 8 funcref)
   (global $counter (mut i32) (i32.const 0))
-  (global $fixed i32 (i32.const 42))
+  (global $fixed (export "fixed") i32 (i32.const 42))
   (global $wide (mut i64) (i64.const -1))
   (elem (i32.const 1) $double $square)
   (elem $spare func $double $square)
