@@ -60,6 +60,16 @@ pub trait Operand: Copy + fmt::Display {
     /// verifying: a slot lies inside the frame, a branch lands on an instruction inside the code. Operands
     /// the executor checks itself when it uses them (indices into the instance, immediates) accept anything.
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError>;
+    /// The branch offset this operand holds, if it is one ([`Offset`], [`FarOffset`]).
+    #[inline]
+    fn branch_offset(self) -> Option<i64> {
+        None
+    }
+    /// The slot this operand names, if it is one.
+    #[inline]
+    fn slot(self) -> Option<Slot> {
+        None
+    }
 }
 
 /// `*at`.
@@ -89,6 +99,10 @@ impl Operand for Slot {
     #[inline]
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
         cx.slot(self, field)
+    }
+    #[inline]
+    fn slot(self) -> Option<Slot> {
+        Some(self)
     }
 }
 
@@ -192,6 +206,10 @@ impl Operand for Offset {
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
         cx.branch(i64::from(self.0), field)
     }
+    #[inline]
+    fn branch_offset(self) -> Option<i64> {
+        Some(i64::from(self.0))
+    }
 }
 
 impl Operand for FarOffset {
@@ -211,5 +229,9 @@ impl Operand for FarOffset {
     #[inline]
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
         cx.branch(i64::from(self.0), field)
+    }
+    #[inline]
+    fn branch_offset(self) -> Option<i64> {
+        Some(i64::from(self.0))
     }
 }

@@ -654,6 +654,15 @@ macro_rules! verify_field {
     };
 }
 
+/// `Some(op.dst)` for the operand named `dst` (the slot an instruction writes; for table and memory bulk
+/// operations `dst` is an index operand that is only read, which callers treat as written, conservatively).
+macro_rules! dst_field {
+    ($op:ident, dst) => {
+        return $op.dst.slot()
+    };
+    ($op:ident, $field:ident) => {};
+}
+
 /// Whether an instruction's name contains `F32` or `F64` (see [`Opcode::computes_on_floats`]).
 const fn names_a_float_type(name: &str) -> bool {
     let b = name.as_bytes();
@@ -800,6 +809,23 @@ macro_rules! define_ops {
                         $( self.$field.write(out); )*
                     }
 
+                    /// The slot the instruction writes through its `dst` operand, if it has one. (Calls write
+                    /// the callee's frame from `args`, `CopySpan` a span: not covered here.)
+                    #[inline]
+                    #[allow(unreachable_code)]
+                    pub fn dst_slot(&self) -> Option<Slot> {
+                        $( dst_field!(self, $field); )*
+                        None
+                    }
+
+                    /// The branch offset among the operands, if any (`BrTable`'s targets follow the instruction
+                    /// and are not operands).
+                    #[inline]
+                    pub fn branch_offset(&self) -> Option<i64> {
+                        $( if let Some(offset) = self.$field.branch_offset() { return Some(offset); } )*
+                        None
+                    }
+
                     /// Checks every operand with [`Operand::verify`].
                     #[inline]
                     pub fn verify_operands(
@@ -839,6 +865,17 @@ macro_rules! define_ops {
                     return None;
                 }
                 Some(match opcode { $(Opcode::$name => Instr::$name(op::$name::decode(code, pc)),)* })
+            }
+
+            /// The slot the instruction writes through its `dst` operand, if it has one (see
+            /// `dst_slot` of each instruction).
+            pub fn dst_slot(&self) -> Option<Slot> {
+                match self { $(Instr::$name(op) => op.dst_slot(),)* }
+            }
+
+            /// The branch offset among the operands, if any.
+            pub fn branch_offset(&self) -> Option<i64> {
+                match self { $(Instr::$name(op) => op.branch_offset(),)* }
             }
 
             /// The opcode.

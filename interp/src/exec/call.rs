@@ -20,7 +20,10 @@ pub(crate) fn entry<'s>(
     index: u32,
 ) -> Result<&'s mut Entry, Trap> {
     if st.entry(func).is_none() {
-        let code = compile(store, instance, index)?;
+        let code = match crate::image::precompiled_code(store, instance, index) {
+            Some(code) => code.map_err(|e| Trap::host(alloc::format!("cannot install function {index}: {e}")))?,
+            None => compile(store, instance, index)?,
+        };
         return Ok(st.set_code(func, code, instance.index()));
     }
     st.entry(func).ok_or_else(|| bad_code("function cache"))
@@ -110,7 +113,8 @@ pub(crate) fn call_host(
 
 /// Writes `params` to the value stack from `base`, and zeroes the rest of the callee's locals.
 pub(crate) fn write_params(stack: &mut [u64], base: usize, params: &[Val], num_locals: usize) {
-    if let Some(frame) = stack.get_mut(base..base + num_locals.max(params.len())) {
+    let end = super::state::frame_end(base, num_locals.max(params.len()));
+    if let Some(frame) = end.and_then(|end| stack.get_mut(base..end)) {
         let (p, locals) = frame.split_at_mut(params.len());
         for (cell, val) in p.iter_mut().zip(params) {
             *cell = val.to_bits();

@@ -60,10 +60,17 @@ impl Executor for Interpreter {
 /// code installed or translated before for `func` is replaced (calls already running it finish with the old
 /// code). Code for a host function is never used.
 ///
-/// The code is [verified](crate::verify::verify) first: code the executor could not run safely is rejected,
-/// and nothing is installed.
+/// The code is [verified](crate::verify::verify) first, then checked against the function's module as image
+/// code is (indices, global mutability, reference types and reference flow: see
+/// [`image`](crate::image)): code the executor could not run safely, or that could forge a reference, is
+/// rejected, and nothing is installed.
 pub fn install(store: &mut StoreInner, func: Func, code: Rc<CompiledFunc>) -> Result<(), VerifyError> {
     let code = VerifiedFunc::new(code)?;
+    if let Some(FuncEntity::Wasm { instance, index, .. }) = store.funcs.get(func.index() as usize) {
+        if let Some(inst) = store.instances.get(instance.index() as usize) {
+            crate::image::check_code(inst.module.info(), *index, &code)?;
+        }
+    }
     install_verified(store, func, code);
     Ok(())
 }
@@ -158,14 +165,14 @@ fn execute_nested(
     if st.depth() + 1 + st.depth_offset > store.limits.max_call_depth {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
-    st.reserve_stack(base + frame_len(&code), store.limits.max_value_stack)?;
+    let frame_top = st.reserve_stack(base, frame_len(&code), store.limits.max_value_stack)?;
     call::write_params(&mut st.stack, base, params, code.num_locals as usize);
 
     if tier::wants_native(store, st, f) {
         let depth = st.depth() + 1 + st.depth_offset;
         let cells = params.len().max(results.len());
-        st.reserve_stack(base + cells, store.limits.max_value_stack)?;
-        tier::call_native(store, slot, f, base, base + cells.max(frame_len(&code)), depth)?;
+        let cells_top = st.reserve_stack(base, cells, store.limits.max_value_stack)?;
+        tier::call_native(store, slot, f, base, cells_top.max(frame_top), depth)?;
     } else {
         run::run(store, slot, code, f, base, instance.index() as usize)?;
     }

@@ -13,7 +13,7 @@ use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Tra
 use super::num;
 use super::num::ToCell;
 use super::regs::Regs;
-use super::state::{self, frame_len, ExecState, Frame};
+use super::state::{self, frame_end, frame_len, ExecState, Frame};
 use super::{bad_code, call, memory, shape, table, tier};
 use crate::operand::{FarOffset, Operand, Slot};
 use crate::ops::op;
@@ -72,8 +72,8 @@ pub(crate) fn run(
         // The frame of `cur` at `base`, checked to lie inside the value stack.
         macro_rules! frame {
             () => {{
-                let size = cur.frame_size as usize;
-                if base + size > st.stack.len() {
+                let size = frame_len(&cur);
+                if frame_end(base, size).is_none_or(|end| end > st.stack.len()) {
                     return Err(bad_code("frame"));
                 }
                 // SAFETY: `stack[base..base + frame_size]` is inside the value stack (just checked), and `cur` passed
@@ -112,9 +112,11 @@ pub(crate) fn run(
                 let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx && e.calls <= e.gate) else {
                     break Exit::Call { func, args, next };
                 };
+                // `args <= frame_size` and `frame_size <= MAX_FRAME_SIZE` (verified), and `base + frame_size` is
+                // inside the value stack, so this cannot wrap; the callee's end is checked all the same.
                 let new_base = base + args;
-                let new_size = entry.code.frame_size as usize;
-                if st.frames.len() >= max_frames || new_base + new_size > stack_room {
+                let new_size = frame_len(&entry.code);
+                if st.frames.len() >= max_frames || frame_end(new_base, new_size).is_none_or(|end| end > stack_room) {
                     break Exit::Call { func, args, next };
                 }
                 // Tier-up: `calls` is the entry counter a higher tier would compare with the threshold (see
@@ -878,7 +880,7 @@ pub(crate) fn run(
                     continue 'frame;
                 }
                 let new_base = base + args;
-                st.reserve_stack(new_base + frame_len(&callee), max_stack)?;
+                st.reserve_stack(new_base, frame_len(&callee), max_stack)?;
                 let params = usize::from(callee.num_params);
                 let locals = callee.num_locals as usize;
                 if locals > params {

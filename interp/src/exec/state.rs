@@ -169,17 +169,22 @@ impl ExecState {
         }
     }
 
-    /// Makes sure the value stack holds at least `end` slots (all zero when new). Traps with `call stack
-    /// exhausted` past `limit` or when the allocator refuses.
+    /// Makes sure the value stack holds the `len` slots from `base` (all zero when new); returns where they end.
+    /// Traps with `call stack exhausted` past `limit`, when the allocator refuses, or when `base + len` does not
+    /// fit a `usize` (it cannot for verified code, whose frames are at most [`MAX_FRAME_SIZE`] slots, but the sum
+    /// is checked rather than assumed: on a 32-bit target a wrapped sum would pass every later bounds check).
+    ///
+    /// [`MAX_FRAME_SIZE`]: crate::verify::MAX_FRAME_SIZE
     #[inline]
-    pub(crate) fn reserve_stack(&mut self, end: usize, limit: usize) -> Result<(), Trap> {
+    pub(crate) fn reserve_stack(&mut self, base: usize, len: usize, limit: usize) -> Result<usize, Trap> {
+        let end = frame_end(base, len).ok_or(Trap::new(TrapCode::StackOverflow))?;
         if end > limit {
             return Err(Trap::new(TrapCode::StackOverflow));
         }
         if end > self.stack.len() {
             self.grow_stack(end)?;
         }
-        Ok(())
+        Ok(end)
     }
 
     #[cold]
@@ -189,6 +194,13 @@ impl ExecState {
         self.stack.resize(end, 0);
         Ok(())
     }
+}
+
+/// Where a frame of `len` slots at `base` ends, if that fits a `usize`. Every check of a frame against the
+/// value stack goes through here, so that no base-plus-size sum can wrap on a 32-bit target.
+#[inline(always)]
+pub(crate) fn frame_end(base: usize, len: usize) -> Option<usize> {
+    base.checked_add(len)
 }
 
 /// Number of slots a frame of `func` occupies. Verification guarantees `num_params <= num_locals <=

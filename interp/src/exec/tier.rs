@@ -144,8 +144,9 @@ pub(crate) fn sample_loop(
     let mut st = slot.take().ok_or_else(state::lost)?;
     let mut cells = core::mem::take(&mut st.native_cells);
     cells.clear();
-    cells.extend_from_slice(st.stack.get(base..base + size).ok_or_else(|| bad_code("frame"))?);
-    let saved_top = core::mem::replace(&mut st.stack_top, base + size);
+    let frame_top = state::frame_end(base, size).ok_or_else(|| bad_code("frame"))?;
+    cells.extend_from_slice(st.stack.get(base..frame_top).ok_or_else(|| bad_code("frame"))?);
+    let saved_top = core::mem::replace(&mut st.stack_top, frame_top);
     state::put(store, st);
 
     let outcome = tier.call_at_loop(store, func, loop_index, &mut cells, depth);
@@ -159,7 +160,8 @@ pub(crate) fn sample_loop(
             }
             _ => 0,
         };
-        if let (Some(out), Some(src)) = (st.stack.get_mut(base..base + results), cells.get(..results)) {
+        let out = state::frame_end(base, results).and_then(|end| st.stack.get_mut(base..end));
+        if let (Some(out), Some(src)) = (out, cells.get(..results)) {
             out.copy_from_slice(src);
         }
     }
@@ -303,9 +305,9 @@ fn call_raw_in(
         *slot = Some(state::reclaim(store).ok_or_else(state::lost)?);
         return outcome;
     }
-    st.reserve_stack(base + frame_len(&code), store.limits.max_value_stack)?;
+    let frame_top = st.reserve_stack(base, frame_len(&code), store.limits.max_value_stack)?;
     let params = usize::from(code.num_params);
-    let frame = &mut st.stack[base..base + frame_len(&code)];
+    let frame = st.stack.get_mut(base..frame_top).ok_or_else(|| bad_code("frame"))?;
     let (p, rest) = frame.split_at_mut(params.min(cells.len()));
     p.copy_from_slice(&cells[..p.len()]);
     let locals = (code.num_locals as usize).saturating_sub(params).min(rest.len());
@@ -320,7 +322,8 @@ fn call_raw_in(
     st.truncate_frames(entry_len);
     outcome?;
     let results = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?.results().len();
-    let out = st.stack.get(base..base + results).ok_or_else(|| bad_code("results"))?;
+    let out = state::frame_end(base, results).and_then(|end| st.stack.get(base..end));
+    let out = out.ok_or_else(|| bad_code("results"))?;
     cells.get_mut(..results).ok_or_else(|| bad_code("result cells"))?.copy_from_slice(out);
     Ok(())
 }

@@ -260,6 +260,7 @@ fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc]) -> Result<(), Im
     if info.datas.iter().any(|d| d.active.as_ref().is_some_and(|(m, _)| *m as usize >= info.memories.len())) {
         return Err(Inconsistent("data segment memory out of range"));
     }
+    super::const_types::check(info)?;
     if funcs.len() != info.funcs.len() - info.num_imported_funcs as usize {
         return Err(Inconsistent("code count differs from the number of defined functions"));
     }
@@ -269,6 +270,7 @@ fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc]) -> Result<(), Im
             return Err(Inconsistent("a function's code disagrees with its type"));
         }
         verify(func).map_err(|error| ImageError::Code { func: index, error })?;
+        super::ref_flow::check(info, index, func).map_err(|error| ImageError::Code { func: index, error })?;
     }
     Ok(())
 }
