@@ -20,7 +20,8 @@
 //! The per-operand checks are [`Operand::verify`], called for every operand of every instruction by code
 //! generated from the instruction table (`Opcode::verify_operands`), so a new instruction is covered without
 //! touching this file. Indices into the instance (functions, globals, tables, types, segments) are not the
-//! code's business: the executor checks them when it uses them.
+//! code's business: the executor checks them when it uses them, and code that does not come from the
+//! translator (images, `install`) is also checked against its module (`image::check_code`).
 //!
 //! The translator verifies everything it produces; [`install`](crate::exec::install) verifies code from
 //! elsewhere. The executor only runs a [`VerifiedFunc`].

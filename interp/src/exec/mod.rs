@@ -6,9 +6,11 @@
 //! into wasm, which nests a new execution on top of the value stack, up to `StoreLimits::max_host_reentry` levels deep.
 //!
 //! Code is translated on first call (or at instantiation with `Config::eager_translation`), or placed
-//! beforehand with [`install`].
+//! beforehand with [`install`]. What the executor assumes of the code and where each fact is checked:
+//! [`invariants`].
 
 mod call;
+pub mod invariants;
 mod memory;
 mod num;
 mod regs;

@@ -205,7 +205,7 @@ macro_rules! include_image {
 }
 
 /// Checks verified code for function `index` of `module` against the module: what validation proves of
-/// translated code (see [`ref_flow`]). The image loader runs it on every function; [`install`](crate::exec::install)
+/// translated code (the `ref_flow` module documents the checks). The image loader runs it on every function; [`install`](crate::exec::install)
 /// on code from elsewhere.
 pub fn check_code(module: &ModuleInfo, index: u32, code: &CompiledFunc) -> Result<(), VerifyError> {
     ref_flow::check(module, index, code)
