@@ -15,7 +15,8 @@
 //! - `EMBER_SPEC_CONFIG`: `lazy` (default), `eager` (eager translation), `fuel` (fuel metering with a budget
 //!   that never runs out), `jit` (every function compiled to native code), `auto` (interpreter and native
 //!   code mixed: each function's first call is interpreted, later ones native), `jit-fuel` (`jit` with
-//!   fuel metering) or `image` (every module compiled to a precompiled image and loaded from it).
+//!   fuel metering), `image` (every module compiled to a precompiled image and loaded from it) or `image-fuel`
+//!   (`image` with fuel metering).
 //! - `EMBER_SPEC_FAILURES`: how many failures to detail per script (default 5).
 //! - `EMBER_SPEC_TIMEOUT`: seconds one script may take before the run is aborted (default 600).
 //!
@@ -68,6 +69,8 @@ enum SpecConfig {
     /// Every module compiled to a precompiled image, loaded from it (through the image checks and the
     /// verifier) and run by the interpreter.
     Image,
+    /// `image` with fuel metering (the images are compiled with fuel).
+    ImageFuel,
 }
 
 impl SpecConfig {
@@ -80,8 +83,9 @@ impl SpecConfig {
             Ok("auto") => Ok(SpecConfig::Auto),
             Ok("jit-fuel") => Ok(SpecConfig::JitFuel),
             Ok("image") => Ok(SpecConfig::Image),
+            Ok("image-fuel") => Ok(SpecConfig::ImageFuel),
             Ok(other) => Err(format!(
-                "EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit`, `auto`, `jit-fuel` or `image`"
+                "EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit`, `auto`, `jit-fuel`, `image` or `image-fuel`"
             )),
         }
     }
@@ -95,12 +99,13 @@ impl SpecConfig {
             SpecConfig::Auto => "auto",
             SpecConfig::JitFuel => "jit-fuel",
             SpecConfig::Image => "image",
+            SpecConfig::ImageFuel => "image-fuel",
         }
     }
 
     /// Whether fuel is metered.
     fn fuel(self) -> bool {
-        matches!(self, SpecConfig::Fuel | SpecConfig::JitFuel)
+        matches!(self, SpecConfig::Fuel | SpecConfig::JitFuel | SpecConfig::ImageFuel)
     }
 
     fn engine(self) -> Engine {
@@ -110,7 +115,7 @@ impl SpecConfig {
             SpecConfig::Eager => {
                 config.eager_translation(true);
             }
-            SpecConfig::Fuel => {
+            SpecConfig::Fuel | SpecConfig::ImageFuel => {
                 config.consume_fuel(true);
             }
             SpecConfig::Jit => return Engine::with_tier(&config, ember::Tier::Jit),
@@ -555,10 +560,10 @@ impl Script {
     fn compile(&self, quote: &mut QuoteWat<'_>) -> Result<Module, String> {
         let bytes = quote.encode().map_err(|e| format!("cannot encode the module: {}", e.message()))?;
         let module = Module::new(&self.engine, &bytes).map_err(|e| format!("cannot compile: {e}"))?;
-        if self.config != SpecConfig::Image {
+        if !matches!(self.config, SpecConfig::Image | SpecConfig::ImageFuel) {
             return Ok(module);
         }
-        let options = ember_interp::translate::TranslateOptions { fuel: false, profile: false };
+        let options = ember_interp::translate::TranslateOptions { fuel: self.config.fuel(), profile: false };
         let image = ember_interp::image::compile(module.info(), &options)
             .map_err(|e| format!("cannot compile to an image: {e}"))?;
         // Leaked: the module borrows its image for good, as a device's would from flash.

@@ -323,3 +323,36 @@ fn constant_expressions_are_typed() {
     let bytes = image::write(&with_global_inits(info, info.global_inits.clone()), false, &funcs).expect("writes");
     image::load(image::leak_aligned(&bytes)).expect("the module's own initialisers load");
 }
+
+/// An image marked as metering fuel must not loop without consuming it: under a fuel limit a loop whose
+/// header charges nothing would spin forever (on a device: the firmware never gets control back).
+#[test]
+fn loops_in_metered_images_consume_fuel() {
+    let (_, m) = module(
+        r#"(module (func (export "spin") (param i32)
+             (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#,
+    );
+    let options = TranslateOptions { fuel: true, profile: false };
+    let funcs: Vec<CompiledFunc> = vec![translate(m.info(), 0, &options).expect("translates")];
+    let load = |funcs: &[CompiledFunc]| {
+        let bytes = image::write(m.info(), true, funcs).expect("writes");
+        image::load(image::leak_aligned(&bytes))
+    };
+    let loaded = load(&funcs).expect("the translator's metered code loads");
+    let engine = Engine::interpreter(Config::new().consume_fuel(true));
+    let mut store = Store::new(&engine, ());
+    store.set_fuel(1000).expect("fuel on");
+    let instance = Linker::new(&engine).instantiate(&mut store, &loaded).expect("instantiates");
+    let spin = instance.get_typed_func::<i32, ()>(&store, "spin").expect("export");
+    match spin.call(&mut store, -1) {
+        Err(ember::Error::Trap(trap)) => assert_eq!(trap.code(), ember::TrapCode::OutOfFuel),
+        other => panic!("expected to run out of fuel: {other:?}"),
+    }
+    // The same code with every charge set to 0: the loop header charges nothing.
+    let free = rewrite(&funcs[0].code, |instr| match instr {
+        Instr::ConsumeFuel(_) => Instr::ConsumeFuel(op::ConsumeFuel { amount: 0 }),
+        other => other,
+    });
+    let unmetered = [with_code(&funcs[0], free)];
+    assert_eq!(code_error(load(&unmetered)), VerifyErrorKind::UnmeteredLoop);
+}

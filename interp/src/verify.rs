@@ -142,6 +142,9 @@ pub enum VerifyErrorKind {
     },
     /// The reference-flow analysis of image code did not settle within its pass limit.
     FlowTooComplex,
+    /// Code that should meter fuel has a backward branch to an instruction that consumes none: a loop that
+    /// could run forever under a fuel limit.
+    UnmeteredLoop,
     /// The instruction computes on floats, and this build has no floating point (ember-interp without its
     /// `float` feature; see [`Opcode::computes_on_floats`]).
     FloatUnsupported,
@@ -196,6 +199,9 @@ impl fmt::Display for VerifyError {
                 f,
                 "slot {slot} is used as {what} of type {expected:?} but may hold bits that are not such a reference"
             ),
+            VerifyErrorKind::UnmeteredLoop => {
+                f.write_str("a backward branch lands where no fuel is consumed: the loop would not be metered")
+            }
             VerifyErrorKind::FlowTooComplex => {
                 f.write_str("the reference flow does not settle (too many nested loops)")
             }

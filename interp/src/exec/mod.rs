@@ -64,13 +64,15 @@ impl Executor for Interpreter {
 ///
 /// The code is [verified](crate::verify::verify) first, then checked against the function's module as image
 /// code is (indices, global mutability, reference types and reference flow: see
-/// [`image`](crate::image)): code the executor could not run safely, or that could forge a reference, is
-/// rejected, and nothing is installed.
+/// [`image`](crate::image)), and in an engine that meters fuel, for loops that consume none: code the executor
+/// could not run safely, that could forge a reference or escape fuel metering, is rejected, and nothing is
+/// installed.
 pub fn install(store: &mut StoreInner, func: Func, code: Rc<CompiledFunc>) -> Result<(), VerifyError> {
     let code = VerifiedFunc::new(code)?;
     if let Some(FuncEntity::Wasm { instance, index, .. }) = store.funcs.get(func.index() as usize) {
         if let Some(inst) = store.instances.get(instance.index() as usize) {
-            crate::image::check_code(inst.module.info(), *index, &code)?;
+            let fuel = store.engine().config().get_consume_fuel();
+            crate::image::check_code(inst.module.info(), *index, &code, fuel)?;
         }
     }
     install_verified(store, func, code);

@@ -205,10 +205,10 @@ macro_rules! include_image {
 }
 
 /// Checks verified code for function `index` of `module` against the module: what validation proves of
-/// translated code (the `ref_flow` module documents the checks). The image loader runs it on every function; [`install`](crate::exec::install)
-/// on code from elsewhere.
-pub fn check_code(module: &ModuleInfo, index: u32, code: &CompiledFunc) -> Result<(), VerifyError> {
-    ref_flow::check(module, index, code)
+/// translated code (the `ref_flow` module documents the checks), and with `fuel`, that every loop consumes
+/// fuel. The image loader runs it on every function; [`install`](crate::exec::install) on code from elsewhere.
+pub fn check_code(module: &ModuleInfo, index: u32, code: &CompiledFunc, fuel: bool) -> Result<(), VerifyError> {
+    ref_flow::check(module, index, code, fuel)
 }
 
 /// The precompiled code of function `index` (a module index) of `instance`, verified, if its module came

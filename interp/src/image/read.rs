@@ -26,7 +26,7 @@ pub fn load(image: &'static [u8]) -> Result<Module, ImageError> {
     if r.pos != image.len() {
         return Err(r.malformed("bytes after the code section"));
     }
-    check_consistency(&info, &funcs)?;
+    check_consistency(&info, &funcs, fuel)?;
     info.precompiled = Some(Shared::new(Precompiled { fuel, funcs }));
     Ok(Module::from_info(info))
 }
@@ -178,7 +178,7 @@ fn read_structure(r: &mut Reader, info: &mut ModuleInfo) -> Result<Vec<CompiledF
 
 /// Checks everything instantiation and execution take for granted of a module that passed validation (and that
 /// an image could get wrong), and verifies every function's code.
-fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc]) -> Result<(), ImageError> {
+fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc], fuel: bool) -> Result<(), ImageError> {
     use ImageError::Inconsistent;
     let num_types = info.types.len();
     if info.funcs.iter().any(|&t| t as usize >= num_types) {
@@ -270,7 +270,7 @@ fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc]) -> Result<(), Im
             return Err(Inconsistent("a function's code disagrees with its type"));
         }
         verify(func).map_err(|error| ImageError::Code { func: index, error })?;
-        super::ref_flow::check(info, index, func).map_err(|error| ImageError::Code { func: index, error })?;
+        super::ref_flow::check(info, index, func, fuel).map_err(|error| ImageError::Code { func: index, error })?;
     }
     Ok(())
 }

@@ -304,8 +304,10 @@ fn transfer(cx: &Context<'_>, flow: &mut Flow, instr: &Instr, ty: &FuncType) -> 
 
 /// Checks the code of module function `func_index` (already through [`verify`](crate::verify::verify))
 /// against its module: every instruction, then, where the function has a place that relies on it, the
-/// reference flow (see the [module documentation](self)).
-pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc) -> Result<(), VerifyError> {
+/// reference flow (see the [module documentation](self)). With `fuel`, also that the code cannot loop
+/// without consuming fuel: every backward branch lands on a `ConsumeFuel` of at least 1, as the translator
+/// emits at each loop header (otherwise an image marked as metered could spin forever under a fuel limit).
+pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fuel: bool) -> Result<(), VerifyError> {
     let header = |kind| VerifyError { pc: None, opcode: None, kind };
     let ty =
         info.func_type(func_index).ok_or(header(VerifyErrorKind::ModuleIndex { field: "func", index: func_index }))?;
@@ -322,7 +324,11 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc) -> 
         cx.pc = pc;
         cx.opcode = instr.opcode();
         needs_flow |= check_instruction(&cx, &instr, results_are_refs)?;
+        let before = targets.len();
         for_each_target(code, pc, &instr, |t| targets.push(t));
+        if fuel && targets[before..].iter().any(|&t| t <= pc && !charges_fuel(code, t)) {
+            return Err(cx.error(VerifyErrorKind::UnmeteredLoop));
+        }
         pc += units;
     }
     if !needs_flow {
@@ -390,6 +396,11 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc) -> 
         }
     }
     Err(header(VerifyErrorKind::FlowTooComplex))
+}
+
+/// Whether the instruction at `pc` (the start of one, in verified code) consumes at least one unit of fuel.
+fn charges_fuel(code: &[u16], pc: usize) -> bool {
+    matches!(Instr::decode(code, pc), Some(Instr::ConsumeFuel(op::ConsumeFuel { amount })) if amount > 0)
 }
 
 /// The instruction at `pc` of verified code and its length in units.
