@@ -860,7 +860,9 @@ fn corrupt_code_is_rejected_or_a_clean_trap() {
     a.emit(op::Call { func: 7, args: s(0) });
     a.emit(op::Return0 {});
     env.install(0, a.finish(0, 0, 0, 1));
-    assert_eq!(env.call(0, &[]).unwrap_err().code(), TrapCode::HostError);
+    let err = env.call(0, &[]).unwrap_err();
+    assert_eq!(err.code(), TrapCode::EngineDefect);
+    assert_eq!(err.to_string(), "internal error: invalid bytecode: bad function index");
 }
 
 /// The translator's output under every configuration: lazy and eager translation, fuel, tier-up profiling.

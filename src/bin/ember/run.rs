@@ -50,7 +50,8 @@ Stdin, stdout and stderr are the program's. Its exit status (`proc_exit`) is Emb
 Without --invoke, the module's `_start` export is called if it has one; otherwise instantiating it (which
 runs its start function) is all that happens.
 
-Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own status when it exits.
+Exit status: 0 success, 1 error (an internal error of Ember too), 2 usage error, 134 trap; a WASI program's
+own status when it exits.
 ";
 
 /// Options of `ember run`.

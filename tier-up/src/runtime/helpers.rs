@@ -80,7 +80,7 @@ unsafe fn run(vmctx: *mut VmCtx, f: impl FnOnce(&mut StoreInner, u32) -> Result<
 }
 
 fn bad(what: &str) -> Trap {
-    Trap::host(format!("native code: bad {what}"))
+    Trap::engine_defect(format!("native code: bad {what}"))
 }
 
 /// Calls store function `func` from native code of `caller`: native code directly, a host function with
