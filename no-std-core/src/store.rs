@@ -43,7 +43,8 @@ pub struct StoreInner {
     pub instances: Vec<InstanceEntity>,
     /// Resource limits.
     pub limits: StoreLimits,
-    /// Bytes held against `limits.max_store_bytes`; memories and tables grow only by charging it.
+    /// Bytes held against the store's budget (its limit is `limits.max_store_bytes` as set by `Store::new` or
+    /// `Store::limiter`); memories and tables grow only by charging it.
     pub bytes: StoreBytes,
     /// Remaining fuel, when the engine meters fuel.
     pub fuel: u64,
