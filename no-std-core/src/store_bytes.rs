@@ -27,6 +27,7 @@ pub struct StoreBytes {
 }
 
 impl StoreBytes {
+    /// An empty budget of `limit` bytes.
     pub(crate) fn new(limit: usize) -> StoreBytes {
         StoreBytes { used: 0, limit }
     }
@@ -42,6 +43,7 @@ impl StoreBytes {
     pub fn available(&self) -> usize {
         self.limit.saturating_sub(self.used)
     }
+    /// Changes the budget; what is charged already stays charged.
     pub(crate) fn set_limit(&mut self, limit: usize) {
         self.limit = limit;
     }
