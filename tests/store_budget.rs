@@ -116,3 +116,23 @@ fn huge_null_tables_fit_the_default_budget() {
     assert_eq!(f.call_to_vec(&mut store, &[]).unwrap(), [Val::I32(10_000_000)]);
     assert!(store.bytes().used() >= 800_000_000);
 }
+
+#[test]
+fn the_check_before_instantiation_matches_what_is_charged() {
+    let engine = Engine::new(&Config::new());
+    let wat = r#"(module
+      (type (func)) (func $f) (func) (global i32 (i32.const 1)) (global (mut i64) (i64.const 2))
+      (table 1000 funcref) (memory 2) (data "x") (elem func $f $f))"#;
+    let m = module(&engine, wat);
+    let mut store = new_store(&engine, StoreLimits::default());
+    Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    let exact = store.bytes().used();
+    assert!(exact > 8000 + 2 * 65536, "{exact}");
+    // Exactly that budget is enough; a byte less is refused before anything is allocated.
+    let mut store = new_store(&engine, budget(exact));
+    Linker::new(&engine).instantiate(&mut store, &m).unwrap();
+    assert_eq!(store.bytes().available(), 0);
+    let mut store = new_store(&engine, budget(exact - 1));
+    assert!(matches!(Linker::new(&engine).instantiate(&mut store, &m), Err(Error::Limit(_))));
+    assert_eq!(store.bytes().used(), 0);
+}
