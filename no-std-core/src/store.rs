@@ -12,8 +12,9 @@ use crate::global::{Global, GlobalEntity};
 use crate::instance::{Instance, InstanceEntity};
 use crate::limits::StoreLimits;
 use crate::memory::{Memory, MemoryEntity};
+use crate::store_bytes::{instance_bytes, StoreBytes, FUNC_BYTES, GLOBAL_BYTES};
 use crate::table::{Table, TableEntity};
-use crate::types::FuncType;
+use crate::types::{FuncType, MemoryType, TableType};
 use crate::value::Extern;
 
 /// The store without its data type: what executors and host-function trampolines work on.
@@ -42,6 +43,9 @@ pub struct StoreInner {
     pub instances: Vec<InstanceEntity>,
     /// Resource limits.
     pub limits: StoreLimits,
+    /// Bytes held against the store's budget (its limit is `limits.max_store_bytes` as set by `Store::new` or
+    /// `Store::limiter`); memories and tables grow only by charging it.
+    pub bytes: StoreBytes,
     /// Remaining fuel, when the engine meters fuel.
     pub fuel: u64,
     /// State owned by the executor (its value stack, translated code); the executor's own type.
@@ -78,9 +82,10 @@ impl StoreInner {
         Ok(len as u32)
     }
 
-    /// Adds a function.
+    /// Adds a wasm function, charged to the budget.
     pub fn push_func(&mut self, entity: FuncEntity) -> Result<Func, Error> {
         let index = Self::check_count(self.funcs.len(), usize::MAX, "functions")?;
+        self.bytes.charge(FUNC_BYTES, &"a function")?;
         self.funcs.push(entity);
         Ok(Func::from_index(index))
     }
@@ -107,32 +112,58 @@ impl StoreInner {
         }
     }
 
-    /// Adds a memory.
-    pub fn push_memory(&mut self, entity: MemoryEntity) -> Result<Memory, Error> {
+    /// Creates a memory of type `ty` within the store's limits, charged to the budget.
+    pub fn new_memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
         let index = Self::check_count(self.memories.len(), self.limits.max_entities, "memories")?;
+        let entity = MemoryEntity::new(ty, &self.limits, &mut self.bytes)?;
         self.memories.push(entity);
         Ok(Memory(index))
     }
 
-    /// Adds a table.
-    pub fn push_table(&mut self, entity: TableEntity) -> Result<Table, Error> {
+    /// Creates a table of type `ty` with every element `init` within the store's limits, charged to the budget.
+    pub fn new_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
         let index = Self::check_count(self.tables.len(), self.limits.max_entities, "tables")?;
+        let entity = TableEntity::new(ty, init, self.limits.max_table_elements, &mut self.bytes)?;
         self.tables.push(entity);
         Ok(Table(index))
     }
 
-    /// Adds a global.
+    /// Grows store memory `index` by `delta` pages (see [`MemoryEntity::grow`]): the old size, or `None` (the
+    /// spec's `-1`).
+    pub fn grow_memory(&mut self, index: u32, delta: u64) -> Option<u64> {
+        self.memories.get_mut(index as usize)?.grow(delta, &mut self.bytes)
+    }
+
+    /// Grows store table `index` by `delta` elements `init` (see [`TableEntity::grow`]): the old size, or
+    /// `None` (the spec's `-1`).
+    pub fn grow_table(&mut self, index: u32, delta: u64, init: u64) -> Option<u64> {
+        self.tables.get_mut(index as usize)?.grow(delta, init, &mut self.bytes)
+    }
+
+    /// Adds a global, charged to the budget.
     pub fn push_global(&mut self, entity: GlobalEntity) -> Result<Global, Error> {
         let index = Self::check_count(self.globals.len(), self.limits.max_entities, "globals")?;
+        self.bytes.charge(GLOBAL_BYTES, &"a global")?;
         self.globals.push(entity);
         Ok(Global(index))
     }
 
-    /// Adds an instance.
+    /// Adds an instance, charging its own vectors (index spaces, kept element segments) to the budget.
     pub fn push_instance(&mut self, entity: InstanceEntity) -> Result<Instance, Error> {
         let index = Self::check_count(self.instances.len(), self.limits.max_instances, "instances")?;
+        self.bytes.charge(instance_bytes(&entity), &"an instance")?;
         self.instances.push(entity);
         Ok(Instance::from_index(index))
+    }
+
+    /// `elem.drop`: empties element segment `segment` of store instance `instance` and gives its bytes back to
+    /// the budget.
+    pub fn drop_element_segment(&mut self, instance: usize, segment: u32) {
+        let dropped = self.instances.get_mut(instance).and_then(|i| i.elements.get_mut(segment as usize));
+        if let Some(seg) = dropped {
+            let items = core::mem::take(seg);
+            self.bytes.release(items.len().saturating_mul(core::mem::size_of::<u64>()));
+        }
     }
 
     /// The instance entity behind a handle.
@@ -149,7 +180,7 @@ impl StoreInner {
             }
             Extern::Table(t) => {
                 let t = self.tables.get(t.0 as usize)?;
-                ExternType::Table(crate::types::TableType { min: t.elements.len() as u64, ..t.ty })
+                ExternType::Table(crate::types::TableType { min: t.len() as u64, ..t.ty })
             }
             Extern::Memory(m) => {
                 let m = self.memories.get(m.0 as usize)?;
@@ -162,7 +193,7 @@ impl StoreInner {
     /// The bytes of memory number `index` (empty if there is none) together with the embedder's data, both
     /// writable: a host function can move bytes between guest memory and its own state without a copy.
     pub(crate) fn memory_and_data_mut(&mut self, index: u32) -> (&mut [u8], &mut dyn Any) {
-        let bytes = self.memories.get_mut(index as usize).map_or(&mut [][..], |m| &mut m.data[..]);
+        let bytes = self.memories.get_mut(index as usize).map_or(&mut [][..], |m| m.data_mut());
         (bytes, &mut *self.data)
     }
 
@@ -201,6 +232,7 @@ impl<T: 'static> Store<T> {
             globals: Vec::new(),
             instances: Vec::new(),
             limits: *engine.config().get_limits(),
+            bytes: StoreBytes::new(engine.config().get_limits().max_store_bytes),
             fuel: 0,
             executor_state: None,
             tier_state: None,
@@ -220,9 +252,15 @@ impl<T: 'static> Store<T> {
     pub fn data_mut(&mut self) -> &mut T {
         downcast_mut(&mut *self.inner.data)
     }
-    /// Replaces the limits for objects created from now on.
+    /// Replaces the limits for objects created from now on. The new `max_store_bytes` applies at once to
+    /// everything the store already holds: if that is more, nothing can be added or grown.
     pub fn limiter(&mut self, limits: StoreLimits) {
         self.inner.limits = limits;
+        self.inner.bytes.set_limit(limits.max_store_bytes);
+    }
+    /// Bytes the store holds against its budget (`StoreLimits::max_store_bytes`).
+    pub fn bytes(&self) -> &StoreBytes {
+        &self.inner.bytes
     }
     /// The current limits.
     pub fn limits(&self) -> &StoreLimits {

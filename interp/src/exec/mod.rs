@@ -191,5 +191,5 @@ fn execute_nested(
 /// code): a host error naming what was wrong, never a panic.
 #[cold]
 pub(crate) fn bad_code(what: &str) -> Trap {
-    Trap::host(alloc::format!("invalid bytecode: bad {what}"))
+    Trap::engine_defect(alloc::format!("invalid bytecode: bad {what}"))
 }

@@ -8,7 +8,7 @@
 
 use alloc::boxed::Box;
 
-use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Trap, TrapCode};
+use ember_core::{FuncEntity, Instance, MemoryEntity, StoreInner, Trap, TrapCode};
 
 use super::num;
 use super::num::ToCell;
@@ -35,13 +35,6 @@ enum Exit {
     LoopSample { target: usize },
 }
 
-/// A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
-/// their code from touching it).
-fn no_memory() -> MemoryEntity {
-    let ty = MemoryType { min: 0, max: Some(0), memory64: false, shared: false };
-    MemoryEntity { data: alloc::vec::Vec::new(), ty, max_pages: 0 }
-}
-
 /// Runs `cur` (store function `cur_index` of store instance `inst_idx`), whose frame at `base` has been set
 /// up, until it returns. Frames pushed by this execution are left on `frames` if it traps; the caller
 /// truncates them.
@@ -58,7 +51,9 @@ pub(crate) fn run(
     let max_depth = store.limits.max_call_depth;
     let max_stack = store.limits.max_value_stack;
     let mut pc = 0usize;
-    let mut dummy_memory = no_memory();
+    // A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
+    // their code from touching it).
+    let mut dummy_memory = MemoryEntity::empty();
 
     'frame: loop {
         let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
@@ -270,7 +265,7 @@ pub(crate) fn run(
         }
         macro_rules! load {
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {
-                ip = unsafe { shape::load::<op::$op, $n, _>(&mut regs, ip, &mem.data, |$b: [u8; $n]| $e) }?
+                ip = unsafe { shape::load::<op::$op, $n, _>(&mut regs, ip, mem.data(), |$b: [u8; $n]| $e) }?
             };
         }
         // Loads whose address is `s[addr] + imm` or `s[base] + s[index]` (wrapping in 32 bits), plus `offset`.
@@ -278,7 +273,7 @@ pub(crate) fn run(
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
                 let i = dec!($op);
                 let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
-                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                let $b = memory::load::<$n>(mem.data(), u64::from(addr), u32::from(i.offset))?;
                 regs.set(i.dst, ToCell::to_cell($e));
                 next!($op);
             }};
@@ -287,7 +282,7 @@ pub(crate) fn run(
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
                 let i = dec!($op);
                 let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
-                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                let $b = memory::load::<$n>(mem.data(), u64::from(addr), u32::from(i.offset))?;
                 regs.set(i.dst, ToCell::to_cell($e));
                 next!($op);
             }};
@@ -297,25 +292,25 @@ pub(crate) fn run(
                 let i = dec!($op);
                 let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
                 let $v = regs.get(i.src);
-                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                memory::store(mem.data_mut(), u64::from(addr), u32::from(i.offset), $e)?;
                 next!($op);
             }};
             ($op:ident, idx, |$v:ident| $e:expr) => {{
                 let i = dec!($op);
                 let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
                 let $v = regs.get(i.src);
-                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                memory::store(mem.data_mut(), u64::from(addr), u32::from(i.offset), $e)?;
                 next!($op);
             }};
         }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
-                ip = unsafe { shape::store::<op::$op, _>(&mut regs, ip, &mut mem.data, |$v: u64| $e) }?
+                ip = unsafe { shape::store::<op::$op, _>(&mut regs, ip, mem.data_mut(), |$v: u64| $e) }?
             };
         }
         macro_rules! store_imm {
             ($op:ident, |$v:ident| $e:expr) => {
-                ip = unsafe { shape::store_imm::<op::$op, _>(&mut regs, ip, &mut mem.data, |$v: i16| $e) }?
+                ip = unsafe { shape::store_imm::<op::$op, _>(&mut regs, ip, mem.data_mut(), |$v: i16| $e) }?
             };
         }
         // The store index of one of this instance's tables.
@@ -453,7 +448,7 @@ pub(crate) fn run(
                     let i = dec!(CallIndirect);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
                     let elem = regs.get(i.index) as u32;
-                    let bits = *t.elements.get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
+                    let bits = *t.elements().get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
                     let func = match bits.checked_sub(1) {
                         Some(f) => f as usize,
                         None => return Err(Trap::new(TrapCode::UninitializedElement)),
@@ -523,13 +518,13 @@ pub(crate) fn run(
                 op::TableSize::OPCODE => {
                     let i = dec!(TableSize);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    regs.set(i.dst, t.elements.len() as u32 as u64);
+                    regs.set(i.dst, t.len() as u32 as u64);
                     next!(TableSize);
                 }
                 op::TableGrow::OPCODE => {
                     let i = dec!(TableGrow);
                     let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    let old = table::grow(t, regs.get(i.delta) as u32, regs.get(i.init));
+                    let old = table::grow(t, regs.get(i.delta) as u32, regs.get(i.init), &mut store.bytes);
                     regs.set(i.dst, u64::from(old));
                     next!(TableGrow);
                 }
@@ -616,26 +611,26 @@ pub(crate) fn run(
                 op::MemoryGrow::OPCODE => {
                     let i = dec!(MemoryGrow);
                     let delta = regs.get(i.delta) as u32;
-                    let old = mem.grow(u64::from(delta)).and_then(|old| u32::try_from(old).ok());
+                    let old = mem.grow(u64::from(delta), &mut store.bytes).and_then(|old| u32::try_from(old).ok());
                     regs.set(i.dst, u64::from(old.unwrap_or(u32::MAX)));
                     next!(MemoryGrow);
                 }
                 op::MemoryFill::OPCODE => {
                     let i = dec!(MemoryFill);
                     let (dst, value, len) = (regs.get(i.dst) as u32, regs.get(i.value) as u8, regs.get(i.len) as u32);
-                    memory::fill(&mut mem.data, dst, value, len)?;
+                    memory::fill(mem.data_mut(), dst, value, len)?;
                     next!(MemoryFill);
                 }
                 op::MemoryCopy::OPCODE => {
                     let i = dec!(MemoryCopy);
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
-                    memory::copy(&mut mem.data, dst, src, len)?;
+                    memory::copy(mem.data_mut(), dst, src, len)?;
                     next!(MemoryCopy);
                 }
                 op::MemoryInit::OPCODE => {
                     let i = dec!(MemoryInit);
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
-                    memory::init(&mut mem.data, inst.data_segment(i.data), dst, src, len)?;
+                    memory::init(mem.data_mut(), inst.data_segment(i.data), dst, src, len)?;
                     next!(MemoryInit);
                 }
                 op::DataDrop::OPCODE => {
@@ -913,9 +908,7 @@ pub(crate) fn run(
                 return_to_caller!(st)
             }
             Exit::ElemDrop { elem, next } => {
-                if let Some(seg) = store.instances.get_mut(inst_idx).and_then(|i| i.elements.get_mut(elem as usize)) {
-                    *seg = Box::default();
-                }
+                store.drop_element_segment(inst_idx, elem);
                 pc = next;
             }
             Exit::DataDrop { data, next } => {

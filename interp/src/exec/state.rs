@@ -233,5 +233,5 @@ pub(crate) fn reclaim(store: &mut StoreInner) -> Option<Box<ExecState>> {
 /// The trap for an execution whose state a host function took away.
 #[cold]
 pub(crate) fn lost() -> Trap {
-    Trap::host("the interpreter's state was removed from the store during a host call")
+    Trap::engine_defect("the interpreter's state was removed from the store during a host call")
 }

@@ -80,7 +80,7 @@ unsafe fn run(vmctx: *mut VmCtx, f: impl FnOnce(&mut StoreInner, u32) -> Result<
 }
 
 fn bad(what: &str) -> Trap {
-    Trap::host(format!("native code: bad {what}"))
+    Trap::engine_defect(format!("native code: bad {what}"))
 }
 
 /// Calls store function `func` from native code of `caller`: native code directly, a host function with
@@ -160,7 +160,7 @@ unsafe extern "C" fn call_indirect(
     unsafe {
         run(vmctx, |store, instance| {
             let t = store.tables.get(table as usize).ok_or_else(|| bad("table index"))?;
-            let bits = *t.elements.get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
+            let bits = *t.elements().get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
             let func = bits.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as usize;
             let actual = store.funcs.get(func).ok_or_else(|| bad("function reference"))?.type_id();
             if actual != type_id {
@@ -195,8 +195,10 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, delta: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     let (_, old) = unsafe {
         with_store(vmctx, |store, instance| {
-            let m = memory0(store, instance)?;
-            Ok(m.grow(u64::from(delta)).and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
+            let m =
+                store.instances.get(instance as usize).and_then(|i| i.memories.first()).ok_or_else(|| bad("memory"))?;
+            let old = store.grow_memory(m.index(), u64::from(delta));
+            Ok(old.and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
         })
     };
     old.unwrap_or(u32::MAX)
@@ -207,8 +209,8 @@ unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, dst: u32, value: u32, len: u
     unsafe {
         run(vmctx, |store, instance| {
             let m = memory0(store, instance)?;
-            let r = range(dst, len, m.data.len(), MEM)?;
-            m.data[r].fill(value as u8);
+            let r = range(dst, len, m.data().len(), MEM)?;
+            m.data_mut()[r].fill(value as u8);
             Ok(())
         })
     }
@@ -219,9 +221,9 @@ unsafe extern "C" fn memory_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32
     unsafe {
         run(vmctx, |store, instance| {
             let m = memory0(store, instance)?;
-            let s = range(src, len, m.data.len(), MEM)?;
-            let d = range(dst, len, m.data.len(), MEM)?;
-            m.data.copy_within(s, d.start);
+            let s = range(src, len, m.data().len(), MEM)?;
+            let d = range(dst, len, m.data().len(), MEM)?;
+            m.data_mut().copy_within(s, d.start);
             Ok(())
         })
     }
@@ -237,8 +239,8 @@ unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, segment: u32, dst: u32, src:
             let s = range(src, len, bytes.len(), MEM)?;
             let seg = bytes[s].to_vec();
             let m = store.memories.get_mut(mem).ok_or_else(|| bad("memory"))?;
-            let d = range(dst, len, m.data.len(), MEM)?;
-            m.data[d].copy_from_slice(&seg);
+            let d = range(dst, len, m.data().len(), MEM)?;
+            m.data_mut()[d].copy_from_slice(&seg);
             Ok(())
         })
     }
@@ -267,7 +269,7 @@ unsafe extern "C" fn table_get(vmctx: *mut VmCtx, t: u32, index: u32) -> u32 {
     let (status, value) = unsafe {
         with_store(vmctx, |store, _| {
             let t = table(store, t)?;
-            t.elements.get(index as usize).copied().ok_or(Trap::new(TABLE))
+            t.elements().get(index as usize).copied().ok_or(Trap::new(TABLE))
         })
     };
     if let Some(v) = value {
@@ -281,7 +283,7 @@ unsafe extern "C" fn table_set(vmctx: *mut VmCtx, t: u32, index: u32, value: u64
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, _| {
-            *table(store, t)?.elements.get_mut(index as usize).ok_or(Trap::new(TABLE))? = value;
+            *table(store, t)?.elements_mut().get_mut(index as usize).ok_or(Trap::new(TABLE))? = value;
             Ok(())
         })
     }
@@ -289,7 +291,7 @@ unsafe extern "C" fn table_set(vmctx: *mut VmCtx, t: u32, index: u32, value: u64
 
 unsafe extern "C" fn table_size(vmctx: *mut VmCtx, t: u32) -> u32 {
     // SAFETY: called by native code with its live context.
-    let (_, size) = unsafe { with_store(vmctx, |store, _| Ok(table(store, t)?.elements.len() as u32)) };
+    let (_, size) = unsafe { with_store(vmctx, |store, _| Ok(table(store, t)?.len() as u32)) };
     size.unwrap_or(0)
 }
 
@@ -297,8 +299,9 @@ unsafe extern "C" fn table_grow(vmctx: *mut VmCtx, t: u32, delta: u32, init: u64
     // SAFETY: called by native code with its live context.
     let (_, old) = unsafe {
         with_store(vmctx, |store, _| {
-            let t = table(store, t)?;
-            Ok(t.grow(delta.into(), init).and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
+            table(store, t)?;
+            let old = store.grow_table(t, delta.into(), init);
+            Ok(old.and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
         })
     };
     old.unwrap_or(u32::MAX)
@@ -309,8 +312,8 @@ unsafe extern "C" fn table_fill(vmctx: *mut VmCtx, t: u32, dst: u32, value: u64,
     unsafe {
         run(vmctx, |store, _| {
             let t = table(store, t)?;
-            let r = range(dst, len, t.elements.len(), TABLE)?;
-            t.elements[r].fill(value);
+            let r = range(dst, len, t.len(), TABLE)?;
+            t.elements_mut()[r].fill(value);
             Ok(())
         })
     }
@@ -320,10 +323,10 @@ unsafe extern "C" fn table_copy(vmctx: *mut VmCtx, dt: u32, st: u32, dst: u32, s
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, _| {
-            let s = range(src, len, table(store, st)?.elements.len(), TABLE)?;
-            let d = range(dst, len, table(store, dt)?.elements.len(), TABLE)?;
-            let items: Vec<u64> = table(store, st)?.elements[s].to_vec();
-            table(store, dt)?.elements[d].copy_from_slice(&items);
+            let s = range(src, len, table(store, st)?.len(), TABLE)?;
+            let d = range(dst, len, table(store, dt)?.len(), TABLE)?;
+            let items: Vec<u64> = table(store, st)?.elements()[s].to_vec();
+            table(store, dt)?.elements_mut()[d].copy_from_slice(&items);
             Ok(())
         })
     }
@@ -338,8 +341,8 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, t: u32, segment: u32, dst: u3
             let s = range(src, len, seg.len(), TABLE)?;
             let items = seg[s].to_vec();
             let t = table(store, t)?;
-            let d = range(dst, len, t.elements.len(), TABLE)?;
-            t.elements[d].copy_from_slice(&items);
+            let d = range(dst, len, t.len(), TABLE)?;
+            t.elements_mut()[d].copy_from_slice(&items);
             Ok(())
         })
     }
@@ -349,11 +352,7 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, segment: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            if let Some(seg) =
-                store.instances.get_mut(instance as usize).and_then(|i| i.elements.get_mut(segment as usize))
-            {
-                *seg = Box::default();
-            }
+            store.drop_element_segment(instance as usize, segment);
             Ok(())
         })
     }

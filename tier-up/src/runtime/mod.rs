@@ -366,20 +366,20 @@ pub fn enter_at_loop(store: &mut StoreInner, func: usize, k: u32, cells: &mut [u
 fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
     let instance = match store.funcs.get(key.func) {
         Some(FuncEntity::Wasm { instance, type_id, index }) => {
-            let ty = store.types.get(*type_id as usize).ok_or_else(|| Trap::host("bad type id"))?;
+            let ty = store.types.get(*type_id as usize).ok_or_else(|| Trap::engine_defect("bad type id"))?;
             // A loop entry reads the frame's locals (and the operand stack after them).
             let locals = match key.at_loop {
                 None => 0,
                 Some(_) => num_locals(store, instance.index(), *index).unwrap_or(usize::MAX),
             };
             if cells.len() < ty.params().len().max(ty.results().len()).max(locals) {
-                return Err(Trap::host("too few cells for a native call"));
+                return Err(Trap::engine_defect("too few cells for a native call"));
             }
             instance.index()
         }
-        _ => return Err(Trap::host("native entry of a non-wasm function")),
+        _ => return Err(Trap::engine_defect("native entry of a non-wasm function")),
     };
-    let code = state(store).code_of(key).ok_or_else(|| Trap::host("function has no native code"))?;
+    let code = state(store).code_of(key).ok_or_else(|| Trap::engine_defect("function has no native code"))?;
     let ctx = vmctx(store, instance);
 
     let outermost = state(store).stack_limit == 0;
@@ -421,13 +421,13 @@ fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) 
     match status {
         status::OK => Ok(()),
         // SAFETY: as above; the pending trap was left by a helper of this run.
-        status::PENDING => Err(unsafe { (*ctx).pending.take() }.unwrap_or_else(|| Trap::host("trap lost"))),
+        status::PENDING => Err(unsafe { (*ctx).pending.take() }.unwrap_or_else(|| Trap::engine_defect("trap lost"))),
         // SAFETY: as above; the payload was left by a helper of this run.
         status::PANICKED => match unsafe { (*ctx).panic.take() } {
             Some(payload) => std::panic::resume_unwind(payload),
-            None => Err(Trap::host("a helper panicked")),
+            None => Err(Trap::engine_defect("a helper panicked")),
         },
-        s => Err(Trap::new(status::code(s).unwrap_or(TrapCode::HostError))),
+        s => Err(Trap::new(status::code(s).unwrap_or(TrapCode::EngineDefect))),
     }
 }
 

@@ -106,8 +106,8 @@ impl VmCtx {
     pub fn refresh(&mut self, store: &mut StoreInner) {
         match self.memory.and_then(|m| store.memories.get_mut(m as usize)) {
             Some(m) => {
-                self.mem_base = m.data.as_mut_ptr();
-                self.mem_len = m.data.len() as u64;
+                self.mem_base = m.data_mut().as_mut_ptr();
+                self.mem_len = m.data().len() as u64;
             }
             None => {
                 self.mem_base = core::ptr::NonNull::dangling().as_ptr();
@@ -120,7 +120,7 @@ impl VmCtx {
         if let Some(inst) = store.instances.get(self.instance as usize) {
             for (view, t) in self.table_views.iter_mut().zip(&inst.tables) {
                 if let Some(t) = store.tables.get(t.index() as usize) {
-                    *view = TableView { base: t.elements.as_ptr(), len: t.elements.len() as u64 };
+                    *view = TableView { base: t.elements().as_ptr(), len: t.len() as u64 };
                 }
             }
         }
