@@ -60,16 +60,8 @@ pub trait Operand: Copy + fmt::Display {
     /// verifying: a slot lies inside the frame, a branch lands on an instruction inside the code. Operands
     /// the executor checks itself when it uses them (indices into the instance, immediates) accept anything.
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError>;
-    /// The branch offset this operand holds, if it is one ([`Offset`], [`FarOffset`]).
-    #[inline]
-    fn branch_offset(self) -> Option<i64> {
-        None
-    }
-    /// The slot this operand names, if it is one.
-    #[inline]
-    fn slot(self) -> Option<Slot> {
-        None
-    }
+    /// 1 for a near branch offset ([`Offset`]), 2 for a far one ([`FarOffset`]), 0 for any other operand.
+    const BRANCH: u8 = 0;
 }
 
 /// `*at`.
@@ -99,10 +91,6 @@ impl Operand for Slot {
     #[inline]
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
         cx.slot(self, field)
-    }
-    #[inline]
-    fn slot(self) -> Option<Slot> {
-        Some(self)
     }
 }
 
@@ -190,6 +178,7 @@ impl Operand for u64 {
 
 impl Operand for Offset {
     const UNITS: usize = 1;
+    const BRANCH: u8 = 1;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         Offset(code[at] as i16)
@@ -206,14 +195,11 @@ impl Operand for Offset {
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
         cx.branch(i64::from(self.0), field)
     }
-    #[inline]
-    fn branch_offset(self) -> Option<i64> {
-        Some(i64::from(self.0))
-    }
 }
 
 impl Operand for FarOffset {
     const UNITS: usize = 2;
+    const BRANCH: u8 = 2;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         FarOffset(u32::read(code, at) as i32)
@@ -229,9 +215,5 @@ impl Operand for FarOffset {
     #[inline]
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
         cx.branch(i64::from(self.0), field)
-    }
-    #[inline]
-    fn branch_offset(self) -> Option<i64> {
-        Some(i64::from(self.0))
     }
 }

@@ -20,20 +20,28 @@ pub(crate) fn entry<'s>(
     index: u32,
 ) -> Result<&'s mut Entry, Trap> {
     if st.entry(func).is_none() {
-        let code = match crate::image::precompiled_code(store, instance, index) {
-            Some(code) => code.map_err(|e| Trap::host(alloc::format!("cannot install function {index}: {e}")))?,
-            None => compile(store, instance, index)?,
-        };
+        let code = compile(store, instance, index)?;
         return Ok(st.set_code(func, code, instance.index()));
     }
     st.entry(func).ok_or_else(|| bad_code("function cache"))
 }
 
-/// Translates function `index` of `instance`'s module with the engine's options.
+/// The code of function `index` of `instance`'s module: its precompiled code if the module came from an
+/// image, otherwise translated with the engine's options.
 #[cfg(feature = "translate")]
 #[cold]
+#[inline(never)]
 pub(crate) fn compile(store: &StoreInner, instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
+    if let Some(code) = precompiled(store, instance, index) {
+        return code;
+    }
     translate(store, instance, index).map_err(|e| Trap::host(alloc::format!("cannot translate function {index}: {e}")))
+}
+
+/// Function `index`'s precompiled code, if `instance`'s module came from an image.
+fn precompiled(store: &StoreInner, instance: Instance, index: u32) -> Option<Result<VerifiedFunc, Trap>> {
+    let code = crate::image::precompiled_code(store, instance, index)?;
+    Some(code.map_err(|e| Trap::host(alloc::format!("cannot install function {index}: {e}"))))
 }
 
 /// Translates function `index` of `instance`'s module with the engine's options.
@@ -51,10 +59,14 @@ pub(crate) fn translate(store: &StoreInner, instance: Instance, index: u32) -> R
     crate::translate::translate_verified(inst.module.info(), index, &options)
 }
 
-/// Without a translator, only installed code can run.
+/// Without a translator, only precompiled and installed code can run.
 #[cfg(not(feature = "translate"))]
 #[cold]
-pub(crate) fn compile(_store: &StoreInner, _instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
+#[inline(never)]
+pub(crate) fn compile(store: &StoreInner, instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
+    if let Some(code) = precompiled(store, instance, index) {
+        return code;
+    }
     Err(Trap::host(alloc::format!(
         "function {index} has no compiled code, and this build of the interpreter cannot translate wasm"
     )))

@@ -32,8 +32,8 @@ use alloc::vec::Vec;
 use ember_core::{FuncType, ModuleInfo, Mutability, ValType};
 
 use crate::code::CompiledFunc;
-use crate::operand::{FarOffset, Operand};
-use crate::ops::{op, Instr, Opcode};
+use crate::operand::{FarOffset, Operand, Slot};
+use crate::ops::{op, Opcode};
 use crate::verify::{is_terminator, VerifyError, VerifyErrorKind};
 
 /// Passes over the code after which the analysis gives up (each pass settles at least one more loop level;
@@ -159,53 +159,68 @@ impl Context<'_> {
     }
 }
 
-/// The per-instruction checks against the module (see the [module documentation](self)). Returns whether the
-/// instruction is a place where a slot becomes a reference others rely on, so that the reference flow must be
-/// analysed (`results_are_refs`: the function returns a reference).
-fn check_instruction(cx: &Context<'_>, instr: &Instr, results_are_refs: bool) -> Result<bool, VerifyError> {
+/// The per-instruction checks against the module (see the [module documentation](self)) for the instruction at
+/// `code[pc]` (its opcode `cx.opcode`). Returns whether it is a place where a slot becomes a reference others rely
+/// on, so that the reference flow must be analysed (`results_are_refs`: the function returns a reference).
+fn check_instruction(cx: &Context<'_>, code: &[u16], pc: usize, results_are_refs: bool) -> Result<bool, VerifyError> {
     let info = cx.info;
     let (funcs, tables) = (info.funcs.len(), info.tables.len());
-    Ok(match *instr {
-        Instr::GlobalGet(i) => {
-            cx.global(i.global)?;
+    let refs_in = |ty: &FuncType| ty.params().iter().any(|&t| required(t).is_some());
+    Ok(match cx.opcode {
+        Opcode::GlobalGet => {
+            cx.global(op::GlobalGet::decode(code, pc).global)?;
             false
         }
-        Instr::GlobalSet(i) => {
+        Opcode::GlobalSet => {
+            let i = op::GlobalSet::decode(code, pc);
             let g = cx.global(i.global)?;
             if g.mutability != Mutability::Var {
                 return Err(cx.error(VerifyErrorKind::ImmutableGlobal(i.global)));
             }
             required(g.content).is_some()
         }
-        Instr::RefFunc(i) => {
-            cx.index("func", i.func, funcs)?;
+        Opcode::RefFunc => {
+            cx.index("func", op::RefFunc::decode(code, pc).func, funcs)?;
             false
         }
-        Instr::Call(i) => cx.func_type(u32::from(i.func))?.params().iter().any(|&t| required(t).is_some()),
-        Instr::CallWide(i) => cx.func_type(i.func)?.params().iter().any(|&t| required(t).is_some()),
-        Instr::CallIndirect(i) => {
+        Opcode::Call => refs_in(cx.func_type(u32::from(op::Call::decode(code, pc).func))?),
+        Opcode::CallWide => refs_in(cx.func_type(op::CallWide::decode(code, pc).func)?),
+        Opcode::CallIndirect => {
+            let i = op::CallIndirect::decode(code, pc);
             if cx.table("table", i.table)? != ValType::FuncRef {
                 return Err(cx.error(VerifyErrorKind::TableType { field: "table" }));
             }
-            cx.sig(i.ty)?.params().iter().any(|&t| required(t).is_some())
+            refs_in(cx.sig(i.ty)?)
         }
-        Instr::TableGet(op::TableGet { table, .. }) | Instr::TableSize(op::TableSize { table, .. }) => {
-            cx.index("table", table, tables)?;
+        Opcode::TableGet => {
+            cx.index("table", op::TableGet::decode(code, pc).table, tables)?;
             false
         }
-        Instr::TableSet(op::TableSet { table, .. })
-        | Instr::TableGrow(op::TableGrow { table, .. })
-        | Instr::TableFill(op::TableFill { table, .. }) => {
-            cx.index("table", table, tables)?;
+        Opcode::TableSize => {
+            cx.index("table", op::TableSize::decode(code, pc).table, tables)?;
+            false
+        }
+        Opcode::TableSet => {
+            cx.index("table", op::TableSet::decode(code, pc).table, tables)?;
             true
         }
-        Instr::TableCopy(i) => {
+        Opcode::TableGrow => {
+            cx.index("table", op::TableGrow::decode(code, pc).table, tables)?;
+            true
+        }
+        Opcode::TableFill => {
+            cx.index("table", op::TableFill::decode(code, pc).table, tables)?;
+            true
+        }
+        Opcode::TableCopy => {
+            let i = op::TableCopy::decode(code, pc);
             if cx.table("dst_table", i.dst_table)? != cx.table("src_table", i.src_table)? {
                 return Err(cx.error(VerifyErrorKind::TableType { field: "src_table" }));
             }
             false
         }
-        Instr::TableInit(i) => {
+        Opcode::TableInit => {
+            let i = op::TableInit::decode(code, pc);
             let table = cx.table("table", i.table)?;
             let elem = &info.elements[cx.index("elem", i.elem, info.elements.len())?];
             if elem.ty != table {
@@ -213,88 +228,152 @@ fn check_instruction(cx: &Context<'_>, instr: &Instr, results_are_refs: bool) ->
             }
             false
         }
-        Instr::ElemDrop(i) => {
-            cx.index("elem", i.elem, info.elements.len())?;
+        Opcode::ElemDrop => {
+            cx.index("elem", op::ElemDrop::decode(code, pc).elem, info.elements.len())?;
             false
         }
-        Instr::MemoryInit(op::MemoryInit { data, .. }) | Instr::DataDrop(op::DataDrop { data }) => {
-            cx.index("data", data, info.datas.len())?;
+        Opcode::MemoryInit => {
+            cx.index("data", op::MemoryInit::decode(code, pc).data, info.datas.len())?;
             false
         }
-        Instr::Return0(_) | Instr::Return1(_) | Instr::ReturnSpan(_) => results_are_refs,
+        Opcode::DataDrop => {
+            cx.index("data", op::DataDrop::decode(code, pc).data, info.datas.len())?;
+            false
+        }
+        Opcode::Return0 | Opcode::Return1 | Opcode::ReturnSpan => results_are_refs,
         _ => false,
     })
 }
 
-/// Calls the function on every branch target of `instr` at `pc` (its offset operand, or `BrTable`'s table).
-fn for_each_target(code: &[u16], pc: usize, instr: &Instr, mut f: impl FnMut(usize)) {
+/// Calls `f` with every branch target of the instruction at `code[pc]` (opcode `opcode`): its offset operand,
+/// or `BrTable`'s table.
+fn for_each_target(code: &[u16], pc: usize, opcode: Opcode, mut f: impl FnMut(usize)) {
     // Verified code: every target is inside the code, so the sums below are in range.
     let target = |offset: i64| (pc as i64 + offset) as usize;
-    if let Some(offset) = instr.branch_offset() {
+    if let Some(offset) = opcode.branch_offset(code, pc) {
         f(target(offset));
     }
-    if let Instr::BrTable(t) = instr {
+    if opcode == Opcode::BrTable {
         let table = pc + op::BrTable::UNITS;
-        for k in 0..=t.len as usize {
+        for k in 0..=op::BrTable::decode(code, pc).len as usize {
             f(target(i64::from(FarOffset::read(code, table + 2 * k).0)));
         }
     }
 }
 
-/// Applies `instr` to `flow`, checking the places where a slot becomes a reference.
-fn transfer(cx: &Context<'_>, flow: &mut Flow, instr: &Instr, ty: &FuncType) -> Result<(), VerifyError> {
-    // A call: reference arguments checked, then the caller's slots from `args` up are the callee's frame.
-    let call = |flow: &mut Flow, args: usize, callee: &FuncType| -> Result<(), VerifyError> {
-        for (k, &param) in callee.params().iter().enumerate() {
-            cx.expect(flow, args + k, param, "a call's reference argument")?;
+/// A call with arguments from `args`: reference arguments checked, then the caller's slots from `args` up are
+/// the callee's frame, and hold its results. (Out of line: three instructions call, and code size counts on
+/// devices.)
+#[inline(never)]
+fn call(cx: &Context<'_>, flow: &mut Flow, args: usize, callee: &FuncType) -> Result<(), VerifyError> {
+    for (k, &param) in callee.params().iter().enumerate() {
+        cx.expect(flow, args + k, param, "a call's reference argument")?;
+    }
+    for slot in args..flow.frame_size {
+        flow.set(slot, ANY);
+    }
+    for (k, &result) in callee.results().iter().enumerate() {
+        flow.set(args + k, kind_of(result));
+    }
+    Ok(())
+}
+
+/// A return of a function of type `ty`: its results are in slots `0..`, the first `len` of them copied from
+/// `src` first.
+#[inline(never)]
+fn returns(cx: &Context<'_>, flow: &Flow, ty: &FuncType, src: usize, len: usize) -> Result<(), VerifyError> {
+    for (k, &result) in ty.results().iter().enumerate() {
+        let from = if k < len { src + k } else { k };
+        cx.expect(flow, from, result, "a returned reference")?;
+    }
+    Ok(())
+}
+
+/// Applies the instruction at `code[pc]` (opcode `cx.opcode`) to `flow`, checking the places where a slot
+/// becomes a reference.
+fn transfer(cx: &Context<'_>, flow: &mut Flow, code: &[u16], pc: usize, ty: &FuncType) -> Result<(), VerifyError> {
+    let call = |flow: &mut Flow, args: Slot, callee: &FuncType| call(cx, flow, args.idx(), callee);
+    let returns = |flow: &Flow, src: usize, len: usize| returns(cx, flow, ty, src, len);
+    // A constant 0 is null, a valid reference of either type.
+    let constant = |flow: &mut Flow, dst: Slot, value: u64| flow.set(dst.idx(), if value == 0 { NULL } else { ANY });
+    match cx.opcode {
+        Opcode::Copy => {
+            let i = op::Copy::decode(code, pc);
+            flow.set(i.dst.idx(), flow.get(i.src.idx()));
         }
-        for slot in args..flow.frame_size {
-            flow.set(slot, ANY);
-        }
-        for (k, &result) in callee.results().iter().enumerate() {
-            flow.set(args + k, kind_of(result));
-        }
-        Ok(())
-    };
-    // The function's results are in slots `0..`, the first `len` of them copied from `src` first.
-    let returns = |flow: &Flow, src: usize, len: usize| -> Result<(), VerifyError> {
-        for (k, &result) in ty.results().iter().enumerate() {
-            let from = if k < len { src + k } else { k };
-            cx.expect(flow, from, result, "a returned reference")?;
-        }
-        Ok(())
-    };
-    match *instr {
-        Instr::Copy(i) => flow.set(i.dst.idx(), flow.get(i.src.idx())),
-        Instr::CopySpan(i) => {
+        Opcode::CopySpan => {
+            let i = op::CopySpan::decode(code, pc);
             let kinds: Vec<Kind> = (0..usize::from(i.len)).map(|k| flow.get(i.src.idx() + k)).collect();
             for (k, kind) in kinds.into_iter().enumerate() {
                 flow.set(i.dst.idx() + k, kind);
             }
         }
-        Instr::Select(i) => flow.set(i.dst.idx(), flow.get(i.if_true.idx()) | flow.get(i.if_false.idx())),
-        Instr::Const16(op::Const16 { dst, value: 0 })
-        | Instr::Const32(op::Const32 { dst, value: 0 })
-        | Instr::ConstI64S32(op::ConstI64S32 { dst, value: 0 })
-        | Instr::Const64(op::Const64 { dst, value: 0 }) => flow.set(dst.idx(), NULL),
-        Instr::RefFunc(i) => flow.set(i.dst.idx(), kind_of(ValType::FuncRef)),
-        Instr::TableGet(i) => flow.set(i.dst.idx(), kind_of(cx.table("table", i.table)?)),
-        Instr::GlobalGet(i) => flow.set(i.dst.idx(), kind_of(cx.global(i.global)?.content)),
-        Instr::GlobalSet(i) => cx.expect(flow, i.src.idx(), cx.global(i.global)?.content, "a global's value")?,
-        Instr::TableSet(i) => cx.expect(flow, i.value.idx(), cx.table("table", i.table)?, "a table element")?,
-        Instr::TableFill(i) => cx.expect(flow, i.value.idx(), cx.table("table", i.table)?, "a table element")?,
-        Instr::TableGrow(i) => {
+        Opcode::Select => {
+            let i = op::Select::decode(code, pc);
+            flow.set(i.dst.idx(), flow.get(i.if_true.idx()) | flow.get(i.if_false.idx()));
+        }
+        Opcode::Const16 => {
+            let i = op::Const16::decode(code, pc);
+            constant(flow, i.dst, i.value as u64);
+        }
+        Opcode::Const32 => {
+            let i = op::Const32::decode(code, pc);
+            constant(flow, i.dst, u64::from(i.value));
+        }
+        Opcode::ConstI64S32 => {
+            let i = op::ConstI64S32::decode(code, pc);
+            constant(flow, i.dst, u64::from(i.value));
+        }
+        Opcode::Const64 => {
+            let i = op::Const64::decode(code, pc);
+            constant(flow, i.dst, i.value);
+        }
+        Opcode::RefFunc => flow.set(op::RefFunc::decode(code, pc).dst.idx(), kind_of(ValType::FuncRef)),
+        Opcode::TableGet => {
+            let i = op::TableGet::decode(code, pc);
+            flow.set(i.dst.idx(), kind_of(cx.table("table", i.table)?));
+        }
+        Opcode::GlobalGet => {
+            let i = op::GlobalGet::decode(code, pc);
+            flow.set(i.dst.idx(), kind_of(cx.global(i.global)?.content));
+        }
+        Opcode::GlobalSet => {
+            let i = op::GlobalSet::decode(code, pc);
+            cx.expect(flow, i.src.idx(), cx.global(i.global)?.content, "a global's value")?;
+        }
+        Opcode::TableSet => {
+            let i = op::TableSet::decode(code, pc);
+            cx.expect(flow, i.value.idx(), cx.table("table", i.table)?, "a table element")?;
+        }
+        Opcode::TableFill => {
+            let i = op::TableFill::decode(code, pc);
+            cx.expect(flow, i.value.idx(), cx.table("table", i.table)?, "a table element")?;
+        }
+        Opcode::TableGrow => {
+            let i = op::TableGrow::decode(code, pc);
             cx.expect(flow, i.init.idx(), cx.table("table", i.table)?, "a table element")?;
             flow.set(i.dst.idx(), ANY);
         }
-        Instr::Call(i) => call(flow, i.args.idx(), cx.func_type(u32::from(i.func))?)?,
-        Instr::CallWide(i) => call(flow, i.args.idx(), cx.func_type(i.func)?)?,
-        Instr::CallIndirect(i) => call(flow, i.args.idx(), cx.sig(i.ty)?)?,
-        Instr::Return0(_) => returns(flow, 0, 0)?,
-        Instr::Return1(i) => returns(flow, i.src.idx(), 1)?,
-        Instr::ReturnSpan(i) => returns(flow, i.src.idx(), usize::from(i.len))?,
-        _ => {
-            if let Some(dst) = instr.dst_slot() {
+        Opcode::Call => {
+            let i = op::Call::decode(code, pc);
+            call(flow, i.args, cx.func_type(u32::from(i.func))?)?;
+        }
+        Opcode::CallWide => {
+            let i = op::CallWide::decode(code, pc);
+            call(flow, i.args, cx.func_type(i.func)?)?;
+        }
+        Opcode::CallIndirect => {
+            let i = op::CallIndirect::decode(code, pc);
+            call(flow, i.args, cx.sig(i.ty)?)?;
+        }
+        Opcode::Return0 => returns(flow, 0, 0)?,
+        Opcode::Return1 => returns(flow, op::Return1::decode(code, pc).src.idx(), 1)?,
+        Opcode::ReturnSpan => {
+            let i = op::ReturnSpan::decode(code, pc);
+            returns(flow, i.src.idx(), usize::from(i.len))?;
+        }
+        other => {
+            if let Some(dst) = other.dst_slot(code, pc) {
                 flow.set(dst.idx(), ANY);
             }
         }
@@ -316,17 +395,20 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
     let mut cx = Context { info, pc: 0, opcode: Opcode::Unreachable };
 
     // Pass 0: the per-instruction checks; the branch targets; whether the flow matters.
-    let mut targets = Vec::new();
+    let mut targets = Targets::new(code.len());
     let mut needs_flow = false;
+    let mut unmetered = false;
     let mut pc = 0;
     while pc < code.len() {
-        let (instr, units) = decode(code, pc)?;
+        let (opcode, units) = decode(code, pc)?;
         cx.pc = pc;
-        cx.opcode = instr.opcode();
-        needs_flow |= check_instruction(&cx, &instr, results_are_refs)?;
-        let before = targets.len();
-        for_each_target(code, pc, &instr, |t| targets.push(t));
-        if fuel && targets[before..].iter().any(|&t| t <= pc && !charges_fuel(code, t)) {
+        cx.opcode = opcode;
+        needs_flow |= check_instruction(&cx, code, pc, results_are_refs)?;
+        for_each_target(code, pc, opcode, |t| {
+            targets.add(t);
+            unmetered |= fuel && t <= pc && !charges_fuel(code, t);
+        });
+        if unmetered {
             return Err(cx.error(VerifyErrorKind::UnmeteredLoop));
         }
         pc += units;
@@ -334,8 +416,7 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
     if !needs_flow {
         return Ok(());
     }
-    targets.sort_unstable();
-    targets.dedup();
+    targets.rank();
 
     // The entry state: reference parameters are references, the other locals are zeroed (null), the
     // temporaries hold whatever an earlier frame left.
@@ -349,32 +430,28 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
     }
 
     // Forward passes until the states at backward branch targets settle. `None`: not reached (yet).
-    let mut at_target: Vec<Option<Flow>> = vec![None; targets.len()];
+    let mut at_target: Vec<Option<Flow>> = vec![None; targets.count()];
     for _ in 0..MAX_PASSES {
         let mut unsettled = false;
         let mut current = Some(entry.clone());
-        let mut next_target = 0;
         let mut pc = 0;
         while pc < code.len() {
-            if targets.get(next_target) == Some(&pc) {
-                if let Some(incoming) = &at_target[next_target] {
-                    match &mut current {
-                        Some(flow) => {
-                            flow.join(incoming);
-                        }
-                        None => current = Some(incoming.clone()),
+            if let Some(Some(incoming)) = targets.index(pc).map(|k| &at_target[k]) {
+                match &mut current {
+                    Some(flow) => {
+                        flow.join(incoming);
                     }
+                    None => current = Some(incoming.clone()),
                 }
-                next_target += 1;
             }
-            let (instr, units) = decode(code, pc)?;
+            let (opcode, units) = decode(code, pc)?;
             if let Some(flow) = current.as_mut() {
                 cx.pc = pc;
-                cx.opcode = instr.opcode();
-                transfer(&cx, flow, &instr, ty)?;
+                cx.opcode = opcode;
+                transfer(&cx, flow, code, pc, ty)?;
                 let flow = &*flow;
-                for_each_target(code, pc, &instr, |t| {
-                    if let Ok(k) = targets.binary_search(&t) {
+                for_each_target(code, pc, opcode, |t| {
+                    if let Some(k) = targets.index(t) {
                         let changed = match &mut at_target[k] {
                             Some(state) => state.join(flow),
                             empty => {
@@ -385,7 +462,7 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
                         unsettled |= changed && t <= pc;
                     }
                 });
-                if is_terminator(instr.opcode()) {
+                if is_terminator(opcode) {
                     current = None;
                 }
             }
@@ -398,18 +475,61 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
     Err(header(VerifyErrorKind::FlowTooComplex))
 }
 
-/// Whether the instruction at `pc` (the start of one, in verified code) consumes at least one unit of fuel.
-fn charges_fuel(code: &[u16], pc: usize) -> bool {
-    matches!(Instr::decode(code, pc), Some(Instr::ConsumeFuel(op::ConsumeFuel { amount })) if amount > 0)
+/// The branch targets of a function's code: a bit per code unit, and once all are added, the number of
+/// targets before each 64-unit word, so that a target's index in the per-target states is a rank. (No sort,
+/// no map: small code, `len / 8 + len / 16` bytes of RAM.)
+struct Targets {
+    bits: Vec<u64>,
+    before: Vec<u32>,
 }
 
-/// The instruction at `pc` of verified code and its length in units.
-fn decode(code: &[u16], pc: usize) -> Result<(Instr, usize), VerifyError> {
-    match Instr::decode(code, pc) {
-        Some(instr) => {
-            let units = instr.units();
-            Ok((instr, units))
-        }
-        None => Err(VerifyError { pc: Some(pc), opcode: None, kind: VerifyErrorKind::UnknownOpcode(code[pc]) }),
+impl Targets {
+    fn new(code_len: usize) -> Targets {
+        Targets { bits: vec![0; code_len.div_ceil(64)], before: Vec::new() }
     }
+
+    fn add(&mut self, unit: usize) {
+        self.bits[unit / 64] |= 1 << (unit % 64);
+    }
+
+    /// Computes the ranks; call once every target is added.
+    fn rank(&mut self) {
+        let mut total = 0u32;
+        self.before = self
+            .bits
+            .iter()
+            .map(|w| {
+                let before = total;
+                total += w.count_ones();
+                before
+            })
+            .collect();
+    }
+
+    fn count(&self) -> usize {
+        self.bits.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The index of the target at `unit` among all targets, if `unit` is one.
+    fn index(&self, unit: usize) -> Option<usize> {
+        let word = self.bits[unit / 64];
+        let bit = 1u64 << (unit % 64);
+        (word & bit != 0).then(|| self.before[unit / 64] as usize + (word & (bit - 1)).count_ones() as usize)
+    }
+}
+
+/// Whether the instruction at `pc` (the start of one, in verified code) consumes at least one unit of fuel.
+fn charges_fuel(code: &[u16], pc: usize) -> bool {
+    code.get(pc) == Some(&op::ConsumeFuel::OPCODE)
+        && code.get(pc..pc + op::ConsumeFuel::UNITS).is_some()
+        && op::ConsumeFuel::decode(code, pc).amount > 0
+}
+
+/// The opcode at `pc` of verified code and the instruction's length in units (with `BrTable`'s targets).
+fn decode(code: &[u16], pc: usize) -> Result<(Opcode, usize), VerifyError> {
+    Opcode::with_units_at(code, pc).ok_or(VerifyError {
+        pc: Some(pc),
+        opcode: None,
+        kind: VerifyErrorKind::UnknownOpcode(code[pc]),
+    })
 }
