@@ -140,7 +140,8 @@ pub enum VerifyErrorKind {
         /// Where the reference was going.
         what: &'static str,
     },
-    /// The reference-flow analysis of image code did not settle within its pass limit.
+    /// The reference-flow analysis of image code did not settle within its pass limit, or the allocator
+    /// refused the memory for its states.
     FlowTooComplex,
     /// Code that should meter fuel has a backward branch to an instruction that consumes none: a loop that
     /// could run forever under a fuel limit.
@@ -203,7 +204,7 @@ impl fmt::Display for VerifyError {
                 f.write_str("a backward branch lands where no fuel is consumed: the loop would not be metered")
             }
             VerifyErrorKind::FlowTooComplex => {
-                f.write_str("the reference flow does not settle (too many nested loops)")
+                f.write_str("the reference-flow analysis needs more passes (nested loops) or memory than it allows")
             }
             VerifyErrorKind::FloatUnsupported => f.write_str(
                 "a floating-point instruction, and this build of Ember has no floating point \

@@ -69,16 +69,29 @@ fn required(ty: ValType) -> Option<Kind> {
 }
 
 /// The kind of every slot of a frame at one program point: two bits per slot.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq)]
 struct Flow {
     bits: Vec<u64>,
     frame_size: usize,
 }
 
 impl Flow {
-    fn new(frame_size: usize, kind: Kind) -> Flow {
+    /// Every slot of a frame of `frame_size` slots of `kind`; `None` if the allocator refuses.
+    fn new(frame_size: usize, kind: Kind) -> Option<Flow> {
         let fill = if kind == ANY { u64::MAX } else { 0 };
-        Flow { bits: vec![fill; frame_size.div_ceil(32)], frame_size }
+        let mut bits = Vec::new();
+        bits.try_reserve_exact(frame_size.div_ceil(32)).ok()?;
+        bits.resize(frame_size.div_ceil(32), fill);
+        Some(Flow { bits, frame_size })
+    }
+
+    /// A copy; `None` if the allocator refuses. (Image code sizes these states, so no allocation here may
+    /// abort: a refusal turns into a verification error.)
+    fn try_clone(&self) -> Option<Flow> {
+        let mut bits = Vec::new();
+        bits.try_reserve_exact(self.bits.len()).ok()?;
+        bits.extend_from_slice(&self.bits);
+        Some(Flow { bits, frame_size: self.frame_size })
     }
 
     /// The kind of `slot`; outside the frame, stale cells of the value stack: [`ANY`].
@@ -421,7 +434,8 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
     // The entry state: reference parameters are references, the other locals are zeroed (null), the
     // temporaries hold whatever an earlier frame left.
     let frame_size = func.frame_size as usize;
-    let mut entry = Flow::new(frame_size, ANY);
+    let too_large = || header(VerifyErrorKind::FlowTooComplex);
+    let mut entry = Flow::new(frame_size, ANY).ok_or_else(too_large)?;
     for (slot, &param) in ty.params().iter().enumerate() {
         entry.set(slot, kind_of(param));
     }
@@ -430,10 +444,12 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
     }
 
     // Forward passes until the states at backward branch targets settle. `None`: not reached (yet).
-    let mut at_target: Vec<Option<Flow>> = vec![None; targets.count()];
+    let mut at_target: Vec<Option<Flow>> = Vec::new();
+    at_target.try_reserve_exact(targets.count()).map_err(|_| too_large())?;
+    at_target.resize_with(targets.count(), || None);
     for _ in 0..MAX_PASSES {
         let mut unsettled = false;
-        let mut current = Some(entry.clone());
+        let mut current = Some(entry.try_clone().ok_or_else(too_large)?);
         let mut pc = 0;
         while pc < code.len() {
             if let Some(Some(incoming)) = targets.index(pc).map(|k| &at_target[k]) {
@@ -441,7 +457,7 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
                     Some(flow) => {
                         flow.join(incoming);
                     }
-                    None => current = Some(incoming.clone()),
+                    None => current = Some(incoming.try_clone().ok_or_else(too_large)?),
                 }
             }
             let (opcode, units) = decode(code, pc)?;
@@ -450,18 +466,23 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
                 cx.opcode = opcode;
                 transfer(&cx, flow, code, pc, ty)?;
                 let flow = &*flow;
+                let mut refused = false;
                 for_each_target(code, pc, opcode, |t| {
                     if let Some(k) = targets.index(t) {
                         let changed = match &mut at_target[k] {
                             Some(state) => state.join(flow),
                             empty => {
-                                *empty = Some(flow.clone());
+                                *empty = flow.try_clone();
+                                refused |= empty.is_none();
                                 true
                             }
                         };
                         unsettled |= changed && t <= pc;
                     }
                 });
+                if refused {
+                    return Err(too_large());
+                }
                 if is_terminator(opcode) {
                     current = None;
                 }
