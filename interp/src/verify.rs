@@ -27,7 +27,6 @@
 //! elsewhere. The executor only runs a [`VerifiedFunc`].
 
 use alloc::rc::Rc;
-use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
 
@@ -140,6 +139,8 @@ pub enum VerifyErrorKind {
         /// Where the reference was going.
         what: &'static str,
     },
+    /// The allocator refused the memory verification needs (it grows with the code's size and branches).
+    OutOfMemory,
     /// The reference-flow analysis of image code did not settle within its pass limit, or the allocator
     /// refused the memory for its states.
     FlowTooComplex,
@@ -200,6 +201,7 @@ impl fmt::Display for VerifyError {
                 f,
                 "slot {slot} is used as {what} of type {expected:?} but may hold bits that are not such a reference"
             ),
+            VerifyErrorKind::OutOfMemory => f.write_str("not enough memory to verify the code"),
             VerifyErrorKind::UnmeteredLoop => {
                 f.write_str("a backward branch lands where no fuel is consumed: the loop would not be metered")
             }
@@ -299,6 +301,13 @@ impl Checker {
         }
         let target = target as usize;
         if target > self.pc {
+            // Fallible growth: the code (which may be an image's) decides how many forward branches there are,
+            // and an allocation failure must be an error, not an abort.
+            if self.forward.len() == self.forward.capacity()
+                && self.forward.try_reserve(self.forward.len().max(16)).is_err()
+            {
+                return Err(self.error(VerifyErrorKind::OutOfMemory));
+            }
             self.forward.push(Pending { target, pc: self.pc, opcode: self.opcode, field });
         } else if !self.is_start(target) {
             return Err(self.error(VerifyErrorKind::BranchIntoInstruction { field, target }));
@@ -383,9 +392,14 @@ pub fn verify(func: &CompiledFunc) -> Result<(), VerifyError> {
         code_len: code.len(),
         pc: 0,
         opcode: Opcode::Unreachable,
-        starts: vec![0; code.len().div_ceil(64)],
+        starts: Vec::new(),
         forward: Vec::new(),
     };
+    let words = code.len().div_ceil(64);
+    if cx.starts.try_reserve_exact(words).is_err() {
+        return Err(VerifyError { pc: None, opcode: None, kind: VerifyErrorKind::OutOfMemory });
+    }
+    cx.starts.resize(words, 0);
     let mut pc = 0;
     while pc < code.len() {
         let unit = code[pc];
