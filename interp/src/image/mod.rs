@@ -107,6 +107,8 @@ pub enum ImageError {
     },
     /// The structure decodes but does not hang together (an index out of range, a count that disagrees).
     Inconsistent(&'static str),
+    /// The allocator refused the memory the image's structure needs.
+    OutOfMemory,
     /// A function's code failed verification.
     Code {
         /// Module function index.
@@ -137,6 +139,7 @@ impl fmt::Display for ImageError {
             }
             ImageError::Malformed { offset, what } => write!(f, "malformed image at byte {offset}: {what}"),
             ImageError::Inconsistent(what) => write!(f, "inconsistent image: {what}"),
+            ImageError::OutOfMemory => f.write_str("not enough memory to load the image"),
             ImageError::Code { func, error } => write!(f, "invalid code for function {func}: {error}"),
         }
     }
