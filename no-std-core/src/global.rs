@@ -8,10 +8,19 @@ use crate::value::Val;
 /// A global as the store holds it: its value as a 64-bit cell (see [`Val::to_bits`]).
 #[derive(Debug)]
 pub struct GlobalEntity {
-    /// The value's bits.
+    /// The value's bits: written by executors running validated code (which sets only mutable globals, with
+    /// values of their type), and read by native code at `offset_of!(GlobalEntity, bits)`.
     pub bits: u64,
+    /// The declared type. Private: only the store makes globals, so their type cannot change.
+    pub(crate) ty: GlobalType,
+}
+
+impl GlobalEntity {
     /// The declared type.
-    pub ty: GlobalType,
+    #[inline]
+    pub fn ty(&self) -> GlobalType {
+        self.ty
+    }
 }
 
 /// A handle to a global in a store.

@@ -269,7 +269,10 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
     let executor = store.engine().executor();
     executor.instantiated(store, instance)?;
     if let Some(start) = info.start {
-        let func = store.instance(instance).funcs[start as usize];
+        let func = store
+            .instance(instance)
+            .and_then(|i| i.funcs.get(start as usize).copied())
+            .ok_or_else(|| Error::Usage("start function out of range".into()))?;
         executor.call(store, func, &[], &mut [])?;
     }
     Ok(instance)

@@ -19,12 +19,15 @@ use crate::value::Extern;
 
 /// The store without its data type: what executors and host-function trampolines work on.
 ///
-/// Runtime objects live in vectors and are named by index handles ([`Func`], [`Memory`], ...). Fields are
-/// public because executors read them on their hot paths.
+/// Runtime objects live in vectors and are named by index handles ([`Func`], [`Memory`], ...). The fields are
+/// private so that the store's limits and memory budget are enforced here and nowhere else: other crates read
+/// the objects through slices ([`StoreInner::funcs`], [`StoreInner::instances`], ...), change the contents of
+/// memories, tables and globals through `&mut` slices (which cannot add or remove objects), grow memories and
+/// tables only by charging the budget, and borrow several parts at once through [`StoreInner::parts_mut`].
 pub struct StoreInner {
     engine: Engine,
     /// Canonical function signatures: equal signatures get equal ids.
-    pub types: Vec<FuncType>,
+    pub(crate) types: Vec<FuncType>,
     /// The ids of `types`, sorted by signature: a binary search finds a signature's id (a sorted `Vec` is
     /// smaller code than a map, which counts on a device).
     type_ids: Vec<u32>,
@@ -32,27 +35,57 @@ pub struct StoreInner {
     /// alive by the function entity, so the address stays unique); sorted by the key.
     linked_host_funcs: Vec<(usize, Func)>,
     /// Functions.
-    pub funcs: Vec<FuncEntity>,
+    pub(crate) funcs: Vec<FuncEntity>,
     /// Memories.
-    pub memories: Vec<MemoryEntity>,
+    pub(crate) memories: Vec<MemoryEntity>,
     /// Tables.
-    pub tables: Vec<TableEntity>,
+    pub(crate) tables: Vec<TableEntity>,
     /// Globals.
-    pub globals: Vec<GlobalEntity>,
+    pub(crate) globals: Vec<GlobalEntity>,
     /// Instances.
-    pub instances: Vec<InstanceEntity>,
+    pub(crate) instances: Vec<InstanceEntity>,
     /// Resource limits.
-    pub limits: StoreLimits,
+    pub(crate) limits: StoreLimits,
     /// Bytes held against the store's budget (its limit is `limits.max_store_bytes` as set by `Store::new` or
     /// `Store::limiter`); memories and tables grow only by charging it.
-    pub bytes: StoreBytes,
+    pub(crate) bytes: StoreBytes,
     /// Remaining fuel, when the engine meters fuel.
-    pub fuel: u64,
+    pub(crate) fuel: u64,
     /// State owned by the executor (its value stack, translated code); the executor's own type.
-    pub executor_state: Option<Box<dyn Any>>,
+    pub(crate) executor_state: Option<Box<dyn Any>>,
     /// State owned by a higher tier layered on the executor (its native code); the tier's own type.
-    pub tier_state: Option<Box<dyn Any>>,
+    pub(crate) tier_state: Option<Box<dyn Any>>,
     data: Box<dyn Any>,
+}
+
+/// Disjoint borrows of a store's parts, for an executor that holds some of them across many instructions (an
+/// instance and its memory, say) while using others. Made by [`StoreInner::parts_mut`].
+///
+/// Nothing here can add or remove objects: the object lists are slices, and memories and tables change size
+/// only through [`MemoryEntity::grow`] and [`TableEntity::grow`], which charge `bytes`.
+pub struct StoreParts<'a> {
+    /// Canonical function signatures, by store-wide signature id.
+    pub types: &'a [FuncType],
+    /// Functions.
+    pub funcs: &'a [FuncEntity],
+    /// Instances.
+    pub instances: &'a [InstanceEntity],
+    /// Memories: contents writable.
+    pub memories: &'a mut [MemoryEntity],
+    /// Tables: contents writable.
+    pub tables: &'a mut [TableEntity],
+    /// Globals: values writable.
+    pub globals: &'a mut [GlobalEntity],
+    /// Resource limits.
+    pub limits: &'a StoreLimits,
+    /// The store's memory budget, for growing memories and tables.
+    pub bytes: &'a mut StoreBytes,
+    /// Remaining fuel.
+    pub fuel: &'a mut u64,
+    /// The executor's state (see [`StoreInner::executor_state_mut`]).
+    pub executor_state: &'a mut Option<Box<dyn Any>>,
+    /// The higher tier's state (see [`StoreInner::tier_state_mut`]).
+    pub tier_state: &'a mut Option<Box<dyn Any>>,
 }
 
 impl StoreInner {
@@ -61,8 +94,118 @@ impl StoreInner {
         &self.engine
     }
 
+    /// Canonical function signatures, indexed by store-wide signature id ([`FuncEntity::type_id`]).
+    #[inline(always)]
+    pub fn types(&self) -> &[FuncType] {
+        &self.types
+    }
+
+    /// All functions, indexed by [`Func::index`].
+    #[inline(always)]
+    pub fn funcs(&self) -> &[FuncEntity] {
+        &self.funcs
+    }
+
+    /// All instances, indexed by [`Instance::index`].
+    #[inline(always)]
+    pub fn instances(&self) -> &[InstanceEntity] {
+        &self.instances
+    }
+
+    /// All memories, indexed by [`Memory::index`].
+    #[inline(always)]
+    pub fn memories(&self) -> &[MemoryEntity] {
+        &self.memories
+    }
+
+    /// All memories, contents writable (a memory's size changes only through [`StoreInner::grow_memory`]).
+    #[inline(always)]
+    pub fn memories_mut(&mut self) -> &mut [MemoryEntity] {
+        &mut self.memories
+    }
+
+    /// All tables, indexed by [`Table::index`].
+    #[inline(always)]
+    pub fn tables(&self) -> &[TableEntity] {
+        &self.tables
+    }
+
+    /// All tables, elements writable (a table's size changes only through [`StoreInner::grow_table`]).
+    #[inline(always)]
+    pub fn tables_mut(&mut self) -> &mut [TableEntity] {
+        &mut self.tables
+    }
+
+    /// All globals, indexed by [`Global::index`].
+    #[inline(always)]
+    pub fn globals(&self) -> &[GlobalEntity] {
+        &self.globals
+    }
+
+    /// All globals, values writable.
+    #[inline(always)]
+    pub fn globals_mut(&mut self) -> &mut [GlobalEntity] {
+        &mut self.globals
+    }
+
+    /// The resource limits (changed only by `Store::limiter`).
+    #[inline(always)]
+    pub fn limits(&self) -> &StoreLimits {
+        &self.limits
+    }
+
+    /// Bytes the store holds against its memory budget.
+    #[inline(always)]
+    pub fn bytes(&self) -> &StoreBytes {
+        &self.bytes
+    }
+
+    /// Remaining fuel (0 when the engine does not meter fuel and none was set).
+    #[inline(always)]
+    pub fn fuel(&self) -> u64 {
+        self.fuel
+    }
+
+    /// Sets the remaining fuel. Unlike `Store::set_fuel` this does not check that the engine meters fuel: it
+    /// is for executors handing fuel back and forth.
+    #[inline]
+    pub fn set_fuel(&mut self, fuel: u64) {
+        self.fuel = fuel;
+    }
+
+    /// The executor's own state, to take, replace or downcast.
+    #[inline]
+    pub fn executor_state_mut(&mut self) -> &mut Option<Box<dyn Any>> {
+        &mut self.executor_state
+    }
+
+    /// The higher tier's own state, to take, replace or downcast.
+    #[inline]
+    pub fn tier_state_mut(&mut self) -> &mut Option<Box<dyn Any>> {
+        &mut self.tier_state
+    }
+
+    /// Borrows the store's parts separately, so that an executor can hold an instance and its memory while it
+    /// writes tables and globals, charges fuel or grows a memory.
+    #[inline(always)]
+    pub fn parts_mut(&mut self) -> StoreParts<'_> {
+        StoreParts {
+            types: &self.types,
+            funcs: &self.funcs,
+            instances: &self.instances,
+            memories: &mut self.memories,
+            tables: &mut self.tables,
+            globals: &mut self.globals,
+            limits: &self.limits,
+            bytes: &mut self.bytes,
+            fuel: &mut self.fuel,
+            executor_state: &mut self.executor_state,
+            tier_state: &mut self.tier_state,
+        }
+    }
+
     /// The id of signature `ty`, registering it if new.
-    pub fn intern_type(&mut self, ty: &FuncType) -> u32 {
+    pub(crate) fn intern_type(&mut self, ty: &FuncType) -> u32 {
         let types = &self.types;
         match self.type_ids.binary_search_by(|&id| types[id as usize].cmp(ty)) {
             Ok(at) => self.type_ids[at],
@@ -83,7 +226,7 @@ impl StoreInner {
     }
 
     /// Adds a wasm function, charged to the budget.
-    pub fn push_func(&mut self, entity: FuncEntity) -> Result<Func, Error> {
+    pub(crate) fn push_func(&mut self, entity: FuncEntity) -> Result<Func, Error> {
         let index = Self::check_count(self.funcs.len(), usize::MAX, "functions")?;
         self.bytes.charge(FUNC_BYTES, &"a function")?;
         self.funcs.push(entity);
@@ -100,7 +243,7 @@ impl StoreInner {
 
     /// The store function for a linker's host function: made on first use, then reused, so repeated
     /// instantiation does not grow the store and every instance sees the same function for the same import.
-    pub fn linked_host_func(&mut self, func: &HostFunc) -> Func {
+    pub(crate) fn linked_host_func(&mut self, func: &HostFunc) -> Func {
         let key = crate::Shared::as_ptr(&func.call) as *const () as usize;
         match self.linked_host_funcs.binary_search_by_key(&key, |&(k, _)| k) {
             Ok(at) => self.linked_host_funcs[at].1,
@@ -113,7 +256,7 @@ impl StoreInner {
     }
 
     /// Creates a memory of type `ty` within the store's limits, charged to the budget.
-    pub fn new_memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
+    pub(crate) fn new_memory(&mut self, ty: MemoryType) -> Result<Memory, Error> {
         let index = Self::check_count(self.memories.len(), self.limits.max_entities, "memories")?;
         let entity = MemoryEntity::new(ty, &self.limits, &mut self.bytes)?;
         self.memories.push(entity);
@@ -121,7 +264,7 @@ impl StoreInner {
     }
 
     /// Creates a table of type `ty` with every element `init` within the store's limits, charged to the budget.
-    pub fn new_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
+    pub(crate) fn new_table(&mut self, ty: TableType, init: u64) -> Result<Table, Error> {
         let index = Self::check_count(self.tables.len(), self.limits.max_entities, "tables")?;
         let entity = TableEntity::new(ty, init, self.limits.max_table_elements, &mut self.bytes)?;
         self.tables.push(entity);
@@ -141,7 +284,7 @@ impl StoreInner {
     }
 
     /// Adds a global, charged to the budget.
-    pub fn push_global(&mut self, entity: GlobalEntity) -> Result<Global, Error> {
+    pub(crate) fn push_global(&mut self, entity: GlobalEntity) -> Result<Global, Error> {
         let index = Self::check_count(self.globals.len(), self.limits.max_entities, "globals")?;
         self.bytes.charge(GLOBAL_BYTES, &"a global")?;
         self.globals.push(entity);
@@ -149,7 +292,7 @@ impl StoreInner {
     }
 
     /// Adds an instance, charging its own vectors (index spaces, kept element segments) to the budget.
-    pub fn push_instance(&mut self, entity: InstanceEntity) -> Result<Instance, Error> {
+    pub(crate) fn push_instance(&mut self, entity: InstanceEntity) -> Result<Instance, Error> {
         let index = Self::check_count(self.instances.len(), self.limits.max_instances, "instances")?;
         self.bytes.charge(instance_bytes(&entity), &"an instance")?;
         self.instances.push(entity);
@@ -166,9 +309,19 @@ impl StoreInner {
         }
     }
 
-    /// The instance entity behind a handle.
-    pub fn instance(&self, instance: Instance) -> &InstanceEntity {
-        &self.instances[instance.index() as usize]
+    /// `data.drop`: marks data segment `segment` of store instance `instance` dropped (its bytes stay in the
+    /// module, shared by its instances, and were never charged).
+    pub fn drop_data_segment(&mut self, instance: usize, segment: u32) {
+        let dropped = self.instances.get_mut(instance).and_then(|i| i.data_dropped.get_mut(segment as usize));
+        if let Some(d) = dropped {
+            *d = true;
+        }
+    }
+
+    /// The instance entity behind a handle, if it is in this store.
+    #[inline]
+    pub fn instance(&self, instance: Instance) -> Option<&InstanceEntity> {
+        self.instances.get(instance.index() as usize)
     }
 
     /// Type of an extern in this store.
@@ -180,13 +333,13 @@ impl StoreInner {
             }
             Extern::Table(t) => {
                 let t = self.tables.get(t.0 as usize)?;
-                ExternType::Table(crate::types::TableType { min: t.len() as u64, ..t.ty })
+                ExternType::Table(crate::types::TableType { min: t.len() as u64, ..t.ty() })
             }
             Extern::Memory(m) => {
                 let m = self.memories.get(m.0 as usize)?;
-                ExternType::Memory(crate::types::MemoryType { min: m.pages(), ..m.ty })
+                ExternType::Memory(crate::types::MemoryType { min: m.pages(), ..m.ty() })
             }
-            Extern::Global(g) => ExternType::Global(self.globals.get(g.0 as usize)?.ty),
+            Extern::Global(g) => ExternType::Global(self.globals.get(g.0 as usize)?.ty()),
         })
     }
 
@@ -197,7 +350,8 @@ impl StoreInner {
         (bytes, &mut *self.data)
     }
 
-    /// Takes `amount` fuel; traps with `all fuel consumed` if there is not enough.
+    /// Takes `amount` fuel; traps with `all fuel consumed` if there is not enough (and leaves none).
+    #[inline]
     pub fn consume_fuel(&mut self, amount: u64) -> Result<(), TrapCode> {
         match self.fuel.checked_sub(amount) {
             Some(rest) => {
@@ -329,7 +483,7 @@ impl<'a, T: 'static> Caller<'a, T> {
     }
     /// An export of the calling instance (for example its `memory`).
     pub fn get_export(&self, name: &str) -> Option<Extern> {
-        self.store.instance(self.instance?).export(name)
+        self.store.instance(self.instance?)?.export(name)
     }
     /// The calling instance, when called from wasm.
     pub fn instance(&self) -> Option<Instance> {

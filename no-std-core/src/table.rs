@@ -15,9 +15,9 @@ pub struct TableEntity {
     /// The elements. Private: every change of size goes through [`TableEntity::grow`] and the store's budget.
     elements: Vec<u64>,
     /// The declared type.
-    pub ty: TableType,
+    pub(crate) ty: TableType,
     /// Most elements this table may grow to: its declared maximum capped by the store's limit.
-    pub max_elements: u64,
+    pub(crate) max_elements: u64,
 }
 
 /// Growth by at least this many null elements takes a fresh zeroed block (left unbacked until used) instead of
@@ -44,6 +44,19 @@ impl TableEntity {
             return Err(Error::Limit(alloc::format!("cannot allocate a table of {} elements", ty.min)));
         };
         Ok(TableEntity { elements, ty, max_elements })
+    }
+
+    /// The declared type (its `min` is the size it was created with; [`TableEntity::len`] is the current
+    /// size).
+    #[inline]
+    pub fn ty(&self) -> TableType {
+        self.ty
+    }
+
+    /// Most elements this table may grow to: its declared maximum capped by the store's limits.
+    #[inline]
+    pub fn max_elements(&self) -> u64 {
+        self.max_elements
     }
 
     /// The elements.
