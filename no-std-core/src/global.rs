@@ -45,11 +45,11 @@ impl Global {
     }
     /// The global's type.
     pub fn ty(&self, store: impl AsStore) -> Option<GlobalType> {
-        store.as_inner().globals.get(self.0 as usize).map(|g| g.ty)
+        store.as_inner().objects.globals.get(self.0 as usize).map(|g| g.ty)
     }
     /// The current value.
     pub fn get(&self, store: impl AsStore) -> Val {
-        match store.as_inner().globals.get(self.0 as usize) {
+        match store.as_inner().objects.globals.get(self.0 as usize) {
             Some(g) => Val::from_bits(g.ty.content, g.bits),
             None => Val::I32(0),
         }
@@ -58,6 +58,7 @@ impl Global {
     pub fn set(&self, mut store: impl AsStoreMut, value: Val) -> Result<(), Error> {
         let g = store
             .as_inner_mut()
+            .objects
             .globals
             .get_mut(self.0 as usize)
             .ok_or_else(|| Error::Usage("no such global".into()))?;

@@ -147,22 +147,26 @@ impl Table {
     }
     /// Current number of elements.
     pub fn size(&self, store: impl AsStore) -> u64 {
-        store.as_inner().tables.get(self.0 as usize).map_or(0, |t| t.len() as u64)
+        store.as_inner().objects.tables.get(self.0 as usize).map_or(0, |t| t.len() as u64)
     }
     /// The table's type.
     pub fn ty(&self, store: impl AsStore) -> Option<TableType> {
-        store.as_inner().tables.get(self.0 as usize).map(|t| t.ty)
+        store.as_inner().objects.tables.get(self.0 as usize).map(|t| t.ty)
     }
     /// The element at `index`, if in bounds.
     pub fn get(&self, store: impl AsStore, index: u64) -> Option<Ref> {
-        let t = store.as_inner().tables.get(self.0 as usize)?;
+        let t = store.as_inner().objects.tables.get(self.0 as usize)?;
         let bits = *t.elements().get(usize::try_from(index).ok()?)?;
         Some(Ref::from_bits(t.ty.element, bits))
     }
     /// Sets the element at `index`.
     pub fn set(&self, mut store: impl AsStoreMut, index: u64, value: Ref) -> Result<(), Error> {
-        let t =
-            store.as_inner_mut().tables.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such table".into()))?;
+        let t = store
+            .as_inner_mut()
+            .objects
+            .tables
+            .get_mut(self.0 as usize)
+            .ok_or_else(|| Error::Usage("no such table".into()))?;
         let slot = usize::try_from(index).ok().and_then(|i| t.elements_mut().get_mut(i));
         *slot.ok_or(crate::error::TrapCode::TableOutOfBounds)? = value.to_bits();
         Ok(())
@@ -170,7 +174,7 @@ impl Table {
     /// Grows by `delta` elements set to `init`; returns the old size.
     pub fn grow(&self, mut store: impl AsStoreMut, delta: u64, init: Ref) -> Result<u64, Error> {
         let inner = store.as_inner_mut();
-        if inner.tables.get(self.0 as usize).is_none() {
+        if inner.objects.tables.get(self.0 as usize).is_none() {
             return Err(Error::Usage("no such table".into()));
         }
         inner.grow_table(self.0, delta, init.to_bits()).ok_or_else(|| Error::Limit("table cannot grow".into()))

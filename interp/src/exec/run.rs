@@ -59,7 +59,7 @@ pub(crate) fn run(
         let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
         // The store's parts the instructions use, borrowed separately until the inner loop exits (the exits
         // are handled with the whole store).
-        let StoreParts { instances, funcs, memories, tables, globals, bytes, fuel, .. } = store.parts_mut();
+        let StoreParts { instances, memories, objects, .. } = store.parts_mut();
         let inst = instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
         // Memory 0 of the current instance, cached for the loads and stores.
         let mem: &mut MemoryEntity = match inst.memories.first() {
@@ -449,7 +449,7 @@ pub(crate) fn run(
                 }
                 op::CallIndirect::OPCODE => {
                     let i = dec!(CallIndirect);
-                    let t = table::table(tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     let elem = regs.get(i.index) as u32;
                     let bits = *t.elements().get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
                     let func = match bits.checked_sub(1) {
@@ -457,7 +457,7 @@ pub(crate) fn run(
                         None => return Err(Trap::new(TrapCode::UninitializedElement)),
                     };
                     let expected = *inst.type_ids.get(i.ty as usize).ok_or_else(|| bad_code("type index"))?;
-                    let actual = funcs.get(func).ok_or_else(|| bad_code("function reference"))?.type_id();
+                    let actual = objects.funcs().get(func).ok_or_else(|| bad_code("function reference"))?.type_id();
                     if actual != expected {
                         return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
                     }
@@ -465,12 +465,8 @@ pub(crate) fn run(
                 }
                 op::ConsumeFuel::OPCODE => {
                     let i = dec!(ConsumeFuel);
-                    match fuel.checked_sub(u64::from(i.amount)) {
-                        Some(rest) => *fuel = rest,
-                        None => {
-                            *fuel = 0;
-                            return Err(Trap::new(TrapCode::OutOfFuel));
-                        }
+                    if let Err(code) = objects.consume_fuel(u64::from(i.amount)) {
+                        return Err(Trap::new(code));
                     }
                     next!(ConsumeFuel);
                 }
@@ -489,14 +485,14 @@ pub(crate) fn run(
                 op::GlobalGet::OPCODE => {
                     let i = dec!(GlobalGet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
-                    let g = globals.get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    let g = objects.globals().get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
                     regs.set(i.dst, g.bits);
                     next!(GlobalGet);
                 }
                 op::GlobalSet::OPCODE => {
                     let i = dec!(GlobalSet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
-                    let g = globals.get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    let g = objects.globals_mut().get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
                     g.bits = regs.get(i.src);
                     next!(GlobalSet);
                 }
@@ -508,32 +504,32 @@ pub(crate) fn run(
                 }
                 op::TableGet::OPCODE => {
                     let i = dec!(TableGet);
-                    let t = table::table(tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     regs.set(i.dst, table::get(t, regs.get(i.index) as u32)?);
                     next!(TableGet);
                 }
                 op::TableSet::OPCODE => {
                     let i = dec!(TableSet);
-                    let t = table::table(tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     table::set(t, regs.get(i.index) as u32, regs.get(i.value))?;
                     next!(TableSet);
                 }
                 op::TableSize::OPCODE => {
                     let i = dec!(TableSize);
-                    let t = table::table(tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     regs.set(i.dst, t.len() as u32 as u64);
                     next!(TableSize);
                 }
                 op::TableGrow::OPCODE => {
                     let i = dec!(TableGrow);
-                    let t = table::table(tables, table_index!(i.table))?;
-                    let old = table::grow(t, regs.get(i.delta) as u32, regs.get(i.init), bytes);
+                    let t = table_index!(i.table);
+                    let old = table::grow(objects, t, regs.get(i.delta) as u32, regs.get(i.init))?;
                     regs.set(i.dst, u64::from(old));
                     next!(TableGrow);
                 }
                 op::TableFill::OPCODE => {
                     let i = dec!(TableFill);
-                    let t = table::table(tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     table::fill(t, regs.get(i.dst) as u32, regs.get(i.value), regs.get(i.len) as u32)?;
                     next!(TableFill);
                 }
@@ -541,13 +537,13 @@ pub(crate) fn run(
                     let i = dec!(TableCopy);
                     let (d, s) = (table_index!(i.dst_table), table_index!(i.src_table));
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
-                    table::copy(tables, d, s, dst, src, len)?;
+                    table::copy(objects.tables_mut(), d, s, dst, src, len)?;
                     next!(TableCopy);
                 }
                 op::TableInit::OPCODE => {
                     let i = dec!(TableInit);
                     let segment = inst.elements.get(i.elem as usize).ok_or_else(|| bad_code("element segment"))?;
-                    let t = table::table(tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
                     table::init(t, segment, dst, src, len)?;
                     next!(TableInit);
@@ -614,7 +610,7 @@ pub(crate) fn run(
                 op::MemoryGrow::OPCODE => {
                     let i = dec!(MemoryGrow);
                     let delta = regs.get(i.delta) as u32;
-                    let old = mem.grow(u64::from(delta), bytes).and_then(|old| u32::try_from(old).ok());
+                    let old = objects.grow_memory_held(mem, u64::from(delta)).and_then(|old| u32::try_from(old).ok());
                     regs.set(i.dst, u64::from(old.unwrap_or(u32::MAX)));
                     next!(MemoryGrow);
                 }

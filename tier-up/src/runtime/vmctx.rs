@@ -117,17 +117,17 @@ impl VmCtx {
         }
         // Native code writes mutable globals' `bits` and the fuel through these addresses: like the others, they
         // hold until the store is next used by anything but this context's native code (see the module docs).
-        self.globals_base = parts.globals.as_mut_ptr().cast();
-        self.fuel = parts.fuel;
-        self.max_depth = parts.limits.max_call_depth as u64;
+        self.globals_base = parts.objects.globals_mut().as_mut_ptr().cast();
+        self.fuel = parts.objects.fuel_mut();
+        self.max_depth = parts.objects.limits().max_call_depth as u64;
         if let Some(inst) = parts.instances.get(self.instance as usize) {
             for (view, t) in self.table_views.iter_mut().zip(&inst.tables) {
-                if let Some(t) = parts.tables.get(t.index() as usize) {
+                if let Some(t) = parts.objects.tables().get(t.index() as usize) {
                     *view = TableView { base: t.elements().as_ptr(), len: t.len() as u64 };
                 }
             }
         }
-        let (types, instances, code, n) = super::state_in(parts.tier_state).sync_funcs(parts.funcs);
+        let (types, instances, code, n) = super::state_in(parts.tier_state).sync_funcs(parts.objects.funcs());
         self.func_types = types;
         self.func_instances = instances;
         self.func_code = code;
