@@ -88,7 +88,7 @@ impl<T: 'static> Env<T> {
     }
     /// The store function behind module function `index`.
     fn func(&self, index: usize) -> Func {
-        self.store.inner().instance(self.instance).funcs[index]
+        self.store.inner().instance(self.instance).expect("instance in store").funcs[index]
     }
     /// Installs code for module function `index`.
     fn install(&mut self, index: usize, code: Rc<CompiledFunc>) {
@@ -814,7 +814,7 @@ fn calls_across_instances_use_the_callee_instance() {
     c.emit(op::I32Load8U { dst: s(0), addr: s(0), offset: 0 });
     c.emit(op::I32Add { dst: s(0), lhs: s(0), rhs: s(1) });
     c.emit(op::Return1 { src: s(0) });
-    let f = store.inner().instance(b).funcs[1];
+    let f = store.inner().instance(b).expect("instance in store").funcs[1];
     install(store.inner_mut(), f, c.finish(1, 1, 1, 2)).unwrap();
     assert_eq!(f.call_to_vec(&mut store, &[Val::I32(8)]).unwrap(), [Val::I32(42)]);
 }

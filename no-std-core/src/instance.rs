@@ -163,7 +163,7 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
     for (i, ext) in imports.iter().enumerate() {
         check_import(store, module, i, ext)?;
     }
-    if store.instances.len() >= store.limits.max_instances {
+    if store.instances.len() >= store.objects.limits.max_instances {
         return Err(Error::Limit("too many instances in the store".into()));
     }
     check_budget(store, module)?;
@@ -226,7 +226,7 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
                 let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
                 let table = entity.tables[*table as usize];
                 let items = core::mem::take(&mut entity.elements[index]);
-                let t = &mut store.tables[table.index() as usize];
+                let t = &mut store.objects.tables[table.index() as usize];
                 match usize::try_from(offset as u32)
                     .ok()
                     .and_then(|o| t.elements_mut().get_mut(o..o.checked_add(items.len())?))
@@ -269,7 +269,10 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
     let executor = store.engine().executor();
     executor.instantiated(store, instance)?;
     if let Some(start) = info.start {
-        let func = store.instance(instance).funcs[start as usize];
+        let func = store
+            .instance(instance)
+            .and_then(|i| i.funcs.get(start as usize).copied())
+            .ok_or_else(|| Error::Usage("start function out of range".into()))?;
         executor.call(store, func, &[], &mut [])?;
     }
     Ok(instance)
@@ -279,7 +282,7 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
 /// instance, or whose instance would not fit in what is left of the store's memory budget.
 fn check_budget(store: &StoreInner, module: &Module) -> Result<(), Error> {
     let info = module.info();
-    let limits = &store.limits;
+    let limits = &store.objects.limits;
     for (count, limit, what) in [
         (info.tables.len(), limits.max_tables_per_module, "tables"),
         (info.memories.len(), limits.max_memories_per_module, "memories"),
@@ -289,12 +292,12 @@ fn check_budget(store: &StoreInner, module: &Module) -> Result<(), Error> {
         }
     }
     let need = instantiation_bytes(info, limits.max_memory_bytes);
-    if need > store.bytes.available() {
-        return Err(store.bytes.over_budget(need, &"instantiating the module"));
+    if need > store.objects.bytes.available() {
+        return Err(store.objects.bytes.over_budget(need, &"instantiating the module"));
     }
     Ok(())
 }
 
 fn global_bits(store: &StoreInner, globals: &[Global], index: u32) -> u64 {
-    globals.get(index as usize).and_then(|g| store.globals.get(g.index() as usize)).map_or(0, |g| g.bits)
+    globals.get(index as usize).and_then(|g| store.objects.globals.get(g.index() as usize)).map_or(0, |g| g.bits)
 }

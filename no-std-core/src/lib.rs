@@ -54,7 +54,7 @@ pub use module::{
 #[cfg(feature = "validate")]
 pub use parse::supported_features;
 pub use slice::OwnedOrStatic;
-pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner};
+pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner, StoreObjects, StoreParts};
 pub use store_bytes::StoreBytes;
 pub use table::{Table, TableEntity};
 pub use typed::{HostReturn, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};

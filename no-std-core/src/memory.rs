@@ -18,10 +18,10 @@ pub struct MemoryEntity {
     /// The memory's bytes; its length is always a whole number of pages, unless `StoreLimits::max_memory_bytes`
     /// cut it short. Private: every change of size goes through [`MemoryEntity::grow`] and the store's budget.
     data: Vec<u8>,
-    /// The declared type (with the current minimum).
-    pub ty: MemoryType,
+    /// The declared type.
+    pub(crate) ty: MemoryType,
     /// Most pages this memory may grow to: its declared maximum capped by the store's limit.
-    pub max_pages: u64,
+    pub(crate) max_pages: u64,
 }
 
 impl MemoryEntity {
@@ -70,6 +70,19 @@ impl MemoryEntity {
     #[inline(always)]
     pub fn data_mut(&mut self) -> &mut [u8] {
         &mut self.data
+    }
+
+    /// The declared type (its `min` is the size it was created with; [`MemoryEntity::pages`] is the current
+    /// size).
+    #[inline]
+    pub fn ty(&self) -> MemoryType {
+        self.ty
+    }
+
+    /// Most pages this memory may grow to: its declared maximum capped by the store's limits.
+    #[inline]
+    pub fn max_pages(&self) -> u64 {
+        self.max_pages
     }
 
     /// Current size in pages (the declared size of a memory cut short by a byte limit).
@@ -145,12 +158,12 @@ impl Memory {
     }
     /// The memory's type.
     pub fn ty(&self, store: impl AsStore) -> Option<MemoryType> {
-        store.as_inner().memories.get(self.0 as usize).map(|m| m.ty)
+        store.as_inner().memories().get(self.0 as usize).map(|m| m.ty)
     }
     /// Grows by `delta` pages and returns the old size.
     pub fn grow(&self, mut store: impl AsStoreMut, delta: u64) -> Result<u64, Error> {
         let inner = store.as_inner_mut();
-        if inner.memories.get(self.0 as usize).is_none() {
+        if inner.memories().get(self.0 as usize).is_none() {
             return Err(Error::Usage("no such memory".into()));
         }
         inner.grow_memory(self.0, delta).ok_or_else(|| Error::Limit("memory cannot grow".into()))

@@ -15,9 +15,9 @@ pub struct TableEntity {
     /// The elements. Private: every change of size goes through [`TableEntity::grow`] and the store's budget.
     elements: Vec<u64>,
     /// The declared type.
-    pub ty: TableType,
+    pub(crate) ty: TableType,
     /// Most elements this table may grow to: its declared maximum capped by the store's limit.
-    pub max_elements: u64,
+    pub(crate) max_elements: u64,
 }
 
 /// Growth by at least this many null elements takes a fresh zeroed block (left unbacked until used) instead of
@@ -44,6 +44,19 @@ impl TableEntity {
             return Err(Error::Limit(alloc::format!("cannot allocate a table of {} elements", ty.min)));
         };
         Ok(TableEntity { elements, ty, max_elements })
+    }
+
+    /// The declared type (its `min` is the size it was created with; [`TableEntity::len`] is the current
+    /// size).
+    #[inline]
+    pub fn ty(&self) -> TableType {
+        self.ty
+    }
+
+    /// Most elements this table may grow to: its declared maximum capped by the store's limits.
+    #[inline]
+    pub fn max_elements(&self) -> u64 {
+        self.max_elements
     }
 
     /// The elements.
@@ -134,22 +147,26 @@ impl Table {
     }
     /// Current number of elements.
     pub fn size(&self, store: impl AsStore) -> u64 {
-        store.as_inner().tables.get(self.0 as usize).map_or(0, |t| t.len() as u64)
+        store.as_inner().objects.tables.get(self.0 as usize).map_or(0, |t| t.len() as u64)
     }
     /// The table's type.
     pub fn ty(&self, store: impl AsStore) -> Option<TableType> {
-        store.as_inner().tables.get(self.0 as usize).map(|t| t.ty)
+        store.as_inner().objects.tables.get(self.0 as usize).map(|t| t.ty)
     }
     /// The element at `index`, if in bounds.
     pub fn get(&self, store: impl AsStore, index: u64) -> Option<Ref> {
-        let t = store.as_inner().tables.get(self.0 as usize)?;
+        let t = store.as_inner().objects.tables.get(self.0 as usize)?;
         let bits = *t.elements().get(usize::try_from(index).ok()?)?;
         Some(Ref::from_bits(t.ty.element, bits))
     }
     /// Sets the element at `index`.
     pub fn set(&self, mut store: impl AsStoreMut, index: u64, value: Ref) -> Result<(), Error> {
-        let t =
-            store.as_inner_mut().tables.get_mut(self.0 as usize).ok_or_else(|| Error::Usage("no such table".into()))?;
+        let t = store
+            .as_inner_mut()
+            .objects
+            .tables
+            .get_mut(self.0 as usize)
+            .ok_or_else(|| Error::Usage("no such table".into()))?;
         let slot = usize::try_from(index).ok().and_then(|i| t.elements_mut().get_mut(i));
         *slot.ok_or(crate::error::TrapCode::TableOutOfBounds)? = value.to_bits();
         Ok(())
@@ -157,7 +174,7 @@ impl Table {
     /// Grows by `delta` elements set to `init`; returns the old size.
     pub fn grow(&self, mut store: impl AsStoreMut, delta: u64, init: Ref) -> Result<u64, Error> {
         let inner = store.as_inner_mut();
-        if inner.tables.get(self.0 as usize).is_none() {
+        if inner.objects.tables.get(self.0 as usize).is_none() {
             return Err(Error::Usage("no such table".into()));
         }
         inner.grow_table(self.0, delta, init.to_bits()).ok_or_else(|| Error::Limit("table cannot grow".into()))

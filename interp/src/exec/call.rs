@@ -53,7 +53,7 @@ pub(crate) fn translate(store: &StoreInner, instance: Instance, index: u32) -> R
         profile: config.get_tier_up_threshold().is_some(),
     };
     let inst = store
-        .instances
+        .instances()
         .get(instance.index() as usize)
         .ok_or_else(|| ember_core::Error::Usage("function of an unknown instance".into()))?;
     crate::translate::translate_verified(inst.module.info(), index, &options)
@@ -83,11 +83,11 @@ pub(crate) fn call_host(
     args_at: usize,
     top: usize,
 ) -> Result<(), Trap> {
-    let (type_id, call) = match store.funcs.get(func) {
+    let (type_id, call) = match store.funcs().get(func) {
         Some(FuncEntity::Host { type_id, func }) => (*type_id as usize, func.call.clone()),
         _ => return Err(bad_code("host function index")),
     };
-    let ty = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?;
+    let ty = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?;
     let mut st = slot.take().ok_or_else(state::lost)?;
     let mut params = core::mem::take(&mut st.host_params);
     let mut results = core::mem::take(&mut st.host_results);

@@ -8,7 +8,7 @@
 
 use alloc::boxed::Box;
 
-use ember_core::{FuncEntity, Instance, MemoryEntity, StoreInner, Trap, TrapCode};
+use ember_core::{FuncEntity, Instance, MemoryEntity, StoreInner, StoreParts, Trap, TrapCode};
 
 use super::num;
 use super::num::ToCell;
@@ -48,8 +48,8 @@ pub(crate) fn run(
     mut inst_idx: usize,
 ) -> Result<(), Trap> {
     let entry_len = slot.as_ref().ok_or_else(state::lost)?.depth();
-    let max_depth = store.limits.max_call_depth;
-    let max_stack = store.limits.max_value_stack;
+    let max_depth = store.limits().max_call_depth;
+    let max_stack = store.limits().max_value_stack;
     let mut pc = 0usize;
     // A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
     // their code from touching it).
@@ -57,10 +57,13 @@ pub(crate) fn run(
 
     'frame: loop {
         let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
-        let inst = store.instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
+        // The store's parts the instructions use, borrowed separately until the inner loop exits (the exits
+        // are handled with the whole store).
+        let StoreParts { instances, memories, objects, .. } = store.parts_mut();
+        let inst = instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
         // Memory 0 of the current instance, cached for the loads and stores.
         let mem: &mut MemoryEntity = match inst.memories.first() {
-            Some(m) => store.memories.get_mut(m.index() as usize).ok_or_else(|| bad_code("memory"))?,
+            Some(m) => memories.get_mut(m.index() as usize).ok_or_else(|| bad_code("memory"))?,
             None => &mut dummy_memory,
         };
 
@@ -446,7 +449,7 @@ pub(crate) fn run(
                 }
                 op::CallIndirect::OPCODE => {
                     let i = dec!(CallIndirect);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     let elem = regs.get(i.index) as u32;
                     let bits = *t.elements().get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
                     let func = match bits.checked_sub(1) {
@@ -454,7 +457,7 @@ pub(crate) fn run(
                         None => return Err(Trap::new(TrapCode::UninitializedElement)),
                     };
                     let expected = *inst.type_ids.get(i.ty as usize).ok_or_else(|| bad_code("type index"))?;
-                    let actual = store.funcs.get(func).ok_or_else(|| bad_code("function reference"))?.type_id();
+                    let actual = objects.funcs().get(func).ok_or_else(|| bad_code("function reference"))?.type_id();
                     if actual != expected {
                         return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
                     }
@@ -462,12 +465,8 @@ pub(crate) fn run(
                 }
                 op::ConsumeFuel::OPCODE => {
                     let i = dec!(ConsumeFuel);
-                    match store.fuel.checked_sub(u64::from(i.amount)) {
-                        Some(rest) => store.fuel = rest,
-                        None => {
-                            store.fuel = 0;
-                            return Err(Trap::new(TrapCode::OutOfFuel));
-                        }
+                    if let Err(code) = objects.consume_fuel(u64::from(i.amount)) {
+                        return Err(Trap::new(code));
                     }
                     next!(ConsumeFuel);
                 }
@@ -486,14 +485,14 @@ pub(crate) fn run(
                 op::GlobalGet::OPCODE => {
                     let i = dec!(GlobalGet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
-                    let g = store.globals.get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    let g = objects.globals().get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
                     regs.set(i.dst, g.bits);
                     next!(GlobalGet);
                 }
                 op::GlobalSet::OPCODE => {
                     let i = dec!(GlobalSet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
-                    let g = store.globals.get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    let g = objects.globals_mut().get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
                     g.bits = regs.get(i.src);
                     next!(GlobalSet);
                 }
@@ -505,32 +504,32 @@ pub(crate) fn run(
                 }
                 op::TableGet::OPCODE => {
                     let i = dec!(TableGet);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     regs.set(i.dst, table::get(t, regs.get(i.index) as u32)?);
                     next!(TableGet);
                 }
                 op::TableSet::OPCODE => {
                     let i = dec!(TableSet);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     table::set(t, regs.get(i.index) as u32, regs.get(i.value))?;
                     next!(TableSet);
                 }
                 op::TableSize::OPCODE => {
                     let i = dec!(TableSize);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     regs.set(i.dst, t.len() as u32 as u64);
                     next!(TableSize);
                 }
                 op::TableGrow::OPCODE => {
                     let i = dec!(TableGrow);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    let old = table::grow(t, regs.get(i.delta) as u32, regs.get(i.init), &mut store.bytes);
+                    let t = table_index!(i.table);
+                    let old = table::grow(objects, t, regs.get(i.delta) as u32, regs.get(i.init))?;
                     regs.set(i.dst, u64::from(old));
                     next!(TableGrow);
                 }
                 op::TableFill::OPCODE => {
                     let i = dec!(TableFill);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     table::fill(t, regs.get(i.dst) as u32, regs.get(i.value), regs.get(i.len) as u32)?;
                     next!(TableFill);
                 }
@@ -538,13 +537,13 @@ pub(crate) fn run(
                     let i = dec!(TableCopy);
                     let (d, s) = (table_index!(i.dst_table), table_index!(i.src_table));
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
-                    table::copy(&mut store.tables, d, s, dst, src, len)?;
+                    table::copy(objects.tables_mut(), d, s, dst, src, len)?;
                     next!(TableCopy);
                 }
                 op::TableInit::OPCODE => {
                     let i = dec!(TableInit);
                     let segment = inst.elements.get(i.elem as usize).ok_or_else(|| bad_code("element segment"))?;
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
                     table::init(t, segment, dst, src, len)?;
                     next!(TableInit);
@@ -611,7 +610,7 @@ pub(crate) fn run(
                 op::MemoryGrow::OPCODE => {
                     let i = dec!(MemoryGrow);
                     let delta = regs.get(i.delta) as u32;
-                    let old = mem.grow(u64::from(delta), &mut store.bytes).and_then(|old| u32::try_from(old).ok());
+                    let old = objects.grow_memory_held(mem, u64::from(delta)).and_then(|old| u32::try_from(old).ok());
                     regs.set(i.dst, u64::from(old.unwrap_or(u32::MAX)));
                     next!(MemoryGrow);
                 }
@@ -848,7 +847,7 @@ pub(crate) fn run(
         match exit {
             Exit::Return => return_to_caller!(st),
             Exit::Call { func, args, next } => {
-                let (instance, index) = match store.funcs.get(func) {
+                let (instance, index) = match store.funcs().get(func) {
                     Some(FuncEntity::Wasm { instance, index, .. }) => (*instance, *index),
                     Some(FuncEntity::Host { .. }) => {
                         pc = next;
@@ -912,9 +911,7 @@ pub(crate) fn run(
                 pc = next;
             }
             Exit::DataDrop { data, next } => {
-                if let Some(d) = store.instances.get_mut(inst_idx).and_then(|i| i.data_dropped.get_mut(data as usize)) {
-                    *d = true;
-                }
+                store.drop_data_segment(inst_idx, data);
                 pc = next;
             }
         }

@@ -1,5 +1,5 @@
 //! The executor's per-store state: translated code, the value stack and the frame stack. It lives in
-//! `StoreInner::executor_state` between calls and while a host function runs (so that the host can call back
+//! `StoreInner::executor_state_mut` between calls and while a host function runs (so that the host can call back
 //! into wasm), and is taken out of the store while the dispatch loop runs.
 
 use alloc::boxed::Box;
@@ -213,7 +213,7 @@ pub(crate) fn frame_len(func: &CompiledFunc) -> usize {
 /// Takes the interpreter's state out of the store, creating it on first use (or if another executor's state
 /// is there).
 pub(crate) fn take(store: &mut StoreInner) -> Box<ExecState> {
-    match store.executor_state.take().map(|s| s.downcast::<ExecState>()) {
+    match store.executor_state_mut().take().map(|s| s.downcast::<ExecState>()) {
         Some(Ok(state)) => state,
         _ => Box::default(),
     }
@@ -221,13 +221,13 @@ pub(crate) fn take(store: &mut StoreInner) -> Box<ExecState> {
 
 /// Puts the state back into the store.
 pub(crate) fn put(store: &mut StoreInner, state: Box<ExecState>) {
-    store.executor_state = Some(state as Box<dyn Any>);
+    *store.executor_state_mut() = Some(state as Box<dyn Any>);
 }
 
 /// Takes the state back after a host call. `None` if the host replaced or removed it, which loses the
 /// executions in progress.
 pub(crate) fn reclaim(store: &mut StoreInner) -> Option<Box<ExecState>> {
-    store.executor_state.take()?.downcast::<ExecState>().ok()
+    store.executor_state_mut().take()?.downcast::<ExecState>().ok()
 }
 
 /// The trap for an execution whose state a host function took away.

@@ -1,7 +1,7 @@
 //! Table instructions on the store's tables: get/set/grow/fill/copy/init, each bounds-checked as a whole
 //! before anything is written.
 
-use ember_core::{StoreBytes, TableEntity, Trap, TrapCode};
+use ember_core::{StoreObjects, TableEntity, Trap, TrapCode};
 
 use super::bad_code;
 
@@ -35,9 +35,14 @@ pub(crate) fn set(t: &mut TableEntity, index: u32, value: u64) -> Result<(), Tra
     Ok(())
 }
 
-/// `table.grow`: the old size, or `u32::MAX` (-1) if the table cannot grow.
-pub(crate) fn grow(t: &mut TableEntity, delta: u32, init: u64, budget: &mut StoreBytes) -> u32 {
-    t.grow(delta.into(), init, budget).and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX)
+/// `table.grow` of the store table at `index`: the old size, or `u32::MAX` (-1) if the table cannot grow.
+pub(crate) fn grow(objects: &mut StoreObjects, index: usize, delta: u32, init: u64) -> Result<u32, Trap> {
+    let index = u32::try_from(index).map_err(|_| bad_code("table index"))?;
+    if objects.tables().get(index as usize).is_none() {
+        return Err(bad_code("table index"));
+    }
+    let old = objects.grow_table(index, delta.into(), init);
+    Ok(old.and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
 }
 
 /// `table.fill`.

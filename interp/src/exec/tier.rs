@@ -154,9 +154,9 @@ pub(crate) fn sample_loop(
     let Some(mut st) = state::reclaim(store) else { return Err(state::lost()) };
     st.stack_top = saved_top;
     if outcome.is_ok() {
-        let results = match store.funcs.get(func) {
+        let results = match store.funcs().get(func) {
             Some(FuncEntity::Wasm { type_id, .. }) => {
-                store.types.get(*type_id as usize).map_or(0, |t| t.results().len())
+                store.types().get(*type_id as usize).map_or(0, |t| t.results().len())
             }
             _ => 0,
         };
@@ -231,11 +231,11 @@ pub(crate) fn call_native(
     top: usize,
     depth: usize,
 ) -> Result<(), Trap> {
-    let type_id = match store.funcs.get(func) {
+    let type_id = match store.funcs().get(func) {
         Some(FuncEntity::Wasm { type_id, .. }) => *type_id as usize,
         _ => return Err(bad_code("native function index")),
     };
-    let ty = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?;
+    let ty = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?;
     let n = ty.params().len().max(ty.results().len());
     let results = ty.results().len();
     let mut st = slot.take().ok_or_else(state::lost)?;
@@ -282,11 +282,11 @@ fn call_raw_in(
     cells: &mut [u64],
     depth: usize,
 ) -> Result<(), Trap> {
-    let (type_id, instance, index) = match store.funcs.get(func) {
+    let (type_id, instance, index) = match store.funcs().get(func) {
         Some(FuncEntity::Wasm { type_id, instance, index }) => (*type_id as usize, *instance, *index),
         _ => return Err(bad_code("function for the interpreter")),
     };
-    if depth > store.limits.max_call_depth {
+    if depth > store.limits().max_call_depth {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
@@ -305,7 +305,7 @@ fn call_raw_in(
         *slot = Some(state::reclaim(store).ok_or_else(state::lost)?);
         return outcome;
     }
-    let frame_top = st.reserve_stack(base, frame_len(&code), store.limits.max_value_stack)?;
+    let frame_top = st.reserve_stack(base, frame_len(&code), store.limits().max_value_stack)?;
     let params = usize::from(code.num_params);
     let frame = st.stack.get_mut(base..frame_top).ok_or_else(|| bad_code("frame"))?;
     let (p, rest) = frame.split_at_mut(params.min(cells.len()));
@@ -321,7 +321,7 @@ fn call_raw_in(
     st.stack_top = base;
     st.truncate_frames(entry_len);
     outcome?;
-    let results = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?.results().len();
+    let results = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?.results().len();
     let out = state::frame_end(base, results).and_then(|end| st.stack.get(base..end));
     let out = out.ok_or_else(|| bad_code("results"))?;
     cells.get_mut(..results).ok_or_else(|| bad_code("result cells"))?.copy_from_slice(out);

@@ -222,7 +222,7 @@ pub(crate) fn precompiled_code(
     instance: Instance,
     index: u32,
 ) -> Option<Result<VerifiedFunc, Error>> {
-    let info = store.instances.get(instance.index() as usize)?.module.info();
+    let info = store.instances().get(instance.index() as usize)?.module.info();
     let pre = info.precompiled.as_ref()?.downcast_ref::<Precompiled>()?;
     if pre.fuel != store.engine().config().get_consume_fuel() {
         return Some(Err(Error::Unsupported("the image's fuel metering differs from the engine's".into())));
@@ -238,7 +238,7 @@ pub(crate) fn precompiled_code(
 /// when an instance is ready, before its start function runs). Each function goes through the verifier again
 /// ([`install`](crate::exec::install)); the code itself stays where the image is.
 pub(crate) fn install_precompiled(store: &mut StoreInner, instance: Instance) -> Result<(), Error> {
-    let Some(inst) = store.instances.get(instance.index() as usize) else {
+    let Some(inst) = store.instances().get(instance.index() as usize) else {
         return Ok(());
     };
     let module = inst.module.clone();

@@ -92,13 +92,13 @@ pub(crate) fn call_any(
     depth: usize,
     caller: Option<Instance>,
 ) -> Result<(), Trap> {
-    match store.funcs.get(func) {
+    match store.funcs().get(func) {
         Some(FuncEntity::Host { type_id, func: host }) => {
             let (type_id, call) = (*type_id, host.call.clone());
             if !super::room_for_slow_call(store) {
                 return Err(Trap::new(TrapCode::StackOverflow));
             }
-            let ty = store.types.get(type_id as usize).ok_or_else(|| bad("type id"))?;
+            let ty = store.types().get(type_id as usize).ok_or_else(|| bad("type id"))?;
             let params: Vec<Val> = ty.params().iter().zip(cells.iter()).map(|(t, b)| Val::from_bits(*t, *b)).collect();
             let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
             call(store, caller, &params, &mut results)?;
@@ -108,7 +108,7 @@ pub(crate) fn call_any(
             Ok(())
         }
         Some(FuncEntity::Wasm { .. }) => {
-            if depth > store.limits.max_call_depth {
+            if depth > store.limits().max_call_depth {
                 return Err(Trap::new(TrapCode::StackOverflow));
             }
             if super::state(store).native(func).is_some() {
@@ -130,8 +130,8 @@ pub(crate) fn call_any(
 /// code sizes its call cells by the call site's signature, which equals the callee's: validation checks
 /// direct calls, `call_indirect` checks the signature before calling).
 unsafe fn cells<'a>(store: &StoreInner, func: usize, args: *mut u64) -> Result<&'a mut [u64], Trap> {
-    let type_id = store.funcs.get(func).ok_or_else(|| bad("function index"))?.type_id();
-    let ty = store.types.get(type_id as usize).ok_or_else(|| bad("type id"))?;
+    let type_id = store.funcs().get(func).ok_or_else(|| bad("function index"))?.type_id();
+    let ty = store.types().get(type_id as usize).ok_or_else(|| bad("type id"))?;
     let n = ty.params().len().max(ty.results().len());
     // SAFETY: see the function's contract.
     Ok(unsafe { core::slice::from_raw_parts_mut(args, n) })
@@ -159,10 +159,10 @@ unsafe extern "C" fn call_indirect(
     // which the callee is checked to have before they are used.
     unsafe {
         run(vmctx, |store, instance| {
-            let t = store.tables.get(table as usize).ok_or_else(|| bad("table index"))?;
+            let t = store.tables().get(table as usize).ok_or_else(|| bad("table index"))?;
             let bits = *t.elements().get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
             let func = bits.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as usize;
-            let actual = store.funcs.get(func).ok_or_else(|| bad("function reference"))?.type_id();
+            let actual = store.funcs().get(func).ok_or_else(|| bad("function reference"))?.type_id();
             if actual != type_id {
                 return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
             }
@@ -174,8 +174,9 @@ unsafe extern "C" fn call_indirect(
 
 /// Memory 0 of store instance `instance`.
 fn memory0(store: &mut StoreInner, instance: u32) -> Result<&mut ember_core::MemoryEntity, Trap> {
-    let m = store.instances.get(instance as usize).and_then(|i| i.memories.first()).ok_or_else(|| bad("memory"))?;
-    store.memories.get_mut(m.index() as usize).ok_or_else(|| bad("memory"))
+    let parts = store.parts_mut();
+    let m = parts.instances.get(instance as usize).and_then(|i| i.memories.first()).ok_or_else(|| bad("memory"))?;
+    parts.memories.get_mut(m.index() as usize).ok_or_else(|| bad("memory"))
 }
 
 /// `[start, start + len)` inside `size`, or `trap`.
@@ -195,8 +196,11 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, delta: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     let (_, old) = unsafe {
         with_store(vmctx, |store, instance| {
-            let m =
-                store.instances.get(instance as usize).and_then(|i| i.memories.first()).ok_or_else(|| bad("memory"))?;
+            let m = store
+                .instances()
+                .get(instance as usize)
+                .and_then(|i| i.memories.first())
+                .ok_or_else(|| bad("memory"))?;
             let old = store.grow_memory(m.index(), u64::from(delta));
             Ok(old.and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
         })
@@ -233,12 +237,12 @@ unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, segment: u32, dst: u32, src:
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            let inst = store.instances.get(instance as usize).ok_or_else(|| bad("instance"))?;
+            let inst = store.instances().get(instance as usize).ok_or_else(|| bad("instance"))?;
             let mem = inst.memories.first().ok_or_else(|| bad("memory"))?.index() as usize;
             let bytes = inst.data_segment(segment);
             let s = range(src, len, bytes.len(), MEM)?;
             let seg = bytes[s].to_vec();
-            let m = store.memories.get_mut(mem).ok_or_else(|| bad("memory"))?;
+            let m = store.memories_mut().get_mut(mem).ok_or_else(|| bad("memory"))?;
             let d = range(dst, len, m.data().len(), MEM)?;
             m.data_mut()[d].copy_from_slice(&seg);
             Ok(())
@@ -250,18 +254,14 @@ unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, segment: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            if let Some(d) =
-                store.instances.get_mut(instance as usize).and_then(|i| i.data_dropped.get_mut(segment as usize))
-            {
-                *d = true;
-            }
+            store.drop_data_segment(instance as usize, segment);
             Ok(())
         })
     }
 }
 
 fn table(store: &mut StoreInner, table: u32) -> Result<&mut ember_core::TableEntity, Trap> {
-    store.tables.get_mut(table as usize).ok_or_else(|| bad("table index"))
+    store.tables_mut().get_mut(table as usize).ok_or_else(|| bad("table index"))
 }
 
 unsafe extern "C" fn table_get(vmctx: *mut VmCtx, t: u32, index: u32) -> u32 {
@@ -336,7 +336,7 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, t: u32, segment: u32, dst: u3
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            let inst = store.instances.get(instance as usize).ok_or_else(|| bad("instance"))?;
+            let inst = store.instances().get(instance as usize).ok_or_else(|| bad("instance"))?;
             let seg = inst.elements.get(segment as usize).ok_or_else(|| bad("element segment"))?;
             let s = range(src, len, seg.len(), TABLE)?;
             let items = seg[s].to_vec();
