@@ -169,3 +169,71 @@ fn tiers_agree_and_stats_show_tier_up() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("unknown tier"), "{err}");
 }
+
+/// `n` tables of 10 million null funcrefs (80 MB each if filled).
+fn big_tables(n: usize) -> String {
+    format!("(module {})", "(table 10000000 funcref) ".repeat(n))
+}
+
+#[test]
+fn max_memory_bounds_tables_too() {
+    let ten = file("tables", "ten.wat", big_tables(10).as_bytes());
+    let (code, out, err) = ember(&["run", "--max-memory", "1", ten.to_str().expect("UTF-8")]);
+    assert_eq!((code, out.as_str(), err.lines().count()), (1, "", 1), "{err}");
+    assert!(err.starts_with("error: limit exceeded: instantiating the module needs 800"), "{err}");
+    assert!(err.contains("65536 of 65536 bytes left"), "{err}");
+
+    let thousand = file("tables", "thousand.wat", big_tables(1000).as_bytes());
+    let (code, _, err) = ember(&["run", thousand.to_str().expect("UTF-8")]);
+    assert_eq!(
+        (code, err.as_str()),
+        (1, "error: limit exceeded: the module has 1000 tables; at most 100 are allowed\n")
+    );
+}
+
+/// Null tables are not written at instantiation: ten tables of 10 million elements (800 MB if filled) leave
+/// the process far below that. The program prints `ready` once instantiated, then spins until killed.
+#[cfg(target_os = "linux")]
+#[test]
+fn null_tables_cost_no_resident_memory() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Child, Stdio};
+
+    struct KillOnDrop(Child);
+    impl Drop for KillOnDrop {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
+    let wat = format!(
+        r#"(module
+             (import "wasi_snapshot_preview1" "fd_write" (func $write (param i32 i32 i32 i32) (result i32)))
+             (memory (export "memory") 1)
+             (data (i32.const 0) "\10\00\00\00\06\00\00\00")
+             (data (i32.const 16) "ready\n")
+             {}
+             (func (export "_start") (drop (call $write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))
+               (loop br 0)))"#,
+        "(table 10000000 funcref) ".repeat(10)
+    );
+    let path = file("rss", "ten.wat", wat.as_bytes());
+    // The fuel bounds the spin in case the test dies before killing it.
+    let child = Command::new(env!("CARGO_BIN_EXE_ember"))
+        .args(["run", "--fuel", "20000000000", path.to_str().expect("UTF-8")])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("ember runs");
+    let mut child = KillOnDrop(child);
+    let mut line = String::new();
+    BufReader::new(child.0.stdout.take().expect("stdout")).read_line(&mut line).expect("reads");
+    assert_eq!(line, "ready\n");
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.0.id())).expect("proc status");
+    let peak_kib: u64 = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM");
+    assert!(peak_kib < 64 << 10, "peak RSS {peak_kib} KiB");
+}

@@ -14,8 +14,9 @@
 //! Environment:
 //! - `EMBER_SPEC_CONFIG`: `lazy` (default), `eager` (eager translation), `fuel` (fuel metering with a budget
 //!   that never runs out), `jit` (every function compiled to native code), `auto` (interpreter and native
-//!   code mixed: each function's first call is interpreted, later ones native) or `jit-fuel` (`jit` with
-//!   fuel metering).
+//!   code mixed: each function's first call is interpreted, later ones native), `jit-fuel` (`jit` with
+//!   fuel metering), `image` (every module compiled to a precompiled image and loaded from it) or `image-fuel`
+//!   (`image` with fuel metering).
 //! - `EMBER_SPEC_FAILURES`: how many failures to detail per script (default 5).
 //! - `EMBER_SPEC_TIMEOUT`: seconds one script may take before the run is aborted (default 600).
 //!
@@ -65,6 +66,11 @@ enum SpecConfig {
     Auto,
     /// `jit` with fuel metering (native code charges fuel as the interpreter does).
     JitFuel,
+    /// Every module compiled to a precompiled image, loaded from it (through the image checks and the
+    /// verifier) and run by the interpreter.
+    Image,
+    /// `image` with fuel metering (the images are compiled with fuel).
+    ImageFuel,
 }
 
 impl SpecConfig {
@@ -76,8 +82,10 @@ impl SpecConfig {
             Ok("jit") => Ok(SpecConfig::Jit),
             Ok("auto") => Ok(SpecConfig::Auto),
             Ok("jit-fuel") => Ok(SpecConfig::JitFuel),
+            Ok("image") => Ok(SpecConfig::Image),
+            Ok("image-fuel") => Ok(SpecConfig::ImageFuel),
             Ok(other) => Err(format!(
-                "EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit`, `auto` or `jit-fuel`"
+                "EMBER_SPEC_CONFIG=`{other}`: expected `lazy`, `eager`, `fuel`, `jit`, `auto`, `jit-fuel`, `image` or `image-fuel`"
             )),
         }
     }
@@ -90,22 +98,24 @@ impl SpecConfig {
             SpecConfig::Jit => "jit",
             SpecConfig::Auto => "auto",
             SpecConfig::JitFuel => "jit-fuel",
+            SpecConfig::Image => "image",
+            SpecConfig::ImageFuel => "image-fuel",
         }
     }
 
     /// Whether fuel is metered.
     fn fuel(self) -> bool {
-        matches!(self, SpecConfig::Fuel | SpecConfig::JitFuel)
+        matches!(self, SpecConfig::Fuel | SpecConfig::JitFuel | SpecConfig::ImageFuel)
     }
 
     fn engine(self) -> Engine {
         let mut config = Config::new();
         match self {
-            SpecConfig::Lazy => {}
+            SpecConfig::Lazy | SpecConfig::Image => {}
             SpecConfig::Eager => {
                 config.eager_translation(true);
             }
-            SpecConfig::Fuel => {
+            SpecConfig::Fuel | SpecConfig::ImageFuel => {
                 config.consume_fuel(true);
             }
             SpecConfig::Jit => return Engine::with_tier(&config, ember::Tier::Jit),
@@ -400,6 +410,8 @@ struct Script {
     current: Option<Instance>,
     /// Number of exported functions called.
     calls: usize,
+    /// The configuration (`image` compiles every module to an image first).
+    config: SpecConfig,
 }
 
 impl Script {
@@ -425,6 +437,7 @@ impl Script {
             last_definition: None,
             current: None,
             calls: 0,
+            config,
         }
     }
 
@@ -546,7 +559,16 @@ impl Script {
     /// Encodes and compiles a module; `Err` explains which step failed.
     fn compile(&self, quote: &mut QuoteWat<'_>) -> Result<Module, String> {
         let bytes = quote.encode().map_err(|e| format!("cannot encode the module: {}", e.message()))?;
-        Module::new(&self.engine, &bytes).map_err(|e| format!("cannot compile: {e}"))
+        let module = Module::new(&self.engine, &bytes).map_err(|e| format!("cannot compile: {e}"))?;
+        if !matches!(self.config, SpecConfig::Image | SpecConfig::ImageFuel) {
+            return Ok(module);
+        }
+        let options = ember_interp::translate::TranslateOptions { fuel: self.config.fuel(), profile: false };
+        let image = ember_interp::image::compile(module.info(), &options)
+            .map_err(|e| format!("cannot compile to an image: {e}"))?;
+        // Leaked: the module borrows its image for good, as a device's would from flash.
+        ember_interp::image::load(ember_interp::image::leak_aligned(&image))
+            .map_err(|e| format!("cannot load its image: {e}"))
     }
 
     fn instantiate(&mut self, module: &Module) -> Result<Instance, Error> {

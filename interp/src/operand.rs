@@ -60,6 +60,8 @@ pub trait Operand: Copy + fmt::Display {
     /// verifying: a slot lies inside the frame, a branch lands on an instruction inside the code. Operands
     /// the executor checks itself when it uses them (indices into the instance, immediates) accept anything.
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError>;
+    /// 1 for a near branch offset ([`Offset`]), 2 for a far one ([`FarOffset`]), 0 for any other operand.
+    const BRANCH: u8 = 0;
 }
 
 /// `*at`.
@@ -176,6 +178,7 @@ impl Operand for u64 {
 
 impl Operand for Offset {
     const UNITS: usize = 1;
+    const BRANCH: u8 = 1;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         Offset(code[at] as i16)
@@ -196,6 +199,7 @@ impl Operand for Offset {
 
 impl Operand for FarOffset {
     const UNITS: usize = 2;
+    const BRANCH: u8 = 2;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         FarOffset(u32::read(code, at) as i32)

@@ -654,6 +654,39 @@ macro_rules! verify_field {
     };
 }
 
+/// Where the operand named `dst` is, in units from the opcode (0: the instruction has none). `names` and
+/// `units` are the instruction's operands in order.
+const fn dst_at(names: &[&str], units: &[usize]) -> u8 {
+    let mut at = 1;
+    let mut k = 0;
+    while k < names.len() {
+        let name = names[k].as_bytes();
+        if name.len() == 3 && name[0] == b'd' && name[1] == b's' && name[2] == b't' {
+            return at as u8;
+        }
+        at += units[k];
+        k += 1;
+    }
+    0
+}
+
+/// Where the branch offset operand is, in units from the opcode, with bit 7 set for a [`FarOffset`] (0: the
+/// instruction has none). `kinds` are the operands' [`Operand::BRANCH`], `units` their lengths.
+const fn branch_at(kinds: &[u8], units: &[usize]) -> u8 {
+    let mut at = 1;
+    let mut k = 0;
+    while k < kinds.len() {
+        match kinds[k] {
+            1 => return at as u8,
+            2 => return at as u8 | 0x80,
+            _ => {}
+        }
+        at += units[k];
+        k += 1;
+    }
+    0
+}
+
 /// Whether an instruction's name contains `F32` or `F64` (see [`Opcode::computes_on_floats`]).
 const fn names_a_float_type(name: &str) -> bool {
     let b = name.as_bytes();
@@ -703,6 +736,32 @@ macro_rules! define_ops {
             pub fn computes_on_floats(self) -> bool {
                 const FLOAT: &[bool] = &[$(names_a_float_type(stringify!($name))),*];
                 FLOAT[self as usize]
+            }
+
+            /// The slot written through the `dst` operand of the instruction at `code[pc]`, whose opcode this
+            /// is and which fits in the code, if it has such an operand. (For the table and memory bulk
+            /// operations `dst` is an index that is only read; calls write the callee's frame from `args`, and
+            /// `CopySpan` a span: not covered.) A table lookup, not a decoder per instruction: it serves the
+            /// image checks on devices, where code size counts.
+            pub fn dst_slot(self, code: &[u16], pc: usize) -> Option<Slot> {
+                const DST_AT: &[u8] = &[$(dst_at(&[$(stringify!($field)),*], &[$(<$ty as Operand>::UNITS),*])),*];
+                match DST_AT[self as usize] {
+                    0 => None,
+                    at => code.get(pc + usize::from(at)).map(|&unit| Slot(unit)),
+                }
+            }
+
+            /// The branch offset operand of the instruction at `code[pc]`, whose opcode this is and which fits
+            /// in the code, if it has one (`BrTable`'s targets follow the instruction and are not operands). A
+            /// table lookup, like [`Opcode::dst_slot`].
+            pub fn branch_offset(self, code: &[u16], pc: usize) -> Option<i64> {
+                const BRANCH_AT: &[u8] = &[$(branch_at(&[$(<$ty as Operand>::BRANCH),*], &[$(<$ty as Operand>::UNITS),*])),*];
+                let at = pc + usize::from(BRANCH_AT[self as usize] & 0x7f);
+                match BRANCH_AT[self as usize] {
+                    0 => None,
+                    far if far & 0x80 != 0 => code.get(at..at + 2).map(|_| i64::from(FarOffset::read(code, at).0)),
+                    _ => code.get(at).map(|&unit| i64::from(unit as i16)),
+                }
             }
 
             /// Length of the fixed part of the instruction in code units.

@@ -3,7 +3,9 @@
 //!
 //! [`verify`] accepts a [`CompiledFunc`] only if
 //!
-//! - its header is consistent: `num_params <= num_locals <= frame_size`;
+//! - its header is consistent: `num_params <= num_locals <= frame_size <= MAX_FRAME_SIZE` (2^16 slots: what
+//!   a 16-bit [`Slot`] operand can address, so that a frame's size added to any base in the value stack fits
+//!   a `usize` on every target, 32-bit ones included);
 //! - its code is a sequence of whole instructions: every opcode is known, every instruction (with `BrTable`'s
 //!   targets) fits in the code;
 //! - every [`Slot`] operand is `< frame_size` (a call's `args`, where the callee's frame starts, is
@@ -18,19 +20,26 @@
 //! The per-operand checks are [`Operand::verify`], called for every operand of every instruction by code
 //! generated from the instruction table (`Opcode::verify_operands`), so a new instruction is covered without
 //! touching this file. Indices into the instance (functions, globals, tables, types, segments) are not the
-//! code's business: the executor checks them when it uses them.
+//! code's business: the executor checks them when it uses them, and code that does not come from the
+//! translator (images, `install`) is also checked against its module (`image::check_code`).
 //!
 //! The translator verifies everything it produces; [`install`](crate::exec::install) verifies code from
 //! elsewhere. The executor only runs a [`VerifiedFunc`].
 
 use alloc::rc::Rc;
-use alloc::vec;
 use alloc::vec::Vec;
 use core::fmt;
+
+use ember_core::ValType;
 
 use crate::code::CompiledFunc;
 use crate::operand::{FarOffset, Operand, Slot};
 use crate::ops::{op, Opcode};
+
+/// The largest frame verified code may declare: 2^16 slots, one past the highest 16-bit [`Slot`]. A larger
+/// frame could not be addressed by its own code anyway; the bound keeps every `base + frame_size` far from
+/// wrapping a 32-bit `usize`.
+pub const MAX_FRAME_SIZE: u32 = 1 << 16;
 
 /// Why [`verify`] rejected a function.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -47,7 +56,7 @@ pub struct VerifyError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum VerifyErrorKind {
-    /// The header breaks `num_params <= num_locals <= frame_size`.
+    /// The header breaks `num_params <= num_locals <= frame_size <= MAX_FRAME_SIZE`.
     Header {
         /// `num_params`.
         num_params: u16,
@@ -105,6 +114,39 @@ pub enum VerifyErrorKind {
     },
     /// The last instruction is not a return, branch or `Unreachable`: execution could run past the end.
     MissingTerminator,
+    /// Image code names an index its module does not have.
+    ModuleIndex {
+        /// The operand.
+        field: &'static str,
+        /// The index.
+        index: u32,
+    },
+    /// Image code sets an immutable global.
+    ImmutableGlobal(u32),
+    /// Image code would move references between places of different reference types (or call through a
+    /// table that is not a `funcref` table).
+    TableType {
+        /// The operand naming the mismatched table or segment.
+        field: &'static str,
+    },
+    /// Image code stores, passes or returns a slot as a reference that it cannot be shown to hold: the bits
+    /// may have been computed rather than handed out by the store.
+    UnprovenReference {
+        /// The slot.
+        slot: u32,
+        /// The reference type expected there.
+        expected: ValType,
+        /// Where the reference was going.
+        what: &'static str,
+    },
+    /// The allocator refused the memory verification needs (it grows with the code's size and branches).
+    OutOfMemory,
+    /// The reference-flow analysis of image code did not settle within its pass limit, or the allocator
+    /// refused the memory for its states.
+    FlowTooComplex,
+    /// Code that should meter fuel has a backward branch to an instruction that consumes none: a loop that
+    /// could run forever under a fuel limit.
+    UnmeteredLoop,
     /// The instruction computes on floats, and this build has no floating point (ember-interp without its
     /// `float` feature; see [`Opcode::computes_on_floats`]).
     FloatUnsupported,
@@ -124,7 +166,7 @@ impl fmt::Display for VerifyError {
         match &self.kind {
             VerifyErrorKind::Header { num_params, num_locals, frame_size } => write!(
                 f,
-                "the frame layout needs num_params <= num_locals <= frame_size, \
+                "the frame layout needs num_params <= num_locals <= frame_size <= {MAX_FRAME_SIZE}, \
                  got {num_params}, {num_locals}, {frame_size}"
             ),
             VerifyErrorKind::Empty => {
@@ -147,6 +189,24 @@ impl fmt::Display for VerifyError {
             }
             VerifyErrorKind::BranchIntoInstruction { field, target } => {
                 write!(f, "branch `{field}` targets unit {target}, which is inside an instruction")
+            }
+            VerifyErrorKind::ModuleIndex { field, index } => {
+                write!(f, "operand `{field}` is {index}, which the module does not have")
+            }
+            VerifyErrorKind::ImmutableGlobal(global) => write!(f, "global {global} is immutable"),
+            VerifyErrorKind::TableType { field } => {
+                write!(f, "operand `{field}` has another reference type than the table it meets")
+            }
+            VerifyErrorKind::UnprovenReference { slot, expected, what } => write!(
+                f,
+                "slot {slot} is used as {what} of type {expected:?} but may hold bits that are not such a reference"
+            ),
+            VerifyErrorKind::OutOfMemory => f.write_str("not enough memory to verify the code"),
+            VerifyErrorKind::UnmeteredLoop => {
+                f.write_str("a backward branch lands where no fuel is consumed: the loop would not be metered")
+            }
+            VerifyErrorKind::FlowTooComplex => {
+                f.write_str("the reference-flow analysis needs more passes (nested loops) or memory than it allows")
             }
             VerifyErrorKind::FloatUnsupported => f.write_str(
                 "a floating-point instruction, and this build of Ember has no floating point \
@@ -241,6 +301,13 @@ impl Checker {
         }
         let target = target as usize;
         if target > self.pc {
+            // Fallible growth: the code (which may be an image's) decides how many forward branches there are,
+            // and an allocation failure must be an error, not an abort.
+            if self.forward.len() == self.forward.capacity()
+                && self.forward.try_reserve(self.forward.len().max(16)).is_err()
+            {
+                return Err(self.error(VerifyErrorKind::OutOfMemory));
+            }
             self.forward.push(Pending { target, pc: self.pc, opcode: self.opcode, field });
         } else if !self.is_start(target) {
             return Err(self.error(VerifyErrorKind::BranchIntoInstruction { field, target }));
@@ -302,7 +369,10 @@ pub fn is_terminator(opcode: Opcode) -> bool {
 /// Checks that the executor may run `func` without checking its frame accesses, operand decoding or control
 /// flow (see the [module documentation](self) for the list of facts). Linear in the code size.
 pub fn verify(func: &CompiledFunc) -> Result<(), VerifyError> {
-    if u32::from(func.num_params) > func.num_locals || func.num_locals > func.frame_size {
+    if u32::from(func.num_params) > func.num_locals
+        || func.num_locals > func.frame_size
+        || func.frame_size > MAX_FRAME_SIZE
+    {
         return Err(VerifyError {
             pc: None,
             opcode: None,
@@ -322,9 +392,14 @@ pub fn verify(func: &CompiledFunc) -> Result<(), VerifyError> {
         code_len: code.len(),
         pc: 0,
         opcode: Opcode::Unreachable,
-        starts: vec![0; code.len().div_ceil(64)],
+        starts: Vec::new(),
         forward: Vec::new(),
     };
+    let words = code.len().div_ceil(64);
+    if cx.starts.try_reserve_exact(words).is_err() {
+        return Err(VerifyError { pc: None, opcode: None, kind: VerifyErrorKind::OutOfMemory });
+    }
+    cx.starts.resize(words, 0);
     let mut pc = 0;
     while pc < code.len() {
         let unit = code[pc];

@@ -11,6 +11,7 @@ use ember_core::{
 use ember_interp::exec::install;
 use ember_interp::operand::{Offset, Slot};
 use ember_interp::ops::{op, Instr, Opcode};
+use ember_interp::verify::VerifyErrorKind;
 use ember_interp::CompiledFunc;
 
 // ---- assembling ----
@@ -87,7 +88,7 @@ impl<T: 'static> Env<T> {
     }
     /// The store function behind module function `index`.
     fn func(&self, index: usize) -> Func {
-        self.store.inner().instance(self.instance).funcs[index]
+        self.store.inner().instance(self.instance).expect("instance in store").funcs[index]
     }
     /// Installs code for module function `index`.
     fn install(&mut self, index: usize, code: Rc<CompiledFunc>) {
@@ -813,7 +814,7 @@ fn calls_across_instances_use_the_callee_instance() {
     c.emit(op::I32Load8U { dst: s(0), addr: s(0), offset: 0 });
     c.emit(op::I32Add { dst: s(0), lhs: s(0), rhs: s(1) });
     c.emit(op::Return1 { src: s(0) });
-    let f = store.inner().instance(b).funcs[1];
+    let f = store.inner().instance(b).expect("instance in store").funcs[1];
     install(store.inner_mut(), f, c.finish(1, 1, 1, 2)).unwrap();
     assert_eq!(f.call_to_vec(&mut store, &[Val::I32(8)]).unwrap(), [Val::I32(42)]);
 }
@@ -855,12 +856,13 @@ fn corrupt_code_is_rejected_or_a_clean_trap() {
     }
     // The function still has no code of its own: it is translated from the module.
     env.call(0, &[]).unwrap();
-    // What the verifier cannot know (indices into the instance) traps cleanly.
+    // Indices into the module are checked against it when code is installed.
     let mut a = Asm::default();
     a.emit(op::Call { func: 7, args: s(0) });
     a.emit(op::Return0 {});
-    env.install(0, a.finish(0, 0, 0, 1));
-    assert_eq!(env.call(0, &[]).unwrap_err().code(), TrapCode::HostError);
+    let err = install(env.store.inner_mut(), f, a.finish(0, 0, 0, 1)).unwrap_err();
+    assert!(matches!(err.kind, VerifyErrorKind::ModuleIndex { field: "func", index: 7 }), "{err}");
+    env.call(0, &[]).unwrap();
 }
 
 /// The translator's output under every configuration: lazy and eager translation, fuel, tier-up profiling.

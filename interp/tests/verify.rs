@@ -227,7 +227,7 @@ fn install_refuses_what_verify_rejects() {
     let module = Module::new(&engine, &wat::parse_str("(module (func (result i32) i32.const 7))").unwrap()).unwrap();
     let mut store = ember_core::Store::new(&engine, ());
     let instance = ember_core::Instance::new(&mut store, &module, &[]).unwrap();
-    let f = store.inner().instance(instance).funcs[0];
+    let f = store.inner().instance(instance).expect("instance in store").funcs[0];
     let bad = Rc::new(func(code(&[op::Return1 { src: s(3) }.into()]), 0, 0, 1));
     let e = ember_interp::exec::install(store.inner_mut(), f, bad).unwrap_err();
     assert!(matches!(e.kind, VerifyErrorKind::SlotOutsideFrame { .. }), "{e}");

@@ -32,6 +32,9 @@ pub enum TrapCode {
     OutOfFuel,
     /// A host function returned an error.
     HostError,
+    /// Ember found its own state inconsistent (code or store objects that cannot be right): a bug in Ember,
+    /// not in the wasm program or the host functions. The trap's detail says what was wrong.
+    EngineDefect,
     /// The program asked to exit (for example WASI `proc_exit`); the status is in the trap.
     Exit,
 }
@@ -52,6 +55,7 @@ impl TrapCode {
             TrapCode::StackOverflow => "call stack exhausted",
             TrapCode::OutOfFuel => "all fuel consumed",
             TrapCode::HostError => "host error",
+            TrapCode::EngineDefect => "internal error",
             TrapCode::Exit => "exit",
         }
     }
@@ -80,6 +84,10 @@ impl Trap {
     pub fn host(message: impl Into<String>) -> Trap {
         Trap { code: TrapCode::HostError, detail: Some(message.into().into_boxed_str()), exit_status: 0 }
     }
+    /// An internal inconsistency of the engine ([`TrapCode::EngineDefect`]), with what was found wrong.
+    pub fn engine_defect(message: impl Into<String>) -> Trap {
+        Trap { code: TrapCode::EngineDefect, detail: Some(message.into().into_boxed_str()), exit_status: 0 }
+    }
     /// A request to end the program with this exit status.
     pub fn exit(status: i32) -> Trap {
         Trap { code: TrapCode::Exit, detail: None, exit_status: status }
@@ -92,7 +100,7 @@ impl Trap {
     pub fn exit_status(&self) -> Option<i32> {
         (self.code == TrapCode::Exit).then_some(self.exit_status)
     }
-    /// The host's message, if any.
+    /// The host's message (or an engine defect's), if any.
     pub fn detail(&self) -> Option<&str> {
         self.detail.as_deref()
     }

@@ -86,8 +86,8 @@ impl Func {
     /// The function's signature.
     pub fn ty(&self, store: impl AsStore) -> FuncType {
         let inner = store.as_inner();
-        match inner.funcs.get(self.0 as usize) {
-            Some(f) => inner.types[f.type_id() as usize].clone(),
+        match inner.objects.funcs.get(self.0 as usize) {
+            Some(f) => inner.objects.types[f.type_id() as usize].clone(),
             None => FuncType::new([], []),
         }
     }
@@ -95,9 +95,12 @@ impl Func {
     /// Calls the function: checks the arguments against its signature, runs it, and writes `results`.
     pub fn call(&self, mut store: impl AsStoreMut, params: &[Val], results: &mut [Val]) -> Result<(), Error> {
         let inner = store.as_inner_mut();
-        let entity =
-            inner.funcs.get(self.0 as usize).ok_or_else(|| Error::Usage("function not in this store".into()))?;
-        let ty = &inner.types[entity.type_id() as usize];
+        let entity = inner
+            .objects
+            .funcs
+            .get(self.0 as usize)
+            .ok_or_else(|| Error::Usage("function not in this store".into()))?;
+        let ty = &inner.objects.types[entity.type_id() as usize];
         if ty.params().len() != params.len() || ty.params().iter().zip(params).any(|(t, v)| *t != v.ty()) {
             return Err(Error::Usage(alloc::format!("arguments do not match the signature {ty}")));
         }

@@ -8,10 +8,19 @@ use crate::value::Val;
 /// A global as the store holds it: its value as a 64-bit cell (see [`Val::to_bits`]).
 #[derive(Debug)]
 pub struct GlobalEntity {
-    /// The value's bits.
+    /// The value's bits: written by executors running validated code (which sets only mutable globals, with
+    /// values of their type), and read by native code at `offset_of!(GlobalEntity, bits)`.
     pub bits: u64,
+    /// The declared type. Private: only the store makes globals, so their type cannot change.
+    pub(crate) ty: GlobalType,
+}
+
+impl GlobalEntity {
     /// The declared type.
-    pub ty: GlobalType,
+    #[inline]
+    pub fn ty(&self) -> GlobalType {
+        self.ty
+    }
 }
 
 /// A handle to a global in a store.
@@ -36,11 +45,11 @@ impl Global {
     }
     /// The global's type.
     pub fn ty(&self, store: impl AsStore) -> Option<GlobalType> {
-        store.as_inner().globals.get(self.0 as usize).map(|g| g.ty)
+        store.as_inner().objects.globals.get(self.0 as usize).map(|g| g.ty)
     }
     /// The current value.
     pub fn get(&self, store: impl AsStore) -> Val {
-        match store.as_inner().globals.get(self.0 as usize) {
+        match store.as_inner().objects.globals.get(self.0 as usize) {
             Some(g) => Val::from_bits(g.ty.content, g.bits),
             None => Val::I32(0),
         }
@@ -49,6 +58,7 @@ impl Global {
     pub fn set(&self, mut store: impl AsStoreMut, value: Val) -> Result<(), Error> {
         let g = store
             .as_inner_mut()
+            .objects
             .globals
             .get_mut(self.0 as usize)
             .ok_or_else(|| Error::Usage("no such global".into()))?;

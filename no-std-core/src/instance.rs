@@ -7,10 +7,11 @@ use alloc::vec::Vec;
 use crate::error::{Error, TrapCode};
 use crate::func::{Func, FuncEntity};
 use crate::global::{Global, GlobalEntity};
-use crate::memory::{Memory, MemoryEntity};
+use crate::memory::Memory;
 use crate::module::{ElementSegmentKind, ExternIndex, Module};
 use crate::store::{AsStore, AsStoreMut, StoreInner};
-use crate::table::{Table, TableEntity};
+use crate::store_bytes::instantiation_bytes;
+use crate::table::Table;
 use crate::typed::{TypedFunc, WasmParams, WasmResults};
 use crate::types::{limits_match, ExternType};
 use crate::value::Extern;
@@ -162,9 +163,10 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
     for (i, ext) in imports.iter().enumerate() {
         check_import(store, module, i, ext)?;
     }
-    if store.instances.len() >= store.limits.max_instances {
+    if store.instances.len() >= store.objects.limits.max_instances {
         return Err(Error::Limit("too many instances in the store".into()));
     }
+    check_budget(store, module)?;
 
     let type_ids: Vec<u32> = info.types.iter().map(|t| store.intern_type(t)).collect();
     let mut entity = InstanceEntity {
@@ -202,12 +204,10 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
         let init = init
             .as_ref()
             .map_or(0, |e| e.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)));
-        let table = TableEntity::new(*ty, init, store.limits.max_table_elements)?;
-        entity.tables.push(store.push_table(table)?);
+        entity.tables.push(store.new_table(*ty, init)?);
     }
     for ty in &info.memories[info.num_imported_memories as usize..] {
-        let memory = MemoryEntity::with_byte_limit(*ty, store.limits.max_memory_pages, store.limits.max_memory_bytes)?;
-        entity.memories.push(store.push_memory(memory)?);
+        entity.memories.push(store.new_memory(*ty)?);
     }
     for seg in &info.elements {
         let items: Box<[u64]> = seg
@@ -226,10 +226,10 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
                 let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
                 let table = entity.tables[*table as usize];
                 let items = core::mem::take(&mut entity.elements[index]);
-                let t = &mut store.tables[table.index() as usize];
+                let t = &mut store.objects.tables[table.index() as usize];
                 match usize::try_from(offset as u32)
                     .ok()
-                    .and_then(|o| t.elements.get_mut(o..o.checked_add(items.len())?))
+                    .and_then(|o| t.elements_mut().get_mut(o..o.checked_add(items.len())?))
                 {
                     Some(dst) => dst.copy_from_slice(&items),
                     None => {
@@ -252,7 +252,7 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
             let offset = if mem64 { offset } else { offset as u32 as u64 };
             let bytes = info.bytes.get(seg.bytes.clone()).unwrap_or(&[]);
             let memory = entity.memories[*memory as usize];
-            let data = &mut store.memories[memory.index() as usize].data;
+            let data = store.memories[memory.index() as usize].data_mut();
             match usize::try_from(offset).ok().and_then(|o| data.get_mut(o..o.checked_add(bytes.len())?)) {
                 Some(dst) => dst.copy_from_slice(bytes),
                 None => {
@@ -269,12 +269,35 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
     let executor = store.engine().executor();
     executor.instantiated(store, instance)?;
     if let Some(start) = info.start {
-        let func = store.instance(instance).funcs[start as usize];
+        let func = store
+            .instance(instance)
+            .and_then(|i| i.funcs.get(start as usize).copied())
+            .ok_or_else(|| Error::Usage("start function out of range".into()))?;
         executor.call(store, func, &[], &mut [])?;
     }
     Ok(instance)
 }
 
+/// Refuses, before anything is allocated, a module with more tables or memories than the store allows per
+/// instance, or whose instance would not fit in what is left of the store's memory budget.
+fn check_budget(store: &StoreInner, module: &Module) -> Result<(), Error> {
+    let info = module.info();
+    let limits = &store.objects.limits;
+    for (count, limit, what) in [
+        (info.tables.len(), limits.max_tables_per_module, "tables"),
+        (info.memories.len(), limits.max_memories_per_module, "memories"),
+    ] {
+        if count > limit {
+            return Err(Error::Limit(format!("the module has {count} {what}; at most {limit} are allowed")));
+        }
+    }
+    let need = instantiation_bytes(info, limits.max_memory_bytes);
+    if need > store.objects.bytes.available() {
+        return Err(store.objects.bytes.over_budget(need, &"instantiating the module"));
+    }
+    Ok(())
+}
+
 fn global_bits(store: &StoreInner, globals: &[Global], index: u32) -> u64 {
-    globals.get(index as usize).and_then(|g| store.globals.get(g.index() as usize)).map_or(0, |g| g.bits)
+    globals.get(index as usize).and_then(|g| store.objects.globals.get(g.index() as usize)).map_or(0, |g| g.bits)
 }

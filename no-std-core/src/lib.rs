@@ -31,10 +31,12 @@ mod module;
 mod parse;
 mod slice;
 mod store;
+mod store_bytes;
 mod table;
 mod typed;
 mod types;
 mod value;
+mod zeroed;
 
 pub use config::Config;
 pub use const_expr::{ConstExpr, ConstOp};
@@ -52,7 +54,8 @@ pub use module::{
 #[cfg(feature = "validate")]
 pub use parse::supported_features;
 pub use slice::OwnedOrStatic;
-pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner};
+pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner, StoreObjects, StoreParts};
+pub use store_bytes::StoreBytes;
 pub use table::{Table, TableEntity};
 pub use typed::{HostReturn, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
 pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};

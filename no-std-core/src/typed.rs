@@ -210,7 +210,7 @@ macro_rules! into_func {
                     #[allow(clippy::redundant_closure_call)] // a block that `?` can leave
                     let args: Option<($($n,)*)> = (|| Some(($($n::from_val(*_params.get($i)?)?,)*)))();
                     let Some(_args) = args else {
-                        return Err(Trap::host("host function argument of the wrong type"));
+                        return Err(Trap::engine_defect("host function argument of the wrong type"));
                     };
                     let r = (self)(caller, $(_args.$i),*);
                     r.write(results)

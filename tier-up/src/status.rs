@@ -16,7 +16,7 @@ pub const PENDING: u32 = 0xffff;
 /// native code resumes the panic once the native frames are gone (a panic cannot unwind through them).
 pub const PANICKED: u32 = 0xfffe;
 
-const CODES: [TrapCode; 11] = [
+const CODES: [TrapCode; 12] = [
     TrapCode::Unreachable,
     TrapCode::MemoryOutOfBounds,
     TrapCode::TableOutOfBounds,
@@ -28,6 +28,7 @@ const CODES: [TrapCode; 11] = [
     TrapCode::BadConversionToInteger,
     TrapCode::StackOverflow,
     TrapCode::OutOfFuel,
+    TrapCode::EngineDefect,
 ];
 
 /// The status of a plain trap code ([`PENDING`] for the codes that carry more than a code).

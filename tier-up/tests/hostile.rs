@@ -81,3 +81,25 @@ fn recursion_through_host_functions_is_bounded() {
     let err = f.call_to_vec(&mut store, &[Val::I32(0)]).expect_err("bounded");
     assert_eq!(err.as_trap().map(|t| t.code()), Some(TrapCode::StackOverflow), "{err}");
 }
+
+#[test]
+fn growth_past_the_store_budget_returns_minus_one() {
+    let engine = engine();
+    let wat = r#"(module
+      (memory 1)
+      (table 0 funcref)
+      (func (export "mem") (param i32) (result i32) (memory.grow (local.get 0)))
+      (func (export "tab") (param i32) (result i32) (table.grow (ref.null func) (local.get 0))))"#;
+    let module = Module::new(&engine, &wat::parse_str(wat).expect("valid text")).expect("valid module");
+    let mut store = Store::new(&engine, ());
+    store.limiter(StoreLimits { max_store_bytes: 2 * 65536 + 4096, ..StoreLimits::default() });
+    let instance = Linker::new(&engine).instantiate(&mut store, &module).expect("instantiates");
+    let mem = instance.get_typed_func::<i32, i32>(&store, "mem").expect("mem");
+    let tab = instance.get_typed_func::<i32, i32>(&store, "tab").expect("tab");
+    assert_eq!(mem.call(&mut store, 1).expect("runs"), 1);
+    assert_eq!(mem.call(&mut store, 1).expect("runs"), -1);
+    assert_eq!(tab.call(&mut store, 1000).expect("runs"), -1);
+    assert_eq!(tab.call(&mut store, 10).expect("runs"), 0);
+    let stats = ember_tier_up::stats(store.inner_mut());
+    assert_eq!(stats.events.len(), 2, "both ran natively: {:?}", stats.failures);
+}

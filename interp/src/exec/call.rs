@@ -26,11 +26,22 @@ pub(crate) fn entry<'s>(
     st.entry(func).ok_or_else(|| bad_code("function cache"))
 }
 
-/// Translates function `index` of `instance`'s module with the engine's options.
+/// The code of function `index` of `instance`'s module: its precompiled code if the module came from an
+/// image, otherwise translated with the engine's options.
 #[cfg(feature = "translate")]
 #[cold]
+#[inline(never)]
 pub(crate) fn compile(store: &StoreInner, instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
+    if let Some(code) = precompiled(store, instance, index) {
+        return code;
+    }
     translate(store, instance, index).map_err(|e| Trap::host(alloc::format!("cannot translate function {index}: {e}")))
+}
+
+/// Function `index`'s precompiled code, if `instance`'s module came from an image.
+fn precompiled(store: &StoreInner, instance: Instance, index: u32) -> Option<Result<VerifiedFunc, Trap>> {
+    let code = crate::image::precompiled_code(store, instance, index)?;
+    Some(code.map_err(|e| Trap::host(alloc::format!("cannot install function {index}: {e}"))))
 }
 
 /// Translates function `index` of `instance`'s module with the engine's options.
@@ -42,16 +53,20 @@ pub(crate) fn translate(store: &StoreInner, instance: Instance, index: u32) -> R
         profile: config.get_tier_up_threshold().is_some(),
     };
     let inst = store
-        .instances
+        .instances()
         .get(instance.index() as usize)
         .ok_or_else(|| ember_core::Error::Usage("function of an unknown instance".into()))?;
     crate::translate::translate_verified(inst.module.info(), index, &options)
 }
 
-/// Without a translator, only installed code can run.
+/// Without a translator, only precompiled and installed code can run.
 #[cfg(not(feature = "translate"))]
 #[cold]
-pub(crate) fn compile(_store: &StoreInner, _instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
+#[inline(never)]
+pub(crate) fn compile(store: &StoreInner, instance: Instance, index: u32) -> Result<VerifiedFunc, Trap> {
+    if let Some(code) = precompiled(store, instance, index) {
+        return code;
+    }
     Err(Trap::host(alloc::format!(
         "function {index} has no compiled code, and this build of the interpreter cannot translate wasm"
     )))
@@ -68,11 +83,11 @@ pub(crate) fn call_host(
     args_at: usize,
     top: usize,
 ) -> Result<(), Trap> {
-    let (type_id, call) = match store.funcs.get(func) {
+    let (type_id, call) = match store.funcs().get(func) {
         Some(FuncEntity::Host { type_id, func }) => (*type_id as usize, func.call.clone()),
         _ => return Err(bad_code("host function index")),
     };
-    let ty = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?;
+    let ty = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?;
     let mut st = slot.take().ok_or_else(state::lost)?;
     let mut params = core::mem::take(&mut st.host_params);
     let mut results = core::mem::take(&mut st.host_results);
@@ -110,7 +125,8 @@ pub(crate) fn call_host(
 
 /// Writes `params` to the value stack from `base`, and zeroes the rest of the callee's locals.
 pub(crate) fn write_params(stack: &mut [u64], base: usize, params: &[Val], num_locals: usize) {
-    if let Some(frame) = stack.get_mut(base..base + num_locals.max(params.len())) {
+    let end = super::state::frame_end(base, num_locals.max(params.len()));
+    if let Some(frame) = end.and_then(|end| stack.get_mut(base..end)) {
         let (p, locals) = frame.split_at_mut(params.len());
         for (cell, val) in p.iter_mut().zip(params) {
             *cell = val.to_bits();

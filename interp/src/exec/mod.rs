@@ -1,14 +1,16 @@
 //! The executor: runs register bytecode.
 //!
-//! [`Interpreter`] implements [`Executor`]. Per store it keeps (in `StoreInner::executor_state`) the code of
+//! [`Interpreter`] implements [`Executor`]. Per store it keeps (in `StoreInner::executor_state_mut`) the code of
 //! every function translated so far, one value stack shared by all frames, and the stack of suspended callers.
 //! Wasm-to-wasm calls never recurse on the host stack (see `run.rs`); host functions may call back
 //! into wasm, which nests a new execution on top of the value stack, up to `StoreLimits::max_host_reentry` levels deep.
 //!
 //! Code is translated on first call (or at instantiation with `Config::eager_translation`), or placed
-//! beforehand with [`install`].
+//! beforehand with [`install`]. What the executor assumes of the code and where each fact is checked:
+//! [`invariants`].
 
 mod call;
+pub mod invariants;
 mod memory;
 mod num;
 mod regs;
@@ -60,17 +62,26 @@ impl Executor for Interpreter {
 /// code installed or translated before for `func` is replaced (calls already running it finish with the old
 /// code). Code for a host function is never used.
 ///
-/// The code is [verified](crate::verify::verify) first: code the executor could not run safely is rejected,
-/// and nothing is installed.
+/// The code is [verified](crate::verify::verify) first, then checked against the function's module as image
+/// code is (indices, global mutability, reference types and reference flow: see
+/// [`image`](crate::image)), and in an engine that meters fuel, for loops that consume none: code the executor
+/// could not run safely, that could forge a reference or escape fuel metering, is rejected, and nothing is
+/// installed.
 pub fn install(store: &mut StoreInner, func: Func, code: Rc<CompiledFunc>) -> Result<(), VerifyError> {
     let code = VerifiedFunc::new(code)?;
+    if let Some(FuncEntity::Wasm { instance, index, .. }) = store.funcs().get(func.index() as usize) {
+        if let Some(inst) = store.instances().get(instance.index() as usize) {
+            let fuel = store.engine().config().get_consume_fuel();
+            crate::image::check_code(inst.module.info(), *index, &code, fuel)?;
+        }
+    }
     install_verified(store, func, code);
     Ok(())
 }
 
 /// [`install`] for code already verified.
 pub fn install_verified(store: &mut StoreInner, func: Func, code: VerifiedFunc) {
-    let instance = match store.funcs.get(func.index() as usize) {
+    let instance = match store.funcs().get(func.index() as usize) {
         Some(FuncEntity::Wasm { instance, .. }) => instance.index(),
         _ => state::NO_INSTANCE,
     };
@@ -82,7 +93,8 @@ pub fn install_verified(store: &mut StoreInner, func: Func, code: VerifiedFunc) 
 /// Translates every function `instance` defines that has no code yet.
 #[cfg(feature = "translate")]
 fn translate_instance(store: &StoreInner, st: &mut ExecState, instance: Instance) -> Result<(), Error> {
-    let inst = store.instances.get(instance.index() as usize).ok_or_else(|| Error::Usage("no such instance".into()))?;
+    let inst =
+        store.instances().get(instance.index() as usize).ok_or_else(|| Error::Usage("no such instance".into()))?;
     let defined = inst.funcs.iter().skip(inst.module.info().num_imported_funcs as usize);
     for (index, func) in (inst.module.info().num_imported_funcs..).zip(defined) {
         let f = func.index() as usize;
@@ -111,7 +123,7 @@ fn execute(
     results: &mut [Val],
 ) -> Result<(), Trap> {
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
-    if st.nesting >= store.limits.max_host_reentry {
+    if st.nesting >= store.limits().max_host_reentry {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     st.nesting += 1;
@@ -137,7 +149,7 @@ fn execute_nested(
     base: usize,
 ) -> Result<(), Trap> {
     let f = func.index() as usize;
-    let (type_id, instance, index) = match store.funcs.get(f) {
+    let (type_id, instance, index) = match store.funcs().get(f) {
         Some(FuncEntity::Wasm { type_id, instance, index }) => (*type_id, *instance, *index),
         Some(FuncEntity::Host { func, .. }) => {
             // Lend the state to the store so that the host can call wasm.
@@ -155,23 +167,23 @@ fn execute_nested(
     let entry = call::entry(store, st, f, instance, index)?;
     entry.calls = entry.calls.saturating_add(1);
     let code = entry.code.clone();
-    if st.depth() + 1 + st.depth_offset > store.limits.max_call_depth {
+    if st.depth() + 1 + st.depth_offset > store.limits().max_call_depth {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
-    st.reserve_stack(base + frame_len(&code), store.limits.max_value_stack)?;
+    let frame_top = st.reserve_stack(base, frame_len(&code), store.limits().max_value_stack)?;
     call::write_params(&mut st.stack, base, params, code.num_locals as usize);
 
     if tier::wants_native(store, st, f) {
         let depth = st.depth() + 1 + st.depth_offset;
         let cells = params.len().max(results.len());
-        st.reserve_stack(base + cells, store.limits.max_value_stack)?;
-        tier::call_native(store, slot, f, base, base + cells.max(frame_len(&code)), depth)?;
+        let cells_top = st.reserve_stack(base, cells, store.limits().max_value_stack)?;
+        tier::call_native(store, slot, f, base, cells_top.max(frame_top), depth)?;
     } else {
         run::run(store, slot, code, f, base, instance.index() as usize)?;
     }
 
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
-    let types = store.types.get(type_id as usize).ok_or_else(|| bad_code("type id"))?;
+    let types = store.types().get(type_id as usize).ok_or_else(|| bad_code("type id"))?;
     call::read_results(&st.stack, base, results, types.results());
     Ok(())
 }
@@ -180,5 +192,5 @@ fn execute_nested(
 /// code): a host error naming what was wrong, never a panic.
 #[cold]
 pub(crate) fn bad_code(what: &str) -> Trap {
-    Trap::host(alloc::format!("invalid bytecode: bad {what}"))
+    Trap::engine_defect(alloc::format!("invalid bytecode: bad {what}"))
 }

@@ -8,12 +8,12 @@
 
 use alloc::boxed::Box;
 
-use ember_core::{FuncEntity, Instance, MemoryEntity, MemoryType, StoreInner, Trap, TrapCode};
+use ember_core::{FuncEntity, Instance, MemoryEntity, StoreInner, StoreParts, Trap, TrapCode};
 
 use super::num;
 use super::num::ToCell;
 use super::regs::Regs;
-use super::state::{self, frame_len, ExecState, Frame};
+use super::state::{self, frame_end, frame_len, ExecState, Frame};
 use super::{bad_code, call, memory, shape, table, tier};
 use crate::operand::{FarOffset, Operand, Slot};
 use crate::ops::op;
@@ -35,13 +35,6 @@ enum Exit {
     LoopSample { target: usize },
 }
 
-/// A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
-/// their code from touching it).
-fn no_memory() -> MemoryEntity {
-    let ty = MemoryType { min: 0, max: Some(0), memory64: false, shared: false };
-    MemoryEntity { data: alloc::vec::Vec::new(), ty, max_pages: 0 }
-}
-
 /// Runs `cur` (store function `cur_index` of store instance `inst_idx`), whose frame at `base` has been set
 /// up, until it returns. Frames pushed by this execution are left on `frames` if it traps; the caller
 /// truncates them.
@@ -55,25 +48,30 @@ pub(crate) fn run(
     mut inst_idx: usize,
 ) -> Result<(), Trap> {
     let entry_len = slot.as_ref().ok_or_else(state::lost)?.depth();
-    let max_depth = store.limits.max_call_depth;
-    let max_stack = store.limits.max_value_stack;
+    let max_depth = store.limits().max_call_depth;
+    let max_stack = store.limits().max_value_stack;
     let mut pc = 0usize;
-    let mut dummy_memory = no_memory();
+    // A memory that is never accessed: what `mem` points to in instances without a memory (validation keeps
+    // their code from touching it).
+    let mut dummy_memory = MemoryEntity::empty();
 
     'frame: loop {
         let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
-        let inst = store.instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
+        // The store's parts the instructions use, borrowed separately until the inner loop exits (the exits
+        // are handled with the whole store).
+        let StoreParts { instances, memories, objects, .. } = store.parts_mut();
+        let inst = instances.get(inst_idx).ok_or_else(|| bad_code("instance"))?;
         // Memory 0 of the current instance, cached for the loads and stores.
         let mem: &mut MemoryEntity = match inst.memories.first() {
-            Some(m) => store.memories.get_mut(m.index() as usize).ok_or_else(|| bad_code("memory"))?,
+            Some(m) => memories.get_mut(m.index() as usize).ok_or_else(|| bad_code("memory"))?,
             None => &mut dummy_memory,
         };
 
         // The frame of `cur` at `base`, checked to lie inside the value stack.
         macro_rules! frame {
             () => {{
-                let size = cur.frame_size as usize;
-                if base + size > st.stack.len() {
+                let size = frame_len(&cur);
+                if frame_end(base, size).is_none_or(|end| end > st.stack.len()) {
                     return Err(bad_code("frame"));
                 }
                 // SAFETY: `stack[base..base + frame_size]` is inside the value stack (just checked), and `cur` passed
@@ -112,9 +110,11 @@ pub(crate) fn run(
                 let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx && e.calls <= e.gate) else {
                     break Exit::Call { func, args, next };
                 };
+                // `args <= frame_size` and `frame_size <= MAX_FRAME_SIZE` (verified), and `base + frame_size` is
+                // inside the value stack, so this cannot wrap; the callee's end is checked all the same.
                 let new_base = base + args;
-                let new_size = entry.code.frame_size as usize;
-                if st.frames.len() >= max_frames || new_base + new_size > stack_room {
+                let new_size = frame_len(&entry.code);
+                if st.frames.len() >= max_frames || frame_end(new_base, new_size).is_none_or(|end| end > stack_room) {
                     break Exit::Call { func, args, next };
                 }
                 // Tier-up: `calls` is the entry counter a higher tier would compare with the threshold (see
@@ -268,7 +268,7 @@ pub(crate) fn run(
         }
         macro_rules! load {
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {
-                ip = unsafe { shape::load::<op::$op, $n, _>(&mut regs, ip, &mem.data, |$b: [u8; $n]| $e) }?
+                ip = unsafe { shape::load::<op::$op, $n, _>(&mut regs, ip, mem.data(), |$b: [u8; $n]| $e) }?
             };
         }
         // Loads whose address is `s[addr] + imm` or `s[base] + s[index]` (wrapping in 32 bits), plus `offset`.
@@ -276,7 +276,7 @@ pub(crate) fn run(
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
                 let i = dec!($op);
                 let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
-                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                let $b = memory::load::<$n>(mem.data(), u64::from(addr), u32::from(i.offset))?;
                 regs.set(i.dst, ToCell::to_cell($e));
                 next!($op);
             }};
@@ -285,7 +285,7 @@ pub(crate) fn run(
             ($op:ident, $n:literal, |$b:ident| $e:expr) => {{
                 let i = dec!($op);
                 let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
-                let $b = memory::load::<$n>(&mem.data, u64::from(addr), u32::from(i.offset))?;
+                let $b = memory::load::<$n>(mem.data(), u64::from(addr), u32::from(i.offset))?;
                 regs.set(i.dst, ToCell::to_cell($e));
                 next!($op);
             }};
@@ -295,25 +295,25 @@ pub(crate) fn run(
                 let i = dec!($op);
                 let addr = (regs.get(i.addr) as u32).wrapping_add(i32::from(i.imm) as u32);
                 let $v = regs.get(i.src);
-                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                memory::store(mem.data_mut(), u64::from(addr), u32::from(i.offset), $e)?;
                 next!($op);
             }};
             ($op:ident, idx, |$v:ident| $e:expr) => {{
                 let i = dec!($op);
                 let addr = (regs.get(i.base) as u32).wrapping_add(regs.get(i.index) as u32);
                 let $v = regs.get(i.src);
-                memory::store(&mut mem.data, u64::from(addr), u32::from(i.offset), $e)?;
+                memory::store(mem.data_mut(), u64::from(addr), u32::from(i.offset), $e)?;
                 next!($op);
             }};
         }
         macro_rules! store {
             ($op:ident, |$v:ident| $e:expr) => {
-                ip = unsafe { shape::store::<op::$op, _>(&mut regs, ip, &mut mem.data, |$v: u64| $e) }?
+                ip = unsafe { shape::store::<op::$op, _>(&mut regs, ip, mem.data_mut(), |$v: u64| $e) }?
             };
         }
         macro_rules! store_imm {
             ($op:ident, |$v:ident| $e:expr) => {
-                ip = unsafe { shape::store_imm::<op::$op, _>(&mut regs, ip, &mut mem.data, |$v: i16| $e) }?
+                ip = unsafe { shape::store_imm::<op::$op, _>(&mut regs, ip, mem.data_mut(), |$v: i16| $e) }?
             };
         }
         // The store index of one of this instance's tables.
@@ -449,15 +449,15 @@ pub(crate) fn run(
                 }
                 op::CallIndirect::OPCODE => {
                     let i = dec!(CallIndirect);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     let elem = regs.get(i.index) as u32;
-                    let bits = *t.elements.get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
+                    let bits = *t.elements().get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
                     let func = match bits.checked_sub(1) {
                         Some(f) => f as usize,
                         None => return Err(Trap::new(TrapCode::UninitializedElement)),
                     };
                     let expected = *inst.type_ids.get(i.ty as usize).ok_or_else(|| bad_code("type index"))?;
-                    let actual = store.funcs.get(func).ok_or_else(|| bad_code("function reference"))?.type_id();
+                    let actual = objects.funcs().get(func).ok_or_else(|| bad_code("function reference"))?.type_id();
                     if actual != expected {
                         return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
                     }
@@ -465,12 +465,8 @@ pub(crate) fn run(
                 }
                 op::ConsumeFuel::OPCODE => {
                     let i = dec!(ConsumeFuel);
-                    match store.fuel.checked_sub(u64::from(i.amount)) {
-                        Some(rest) => store.fuel = rest,
-                        None => {
-                            store.fuel = 0;
-                            return Err(Trap::new(TrapCode::OutOfFuel));
-                        }
+                    if let Err(code) = objects.consume_fuel(u64::from(i.amount)) {
+                        return Err(Trap::new(code));
                     }
                     next!(ConsumeFuel);
                 }
@@ -489,14 +485,14 @@ pub(crate) fn run(
                 op::GlobalGet::OPCODE => {
                     let i = dec!(GlobalGet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
-                    let g = store.globals.get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    let g = objects.globals().get(g.index() as usize).ok_or_else(|| bad_code("global"))?;
                     regs.set(i.dst, g.bits);
                     next!(GlobalGet);
                 }
                 op::GlobalSet::OPCODE => {
                     let i = dec!(GlobalSet);
                     let g = inst.globals.get(i.global as usize).ok_or_else(|| bad_code("global index"))?;
-                    let g = store.globals.get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
+                    let g = objects.globals_mut().get_mut(g.index() as usize).ok_or_else(|| bad_code("global"))?;
                     g.bits = regs.get(i.src);
                     next!(GlobalSet);
                 }
@@ -508,32 +504,32 @@ pub(crate) fn run(
                 }
                 op::TableGet::OPCODE => {
                     let i = dec!(TableGet);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     regs.set(i.dst, table::get(t, regs.get(i.index) as u32)?);
                     next!(TableGet);
                 }
                 op::TableSet::OPCODE => {
                     let i = dec!(TableSet);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     table::set(t, regs.get(i.index) as u32, regs.get(i.value))?;
                     next!(TableSet);
                 }
                 op::TableSize::OPCODE => {
                     let i = dec!(TableSize);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    regs.set(i.dst, t.elements.len() as u32 as u64);
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
+                    regs.set(i.dst, t.len() as u32 as u64);
                     next!(TableSize);
                 }
                 op::TableGrow::OPCODE => {
                     let i = dec!(TableGrow);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
-                    let old = table::grow(t, regs.get(i.delta) as u32, regs.get(i.init));
+                    let t = table_index!(i.table);
+                    let old = table::grow(objects, t, regs.get(i.delta) as u32, regs.get(i.init))?;
                     regs.set(i.dst, u64::from(old));
                     next!(TableGrow);
                 }
                 op::TableFill::OPCODE => {
                     let i = dec!(TableFill);
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     table::fill(t, regs.get(i.dst) as u32, regs.get(i.value), regs.get(i.len) as u32)?;
                     next!(TableFill);
                 }
@@ -541,13 +537,13 @@ pub(crate) fn run(
                     let i = dec!(TableCopy);
                     let (d, s) = (table_index!(i.dst_table), table_index!(i.src_table));
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
-                    table::copy(&mut store.tables, d, s, dst, src, len)?;
+                    table::copy(objects.tables_mut(), d, s, dst, src, len)?;
                     next!(TableCopy);
                 }
                 op::TableInit::OPCODE => {
                     let i = dec!(TableInit);
                     let segment = inst.elements.get(i.elem as usize).ok_or_else(|| bad_code("element segment"))?;
-                    let t = table::table(&mut store.tables, table_index!(i.table))?;
+                    let t = table::table(objects.tables_mut(), table_index!(i.table))?;
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
                     table::init(t, segment, dst, src, len)?;
                     next!(TableInit);
@@ -614,26 +610,26 @@ pub(crate) fn run(
                 op::MemoryGrow::OPCODE => {
                     let i = dec!(MemoryGrow);
                     let delta = regs.get(i.delta) as u32;
-                    let old = mem.grow(u64::from(delta)).and_then(|old| u32::try_from(old).ok());
+                    let old = objects.grow_memory_held(mem, u64::from(delta)).and_then(|old| u32::try_from(old).ok());
                     regs.set(i.dst, u64::from(old.unwrap_or(u32::MAX)));
                     next!(MemoryGrow);
                 }
                 op::MemoryFill::OPCODE => {
                     let i = dec!(MemoryFill);
                     let (dst, value, len) = (regs.get(i.dst) as u32, regs.get(i.value) as u8, regs.get(i.len) as u32);
-                    memory::fill(&mut mem.data, dst, value, len)?;
+                    memory::fill(mem.data_mut(), dst, value, len)?;
                     next!(MemoryFill);
                 }
                 op::MemoryCopy::OPCODE => {
                     let i = dec!(MemoryCopy);
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
-                    memory::copy(&mut mem.data, dst, src, len)?;
+                    memory::copy(mem.data_mut(), dst, src, len)?;
                     next!(MemoryCopy);
                 }
                 op::MemoryInit::OPCODE => {
                     let i = dec!(MemoryInit);
                     let (dst, src, len) = (regs.get(i.dst) as u32, regs.get(i.src) as u32, regs.get(i.len) as u32);
-                    memory::init(&mut mem.data, inst.data_segment(i.data), dst, src, len)?;
+                    memory::init(mem.data_mut(), inst.data_segment(i.data), dst, src, len)?;
                     next!(MemoryInit);
                 }
                 op::DataDrop::OPCODE => {
@@ -851,7 +847,7 @@ pub(crate) fn run(
         match exit {
             Exit::Return => return_to_caller!(st),
             Exit::Call { func, args, next } => {
-                let (instance, index) = match store.funcs.get(func) {
+                let (instance, index) = match store.funcs().get(func) {
                     Some(FuncEntity::Wasm { instance, index, .. }) => (*instance, *index),
                     Some(FuncEntity::Host { .. }) => {
                         pc = next;
@@ -878,7 +874,7 @@ pub(crate) fn run(
                     continue 'frame;
                 }
                 let new_base = base + args;
-                st.reserve_stack(new_base + frame_len(&callee), max_stack)?;
+                st.reserve_stack(new_base, frame_len(&callee), max_stack)?;
                 let params = usize::from(callee.num_params);
                 let locals = callee.num_locals as usize;
                 if locals > params {
@@ -911,15 +907,11 @@ pub(crate) fn run(
                 return_to_caller!(st)
             }
             Exit::ElemDrop { elem, next } => {
-                if let Some(seg) = store.instances.get_mut(inst_idx).and_then(|i| i.elements.get_mut(elem as usize)) {
-                    *seg = Box::default();
-                }
+                store.drop_element_segment(inst_idx, elem);
                 pc = next;
             }
             Exit::DataDrop { data, next } => {
-                if let Some(d) = store.instances.get_mut(inst_idx).and_then(|i| i.data_dropped.get_mut(data as usize)) {
-                    *d = true;
-                }
+                store.drop_data_segment(inst_idx, data);
                 pc = next;
             }
         }

@@ -1,5 +1,5 @@
 //! The executor's per-store state: translated code, the value stack and the frame stack. It lives in
-//! `StoreInner::executor_state` between calls and while a host function runs (so that the host can call back
+//! `StoreInner::executor_state_mut` between calls and while a host function runs (so that the host can call back
 //! into wasm), and is taken out of the store while the dispatch loop runs.
 
 use alloc::boxed::Box;
@@ -169,17 +169,22 @@ impl ExecState {
         }
     }
 
-    /// Makes sure the value stack holds at least `end` slots (all zero when new). Traps with `call stack
-    /// exhausted` past `limit` or when the allocator refuses.
+    /// Makes sure the value stack holds the `len` slots from `base` (all zero when new); returns where they end.
+    /// Traps with `call stack exhausted` past `limit`, when the allocator refuses, or when `base + len` does not
+    /// fit a `usize` (it cannot for verified code, whose frames are at most [`MAX_FRAME_SIZE`] slots, but the sum
+    /// is checked rather than assumed: on a 32-bit target a wrapped sum would pass every later bounds check).
+    ///
+    /// [`MAX_FRAME_SIZE`]: crate::verify::MAX_FRAME_SIZE
     #[inline]
-    pub(crate) fn reserve_stack(&mut self, end: usize, limit: usize) -> Result<(), Trap> {
+    pub(crate) fn reserve_stack(&mut self, base: usize, len: usize, limit: usize) -> Result<usize, Trap> {
+        let end = frame_end(base, len).ok_or(Trap::new(TrapCode::StackOverflow))?;
         if end > limit {
             return Err(Trap::new(TrapCode::StackOverflow));
         }
         if end > self.stack.len() {
             self.grow_stack(end)?;
         }
-        Ok(())
+        Ok(end)
     }
 
     #[cold]
@@ -189,6 +194,13 @@ impl ExecState {
         self.stack.resize(end, 0);
         Ok(())
     }
+}
+
+/// Where a frame of `len` slots at `base` ends, if that fits a `usize`. Every check of a frame against the
+/// value stack goes through here, so that no base-plus-size sum can wrap on a 32-bit target.
+#[inline(always)]
+pub(crate) fn frame_end(base: usize, len: usize) -> Option<usize> {
+    base.checked_add(len)
 }
 
 /// Number of slots a frame of `func` occupies. Verification guarantees `num_params <= num_locals <=
@@ -201,7 +213,7 @@ pub(crate) fn frame_len(func: &CompiledFunc) -> usize {
 /// Takes the interpreter's state out of the store, creating it on first use (or if another executor's state
 /// is there).
 pub(crate) fn take(store: &mut StoreInner) -> Box<ExecState> {
-    match store.executor_state.take().map(|s| s.downcast::<ExecState>()) {
+    match store.executor_state_mut().take().map(|s| s.downcast::<ExecState>()) {
         Some(Ok(state)) => state,
         _ => Box::default(),
     }
@@ -209,17 +221,17 @@ pub(crate) fn take(store: &mut StoreInner) -> Box<ExecState> {
 
 /// Puts the state back into the store.
 pub(crate) fn put(store: &mut StoreInner, state: Box<ExecState>) {
-    store.executor_state = Some(state as Box<dyn Any>);
+    *store.executor_state_mut() = Some(state as Box<dyn Any>);
 }
 
 /// Takes the state back after a host call. `None` if the host replaced or removed it, which loses the
 /// executions in progress.
 pub(crate) fn reclaim(store: &mut StoreInner) -> Option<Box<ExecState>> {
-    store.executor_state.take()?.downcast::<ExecState>().ok()
+    store.executor_state_mut().take()?.downcast::<ExecState>().ok()
 }
 
 /// The trap for an execution whose state a host function took away.
 #[cold]
 pub(crate) fn lost() -> Trap {
-    Trap::host("the interpreter's state was removed from the store during a host call")
+    Trap::engine_defect("the interpreter's state was removed from the store during a host call")
 }

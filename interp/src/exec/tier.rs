@@ -144,8 +144,9 @@ pub(crate) fn sample_loop(
     let mut st = slot.take().ok_or_else(state::lost)?;
     let mut cells = core::mem::take(&mut st.native_cells);
     cells.clear();
-    cells.extend_from_slice(st.stack.get(base..base + size).ok_or_else(|| bad_code("frame"))?);
-    let saved_top = core::mem::replace(&mut st.stack_top, base + size);
+    let frame_top = state::frame_end(base, size).ok_or_else(|| bad_code("frame"))?;
+    cells.extend_from_slice(st.stack.get(base..frame_top).ok_or_else(|| bad_code("frame"))?);
+    let saved_top = core::mem::replace(&mut st.stack_top, frame_top);
     state::put(store, st);
 
     let outcome = tier.call_at_loop(store, func, loop_index, &mut cells, depth);
@@ -153,13 +154,14 @@ pub(crate) fn sample_loop(
     let Some(mut st) = state::reclaim(store) else { return Err(state::lost()) };
     st.stack_top = saved_top;
     if outcome.is_ok() {
-        let results = match store.funcs.get(func) {
+        let results = match store.funcs().get(func) {
             Some(FuncEntity::Wasm { type_id, .. }) => {
-                store.types.get(*type_id as usize).map_or(0, |t| t.results().len())
+                store.types().get(*type_id as usize).map_or(0, |t| t.results().len())
             }
             _ => 0,
         };
-        if let (Some(out), Some(src)) = (st.stack.get_mut(base..base + results), cells.get(..results)) {
+        let out = state::frame_end(base, results).and_then(|end| st.stack.get_mut(base..end));
+        if let (Some(out), Some(src)) = (out, cells.get(..results)) {
             out.copy_from_slice(src);
         }
     }
@@ -229,11 +231,11 @@ pub(crate) fn call_native(
     top: usize,
     depth: usize,
 ) -> Result<(), Trap> {
-    let type_id = match store.funcs.get(func) {
+    let type_id = match store.funcs().get(func) {
         Some(FuncEntity::Wasm { type_id, .. }) => *type_id as usize,
         _ => return Err(bad_code("native function index")),
     };
-    let ty = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?;
+    let ty = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?;
     let n = ty.params().len().max(ty.results().len());
     let results = ty.results().len();
     let mut st = slot.take().ok_or_else(state::lost)?;
@@ -280,11 +282,11 @@ fn call_raw_in(
     cells: &mut [u64],
     depth: usize,
 ) -> Result<(), Trap> {
-    let (type_id, instance, index) = match store.funcs.get(func) {
+    let (type_id, instance, index) = match store.funcs().get(func) {
         Some(FuncEntity::Wasm { type_id, instance, index }) => (*type_id as usize, *instance, *index),
         _ => return Err(bad_code("function for the interpreter")),
     };
-    if depth > store.limits.max_call_depth {
+    if depth > store.limits().max_call_depth {
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     let st = slot.as_deref_mut().ok_or_else(state::lost)?;
@@ -303,9 +305,9 @@ fn call_raw_in(
         *slot = Some(state::reclaim(store).ok_or_else(state::lost)?);
         return outcome;
     }
-    st.reserve_stack(base + frame_len(&code), store.limits.max_value_stack)?;
+    let frame_top = st.reserve_stack(base, frame_len(&code), store.limits().max_value_stack)?;
     let params = usize::from(code.num_params);
-    let frame = &mut st.stack[base..base + frame_len(&code)];
+    let frame = st.stack.get_mut(base..frame_top).ok_or_else(|| bad_code("frame"))?;
     let (p, rest) = frame.split_at_mut(params.min(cells.len()));
     p.copy_from_slice(&cells[..p.len()]);
     let locals = (code.num_locals as usize).saturating_sub(params).min(rest.len());
@@ -319,8 +321,9 @@ fn call_raw_in(
     st.stack_top = base;
     st.truncate_frames(entry_len);
     outcome?;
-    let results = store.types.get(type_id).ok_or_else(|| bad_code("type id"))?.results().len();
-    let out = st.stack.get(base..base + results).ok_or_else(|| bad_code("results"))?;
+    let results = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?.results().len();
+    let out = state::frame_end(base, results).and_then(|end| st.stack.get(base..end));
+    let out = out.ok_or_else(|| bad_code("results"))?;
     cells.get_mut(..results).ok_or_else(|| bad_code("result cells"))?.copy_from_slice(out);
     Ok(())
 }

@@ -31,7 +31,9 @@
 //! fails verification): corrupt images are refused, never executed out of bounds.
 
 mod codec;
+mod const_types;
 mod read;
+mod ref_flow;
 #[cfg(feature = "translate")]
 mod write;
 
@@ -39,14 +41,14 @@ use alloc::rc::Rc;
 use alloc::vec::Vec;
 use core::fmt;
 
-use ember_core::{Error, Func, Instance, StoreInner};
+use ember_core::{Error, Func, Instance, ModuleInfo, StoreInner};
 
 pub use read::load;
 #[cfg(feature = "translate")]
-pub use write::compile;
+pub use write::{compile, write};
 
 use crate::code::CompiledFunc;
-use crate::verify::VerifyError;
+use crate::verify::{VerifiedFunc, VerifyError};
 
 /// The first four bytes of every image.
 pub const MAGIC: [u8; 4] = *b"\0ebc";
@@ -105,6 +107,8 @@ pub enum ImageError {
     },
     /// The structure decodes but does not hang together (an index out of range, a count that disagrees).
     Inconsistent(&'static str),
+    /// The allocator refused the memory the image's structure needs.
+    OutOfMemory,
     /// A function's code failed verification.
     Code {
         /// Module function index.
@@ -135,6 +139,7 @@ impl fmt::Display for ImageError {
             }
             ImageError::Malformed { offset, what } => write!(f, "malformed image at byte {offset}: {what}"),
             ImageError::Inconsistent(what) => write!(f, "inconsistent image: {what}"),
+            ImageError::OutOfMemory => f.write_str("not enough memory to load the image"),
             ImageError::Code { func, error } => write!(f, "invalid code for function {func}: {error}"),
         }
     }
@@ -202,11 +207,38 @@ macro_rules! include_image {
     }};
 }
 
+/// Checks verified code for function `index` of `module` against the module: what validation proves of
+/// translated code (the `ref_flow` module documents the checks), and with `fuel`, that every loop consumes
+/// fuel. The image loader runs it on every function; [`install`](crate::exec::install) on code from elsewhere.
+pub fn check_code(module: &ModuleInfo, index: u32, code: &CompiledFunc, fuel: bool) -> Result<(), VerifyError> {
+    ref_flow::check(module, index, code, fuel)
+}
+
+/// The precompiled code of function `index` (a module index) of `instance`, verified, if its module came
+/// from an image: for a function called before its instance was ready (an instantiation that failed after
+/// its element segments had put the function in an imported table).
+pub(crate) fn precompiled_code(
+    store: &StoreInner,
+    instance: Instance,
+    index: u32,
+) -> Option<Result<VerifiedFunc, Error>> {
+    let info = store.instances().get(instance.index() as usize)?.module.info();
+    let pre = info.precompiled.as_ref()?.downcast_ref::<Precompiled>()?;
+    if pre.fuel != store.engine().config().get_consume_fuel() {
+        return Some(Err(Error::Unsupported("the image's fuel metering differs from the engine's".into())));
+    }
+    let code = index.checked_sub(info.num_imported_funcs).and_then(|k| pre.funcs.get(k as usize));
+    let Some(code) = code else {
+        return Some(Err(Error::Usage(alloc::format!("function {index} has no precompiled code"))));
+    };
+    Some(VerifiedFunc::new(Rc::new(code.clone())).map_err(|e| Error::from(ImageError::Code { func: index, error: e })))
+}
+
 /// Installs the precompiled code of `instance`'s module, if it came from an image (called by the interpreter
 /// when an instance is ready, before its start function runs). Each function goes through the verifier again
 /// ([`install`](crate::exec::install)); the code itself stays where the image is.
 pub(crate) fn install_precompiled(store: &mut StoreInner, instance: Instance) -> Result<(), Error> {
-    let Some(inst) = store.instances.get(instance.index() as usize) else {
+    let Some(inst) = store.instances().get(instance.index() as usize) else {
         return Ok(());
     };
     let module = inst.module.clone();
@@ -224,8 +256,11 @@ pub(crate) fn install_precompiled(store: &mut StoreInner, instance: Instance) ->
     }
     let funcs: Vec<Func> = inst.funcs.iter().skip(info.num_imported_funcs as usize).copied().collect();
     for ((index, func), code) in (info.num_imported_funcs..).zip(funcs).zip(&pre.funcs) {
-        crate::exec::install(store, func, Rc::new(code.clone()))
+        // Checked against the module when the image was loaded; verified again here (cheap, and the proof
+        // the executor takes).
+        let code = VerifiedFunc::new(Rc::new(code.clone()))
             .map_err(|e| Error::from(ImageError::Code { func: index, error: e }))?;
+        crate::exec::install_verified(store, func, code);
     }
     Ok(())
 }

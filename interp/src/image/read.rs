@@ -26,7 +26,7 @@ pub fn load(image: &'static [u8]) -> Result<Module, ImageError> {
     if r.pos != image.len() {
         return Err(r.malformed("bytes after the code section"));
     }
-    check_consistency(&info, &funcs)?;
+    check_consistency(&info, &funcs, fuel)?;
     info.precompiled = Some(Shared::new(Precompiled { fuel, funcs }));
     Ok(Module::from_info(info))
 }
@@ -69,11 +69,11 @@ fn read_structure(r: &mut Reader, info: &mut ModuleInfo) -> Result<Vec<CompiledF
     for _ in 0..r.u32()? {
         let index = r.u32()?;
         let name = r.string()?;
-        info.func_names.push((index, name));
+        push(&mut info.func_names, (index, name))?;
     }
     for _ in 0..r.u32()? {
         let ty = r.func_type()?;
-        info.types.push(ty);
+        push(&mut info.types, ty)?;
     }
     for _ in 0..r.u32()? {
         let module = r.string()?;
@@ -85,35 +85,35 @@ fn read_structure(r: &mut Reader, info: &mut ModuleInfo) -> Result<Vec<CompiledF
             EXTERN_GLOBAL => ExternType::Global(r.global_type()?),
             _ => return Err(r.malformed("bad import kind")),
         };
-        info.imports.push(Import { module, name, ty });
+        push(&mut info.imports, Import { module, name, ty })?;
     }
     for _ in 0..r.u32()? {
         let ty = r.u32()?;
-        info.funcs.push(ty);
+        push(&mut info.funcs, ty)?;
     }
     info.num_imported_funcs = r.u32()?;
     for _ in 0..r.u32()? {
         let ty = r.table_type()?;
-        info.tables.push(ty);
+        push(&mut info.tables, ty)?;
     }
     info.num_imported_tables = r.u32()?;
     for _ in 0..r.u32()? {
         let init = if r.u8()? != 0 { Some(r.const_expr()?) } else { None };
-        info.table_inits.push(init);
+        push(&mut info.table_inits, init)?;
     }
     for _ in 0..r.u32()? {
         let ty = r.memory_type()?;
-        info.memories.push(ty);
+        push(&mut info.memories, ty)?;
     }
     info.num_imported_memories = r.u32()?;
     for _ in 0..r.u32()? {
         let ty = r.global_type()?;
-        info.globals.push(ty);
+        push(&mut info.globals, ty)?;
     }
     info.num_imported_globals = r.u32()?;
     for _ in 0..r.u32()? {
         let init = r.const_expr()?;
-        info.global_inits.push(init);
+        push(&mut info.global_inits, init)?;
     }
     for _ in 0..r.u32()? {
         let name = r.string()?;
@@ -126,7 +126,7 @@ fn read_structure(r: &mut Reader, info: &mut ModuleInfo) -> Result<Vec<CompiledF
             EXTERN_GLOBAL => ExternIndex::Global(i),
             _ => return Err(r.malformed("bad export kind")),
         };
-        info.exports.push(Export { name, index });
+        push(&mut info.exports, Export { name, index })?;
     }
     if r.u8()? != 0 {
         info.start = Some(r.u32()?);
@@ -144,9 +144,9 @@ fn read_structure(r: &mut Reader, info: &mut ModuleInfo) -> Result<Vec<CompiledF
         let ty = r.valtype()?;
         let mut items = Vec::new();
         for _ in 0..r.u32()? {
-            items.push(r.const_expr()?);
+            push(&mut items, r.const_expr()?)?;
         }
-        info.elements.push(ElementSegment { kind, ty, items });
+        push(&mut info.elements, ElementSegment { kind, ty, items })?;
     }
     for _ in 0..r.u32()? {
         let active = if r.u8()? != 0 {
@@ -158,7 +158,7 @@ fn read_structure(r: &mut Reader, info: &mut ModuleInfo) -> Result<Vec<CompiledF
         let len = r.u32()? as usize;
         let start = r.pos;
         r.take(len)?;
-        info.datas.push(DataSegment { active, bytes: start..start + len });
+        push(&mut info.datas, DataSegment { active, bytes: start..start + len })?;
     }
     let mut funcs = Vec::new();
     for _ in 0..r.u32()? {
@@ -171,14 +171,14 @@ fn read_structure(r: &mut Reader, info: &mut ModuleInfo) -> Result<Vec<CompiledF
             r.take(1)?;
         }
         let code = r.code(units)?;
-        funcs.push(CompiledFunc { code, num_params, num_locals, num_results, frame_size });
+        push(&mut funcs, CompiledFunc { code, num_params, num_locals, num_results, frame_size })?;
     }
     Ok(funcs)
 }
 
 /// Checks everything instantiation and execution take for granted of a module that passed validation (and that
 /// an image could get wrong), and verifies every function's code.
-fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc]) -> Result<(), ImageError> {
+fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc], fuel: bool) -> Result<(), ImageError> {
     use ImageError::Inconsistent;
     let num_types = info.types.len();
     if info.funcs.iter().any(|&t| t as usize >= num_types) {
@@ -260,6 +260,7 @@ fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc]) -> Result<(), Im
     if info.datas.iter().any(|d| d.active.as_ref().is_some_and(|(m, _)| *m as usize >= info.memories.len())) {
         return Err(Inconsistent("data segment memory out of range"));
     }
+    super::const_types::check(info)?;
     if funcs.len() != info.funcs.len() - info.num_imported_funcs as usize {
         return Err(Inconsistent("code count differs from the number of defined functions"));
     }
@@ -269,6 +270,7 @@ fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc]) -> Result<(), Im
             return Err(Inconsistent("a function's code disagrees with its type"));
         }
         verify(func).map_err(|error| ImageError::Code { func: index, error })?;
+        super::ref_flow::check(info, index, func, fuel).map_err(|error| ImageError::Code { func: index, error })?;
     }
     Ok(())
 }
@@ -319,7 +321,7 @@ impl Reader {
     fn valtypes(&mut self) -> Result<Vec<ValType>, ImageError> {
         let mut out = Vec::new();
         for _ in 0..self.u32()? {
-            out.push(self.valtype()?);
+            push(&mut out, self.valtype()?)?;
         }
         Ok(out)
     }
@@ -369,7 +371,7 @@ impl Reader {
                 Some(_) => 0,
                 None => return Err(self.malformed("bad constant expression")),
             };
-            ops.push(const_op_of(tag, v).ok_or_else(|| self.malformed("bad constant expression"))?);
+            push(&mut ops, const_op_of(tag, v).ok_or_else(|| self.malformed("bad constant expression"))?)?;
         }
         Ok(ConstExpr { ops })
     }
@@ -393,4 +395,12 @@ impl Reader {
             Ok(bytes.chunks_exact(2).map(|c| u16::from_le_bytes([c[0], c[1]])).collect::<Vec<u16>>().into())
         }
     }
+}
+
+/// `items.push(item)`, failing instead of aborting when the allocator refuses: the image decides how many items
+/// there are (a byte of the image can become a much larger entry), so loading it must not exhaust memory fatally.
+fn push<T>(items: &mut Vec<T>, item: T) -> Result<(), ImageError> {
+    items.try_reserve(1).map_err(|_| ImageError::OutOfMemory)?;
+    items.push(item);
+    Ok(())
 }

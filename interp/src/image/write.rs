@@ -10,6 +10,7 @@ use ember_core::{
 
 use super::codec::*;
 use super::{crc32, FLAG_FUEL, HEADER_LEN, MAGIC, VERSION};
+use crate::code::CompiledFunc;
 use crate::ops::Opcode;
 use crate::translate::{translate, TranslateOptions};
 
@@ -17,10 +18,19 @@ use crate::translate::{translate, TranslateOptions};
 /// Only `options.fuel` is recorded (profiling code is never written).
 pub fn compile(module: &ModuleInfo, options: &TranslateOptions) -> Result<Vec<u8>, Error> {
     let options = TranslateOptions { fuel: options.fuel, profile: false };
+    let defined = module.num_imported_funcs..module.funcs.len() as u32;
+    let funcs = defined.map(|index| translate(module, index, &options)).collect::<Result<Vec<_>, _>>()?;
+    write(module, options.fuel, &funcs)
+}
+
+/// Writes an image of `module` whose defined functions have the code `funcs` (in module order), marked as
+/// metering fuel or not: for tools that produce or rewrite bytecode. Nothing is checked here; the loader
+/// checks everything again.
+pub fn write(module: &ModuleInfo, fuel: bool, funcs: &[CompiledFunc]) -> Result<Vec<u8>, Error> {
     let mut w = Writer { out: Vec::new() };
     w.out.extend_from_slice(&MAGIC);
     w.u16(VERSION);
-    w.u16(if options.fuel { FLAG_FUEL } else { 0 });
+    w.u16(if fuel { FLAG_FUEL } else { 0 });
     w.u32(Opcode::FINGERPRINT);
     w.u32(0); // length, patched below
     w.u32(0); // checksum, patched below
@@ -155,10 +165,8 @@ pub fn compile(module: &ModuleInfo, options: &TranslateOptions) -> Result<Vec<u8
         w.out.extend_from_slice(bytes);
     }
     // Code.
-    let defined = module.funcs.len().saturating_sub(module.num_imported_funcs as usize);
-    w.count(defined)?;
-    for index in module.num_imported_funcs..module.funcs.len() as u32 {
-        let func = translate(module, index, &options)?;
+    w.count(funcs.len())?;
+    for func in funcs {
         w.u16(func.num_params);
         w.u16(func.num_results);
         w.u32(func.num_locals);

@@ -107,8 +107,8 @@ fn translate_body(
     t.finish().map(Some)
 }
 
-/// Largest slot index plus one: operands are 16-bit.
-const MAX_SLOTS: u32 = 1 << 16;
+/// Largest slot index plus one: operands are 16-bit (the verifier's bound on frames).
+const MAX_SLOTS: u32 = crate::verify::MAX_FRAME_SIZE;
 
 fn invalid(e: wasmparser::BinaryReaderError) -> Error {
     Error::Invalid { offset: e.offset() as usize, message: alloc::string::ToString::to_string(e.message()) }

@@ -8,7 +8,7 @@ use std::ffi::OsString;
 use std::process::ExitCode;
 
 use anyhow::anyhow;
-use ember::{Error, Trap};
+use ember::{Error, Trap, TrapCode};
 
 /// Exit status for errors that are not the program's fault or the user's: bad modules, link errors, I/O.
 pub(crate) const EXIT_ERROR: u8 = 1;
@@ -29,7 +29,8 @@ Usage:
   ember help [COMMAND]                 show help
   ember --version                      show the version
 
-Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own status when it exits.
+Exit status: 0 success, 1 error (an internal error of Ember too), 2 usage error, 134 trap; a WASI program's
+own status when it exits.
 Run `ember help run` for the options of `run`.
 ";
 
@@ -86,6 +87,14 @@ fn main() -> ExitCode {
         Err(Failure::Trap(trap)) => match trap.exit_status() {
             // A program's own exit status is reported as the shell sees it: modulo 256.
             Some(status) => ExitCode::from(status as u8),
+            // Not the program's fault: said plainly, with the error status rather than the trap status.
+            None if trap.code() == TrapCode::EngineDefect => {
+                eprintln!(
+                    "error: internal error in Ember (please report it): {}",
+                    trap.detail().unwrap_or("no detail")
+                );
+                ExitCode::from(EXIT_ERROR)
+            }
             None => {
                 eprintln!("error: trap: {trap}");
                 ExitCode::from(EXIT_TRAP)

@@ -21,7 +21,7 @@ pub(crate) fn parse_count(value: &OsString, option: &str) -> Result<u64, Failure
         .ok_or_else(|| Failure::Usage(format!("{option}: `{}` is not a non-negative integer", value.to_string_lossy())))
 }
 
-/// `--max-memory`: a page count, or a byte size with a unit (rounded down to whole pages).
+/// `--max-memory`: a page count, or a byte size with a unit; in bytes.
 pub(crate) fn parse_memory_size(value: &OsString) -> Result<u64, Failure> {
     let bad = || {
         Failure::Usage(format!(
@@ -34,7 +34,7 @@ pub(crate) fn parse_memory_size(value: &OsString) -> Result<u64, Failure> {
     let (digits, unit) = text.split_at(split);
     let number: u64 = digits.parse().map_err(|_| bad())?;
     let multiplier: u64 = match unit.trim().to_ascii_lowercase().as_str() {
-        "" => return Ok(number),
+        "" => PAGE_SIZE as u64,
         "b" => 1,
         "k" | "kb" => 1_000,
         "kib" => 1 << 10,
@@ -46,8 +46,7 @@ pub(crate) fn parse_memory_size(value: &OsString) -> Result<u64, Failure> {
         "tib" => 1 << 40,
         _ => return Err(bad()),
     };
-    let bytes = number.checked_mul(multiplier).ok_or_else(bad)?;
-    Ok(bytes / PAGE_SIZE as u64)
+    number.checked_mul(multiplier).ok_or_else(bad)
 }
 
 #[cfg(test)]
@@ -56,14 +55,15 @@ mod tests {
 
     #[test]
     fn memory_sizes() {
-        let pages = |s: &str| parse_memory_size(&OsString::from(s)).ok();
-        assert_eq!(pages("16"), Some(16));
-        assert_eq!(pages("64MiB"), Some(1024));
-        assert_eq!(pages("64KiB"), Some(1));
-        assert_eq!(pages("100000B"), Some(1));
-        assert_eq!(pages("1GiB"), Some(16384));
-        assert_eq!(pages("64 MiB"), Some(1024));
-        assert_eq!(pages("lots"), None);
-        assert_eq!(pages("99999999999999999999TiB"), None);
+        let bytes = |s: &str| parse_memory_size(&OsString::from(s)).ok();
+        assert_eq!(bytes("16"), Some(16 << 16));
+        assert_eq!(bytes("64MiB"), Some(64 << 20));
+        assert_eq!(bytes("64KiB"), Some(1 << 16));
+        assert_eq!(bytes("100000B"), Some(100_000));
+        assert_eq!(bytes("1GiB"), Some(1 << 30));
+        assert_eq!(bytes("64 MiB"), Some(64 << 20));
+        assert_eq!(bytes("lots"), None);
+        assert_eq!(bytes("99999999999999999999TiB"), None);
+        assert_eq!(bytes("281474976710656"), None);
     }
 }

@@ -32,8 +32,9 @@ Options:
                          (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan, nan:0xPAYLOAD;
                          funcref/externref: null, or a number for an externref)
   --fuel N               meter execution: trap with `all fuel consumed` after N units (one per instruction)
-  --max-memory SIZE      largest size of any linear memory: a number of 64 KiB pages, or a size such as
-                         64MiB, 512KiB, 1GiB, 100000B
+  --max-memory SIZE      most memory the program may take: its linear memories, tables and instance
+                         state together (so a memory stays a little short of SIZE); SIZE is a number of
+                         64 KiB pages, or a size such as 64MiB, 512KiB, 1GiB, 100000B
   --max-stack N          deepest nesting of wasm calls before `call stack exhausted`
   --eager                translate every function at instantiation instead of on first call
 {TIER}  -h, --help             show this help
@@ -49,7 +50,8 @@ Stdin, stdout and stderr are the program's. Its exit status (`proc_exit`) is Emb
 Without --invoke, the module's `_start` export is called if it has one; otherwise instantiating it (which
 runs its start function) is all that happens.
 
-Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own status when it exits.
+Exit status: 0 success, 1 error (an internal error of Ember too), 2 usage error, 134 trap; a WASI program's
+own status when it exits.
 ";
 
 /// Options of `ember run`.
@@ -57,7 +59,7 @@ Exit status: 0 success, 1 error, 2 usage error, 134 trap; a WASI program's own s
 pub(crate) struct RunOptions {
     invoke: Option<String>,
     fuel: Option<u64>,
-    max_memory_pages: Option<u64>,
+    max_memory_bytes: Option<u64>,
     max_stack: Option<usize>,
     eager: bool,
     wasi: WasiOptions,
@@ -74,7 +76,7 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
         match arg {
             Long("invoke") => options.invoke = Some(string_value(parser.value()?, "--invoke")?),
             Long("fuel") => options.fuel = Some(parse_count(&parser.value()?, "--fuel")?),
-            Long("max-memory") => options.max_memory_pages = Some(parse_memory_size(&parser.value()?)?),
+            Long("max-memory") => options.max_memory_bytes = Some(parse_memory_size(&parser.value()?)?),
             Long("max-stack") => {
                 let n = parse_count(&parser.value()?, "--max-stack")?;
                 let n = usize::try_from(n).map_err(|_| Failure::Usage("--max-stack: too large".into()))?;
@@ -111,8 +113,10 @@ pub(crate) fn run(args: Vec<OsString>) -> Result<(), Failure> {
     let mut config = Config::new();
     config.consume_fuel(options.fuel.is_some()).eager_translation(options.eager);
     let mut limits = StoreLimits::default();
-    if let Some(pages) = options.max_memory_pages {
-        limits.max_memory_pages = pages;
+    if let Some(bytes) = options.max_memory_bytes {
+        // The whole store's budget, and so also the largest any one memory may grow to.
+        limits.max_store_bytes = usize::try_from(bytes).unwrap_or(usize::MAX);
+        limits.max_memory_pages = bytes / ember::PAGE_SIZE as u64;
     }
     if let Some(depth) = options.max_stack {
         limits.max_call_depth = depth;

@@ -10,7 +10,7 @@ use crate::Failure;
 
 /// Help lines for the tier options.
 pub(crate) const HELP: &str = "\
-  --tier MODE            interp: interpreter only; auto (default): hot functions are compiled to native
+\x20 --tier MODE            interp: interpreter only; auto (default): hot functions are compiled to native
                          code; jit: every function is compiled before it first runs
   --tier-up-threshold N  weighted count (15 per call, 1 per loop iteration) at which `auto` compiles a
                          function (default 1000)

@@ -34,12 +34,12 @@ impl InstanceLayout {
             .globals
             .iter()
             .map(|g| {
-                let entity = store.globals.get(g.index() as usize)?;
-                let place = match entity.ty.mutability {
+                let entity = store.globals().get(g.index() as usize)?;
+                let place = match entity.ty().mutability {
                     Mutability::Const => GlobalPlace::Const(entity.bits),
                     Mutability::Var => GlobalPlace::Cell(VmCtx::global_offset(g.index())?),
                 };
-                Some((place, entity.ty.content))
+                Some((place, entity.ty().content))
             })
             .collect();
         Arc::new(InstanceLayout {

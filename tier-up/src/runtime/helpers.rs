@@ -80,7 +80,7 @@ unsafe fn run(vmctx: *mut VmCtx, f: impl FnOnce(&mut StoreInner, u32) -> Result<
 }
 
 fn bad(what: &str) -> Trap {
-    Trap::host(format!("native code: bad {what}"))
+    Trap::engine_defect(format!("native code: bad {what}"))
 }
 
 /// Calls store function `func` from native code of `caller`: native code directly, a host function with
@@ -92,13 +92,13 @@ pub(crate) fn call_any(
     depth: usize,
     caller: Option<Instance>,
 ) -> Result<(), Trap> {
-    match store.funcs.get(func) {
+    match store.funcs().get(func) {
         Some(FuncEntity::Host { type_id, func: host }) => {
             let (type_id, call) = (*type_id, host.call.clone());
             if !super::room_for_slow_call(store) {
                 return Err(Trap::new(TrapCode::StackOverflow));
             }
-            let ty = store.types.get(type_id as usize).ok_or_else(|| bad("type id"))?;
+            let ty = store.types().get(type_id as usize).ok_or_else(|| bad("type id"))?;
             let params: Vec<Val> = ty.params().iter().zip(cells.iter()).map(|(t, b)| Val::from_bits(*t, *b)).collect();
             let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
             call(store, caller, &params, &mut results)?;
@@ -108,7 +108,7 @@ pub(crate) fn call_any(
             Ok(())
         }
         Some(FuncEntity::Wasm { .. }) => {
-            if depth > store.limits.max_call_depth {
+            if depth > store.limits().max_call_depth {
                 return Err(Trap::new(TrapCode::StackOverflow));
             }
             if super::state(store).native(func).is_some() {
@@ -130,8 +130,8 @@ pub(crate) fn call_any(
 /// code sizes its call cells by the call site's signature, which equals the callee's: validation checks
 /// direct calls, `call_indirect` checks the signature before calling).
 unsafe fn cells<'a>(store: &StoreInner, func: usize, args: *mut u64) -> Result<&'a mut [u64], Trap> {
-    let type_id = store.funcs.get(func).ok_or_else(|| bad("function index"))?.type_id();
-    let ty = store.types.get(type_id as usize).ok_or_else(|| bad("type id"))?;
+    let type_id = store.funcs().get(func).ok_or_else(|| bad("function index"))?.type_id();
+    let ty = store.types().get(type_id as usize).ok_or_else(|| bad("type id"))?;
     let n = ty.params().len().max(ty.results().len());
     // SAFETY: see the function's contract.
     Ok(unsafe { core::slice::from_raw_parts_mut(args, n) })
@@ -159,10 +159,10 @@ unsafe extern "C" fn call_indirect(
     // which the callee is checked to have before they are used.
     unsafe {
         run(vmctx, |store, instance| {
-            let t = store.tables.get(table as usize).ok_or_else(|| bad("table index"))?;
-            let bits = *t.elements.get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
+            let t = store.tables().get(table as usize).ok_or_else(|| bad("table index"))?;
+            let bits = *t.elements().get(elem as usize).ok_or(TrapCode::UndefinedElement)?;
             let func = bits.checked_sub(1).ok_or(TrapCode::UninitializedElement)? as usize;
-            let actual = store.funcs.get(func).ok_or_else(|| bad("function reference"))?.type_id();
+            let actual = store.funcs().get(func).ok_or_else(|| bad("function reference"))?.type_id();
             if actual != type_id {
                 return Err(Trap::new(TrapCode::IndirectCallTypeMismatch));
             }
@@ -174,8 +174,9 @@ unsafe extern "C" fn call_indirect(
 
 /// Memory 0 of store instance `instance`.
 fn memory0(store: &mut StoreInner, instance: u32) -> Result<&mut ember_core::MemoryEntity, Trap> {
-    let m = store.instances.get(instance as usize).and_then(|i| i.memories.first()).ok_or_else(|| bad("memory"))?;
-    store.memories.get_mut(m.index() as usize).ok_or_else(|| bad("memory"))
+    let parts = store.parts_mut();
+    let m = parts.instances.get(instance as usize).and_then(|i| i.memories.first()).ok_or_else(|| bad("memory"))?;
+    parts.memories.get_mut(m.index() as usize).ok_or_else(|| bad("memory"))
 }
 
 /// `[start, start + len)` inside `size`, or `trap`.
@@ -195,8 +196,13 @@ unsafe extern "C" fn memory_grow(vmctx: *mut VmCtx, delta: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     let (_, old) = unsafe {
         with_store(vmctx, |store, instance| {
-            let m = memory0(store, instance)?;
-            Ok(m.grow(u64::from(delta)).and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
+            let m = store
+                .instances()
+                .get(instance as usize)
+                .and_then(|i| i.memories.first())
+                .ok_or_else(|| bad("memory"))?;
+            let old = store.grow_memory(m.index(), u64::from(delta));
+            Ok(old.and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
         })
     };
     old.unwrap_or(u32::MAX)
@@ -207,8 +213,8 @@ unsafe extern "C" fn memory_fill(vmctx: *mut VmCtx, dst: u32, value: u32, len: u
     unsafe {
         run(vmctx, |store, instance| {
             let m = memory0(store, instance)?;
-            let r = range(dst, len, m.data.len(), MEM)?;
-            m.data[r].fill(value as u8);
+            let r = range(dst, len, m.data().len(), MEM)?;
+            m.data_mut()[r].fill(value as u8);
             Ok(())
         })
     }
@@ -219,9 +225,9 @@ unsafe extern "C" fn memory_copy(vmctx: *mut VmCtx, dst: u32, src: u32, len: u32
     unsafe {
         run(vmctx, |store, instance| {
             let m = memory0(store, instance)?;
-            let s = range(src, len, m.data.len(), MEM)?;
-            let d = range(dst, len, m.data.len(), MEM)?;
-            m.data.copy_within(s, d.start);
+            let s = range(src, len, m.data().len(), MEM)?;
+            let d = range(dst, len, m.data().len(), MEM)?;
+            m.data_mut().copy_within(s, d.start);
             Ok(())
         })
     }
@@ -231,14 +237,14 @@ unsafe extern "C" fn memory_init(vmctx: *mut VmCtx, segment: u32, dst: u32, src:
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            let inst = store.instances.get(instance as usize).ok_or_else(|| bad("instance"))?;
+            let inst = store.instances().get(instance as usize).ok_or_else(|| bad("instance"))?;
             let mem = inst.memories.first().ok_or_else(|| bad("memory"))?.index() as usize;
             let bytes = inst.data_segment(segment);
             let s = range(src, len, bytes.len(), MEM)?;
             let seg = bytes[s].to_vec();
-            let m = store.memories.get_mut(mem).ok_or_else(|| bad("memory"))?;
-            let d = range(dst, len, m.data.len(), MEM)?;
-            m.data[d].copy_from_slice(&seg);
+            let m = store.memories_mut().get_mut(mem).ok_or_else(|| bad("memory"))?;
+            let d = range(dst, len, m.data().len(), MEM)?;
+            m.data_mut()[d].copy_from_slice(&seg);
             Ok(())
         })
     }
@@ -248,18 +254,14 @@ unsafe extern "C" fn data_drop(vmctx: *mut VmCtx, segment: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            if let Some(d) =
-                store.instances.get_mut(instance as usize).and_then(|i| i.data_dropped.get_mut(segment as usize))
-            {
-                *d = true;
-            }
+            store.drop_data_segment(instance as usize, segment);
             Ok(())
         })
     }
 }
 
 fn table(store: &mut StoreInner, table: u32) -> Result<&mut ember_core::TableEntity, Trap> {
-    store.tables.get_mut(table as usize).ok_or_else(|| bad("table index"))
+    store.tables_mut().get_mut(table as usize).ok_or_else(|| bad("table index"))
 }
 
 unsafe extern "C" fn table_get(vmctx: *mut VmCtx, t: u32, index: u32) -> u32 {
@@ -267,7 +269,7 @@ unsafe extern "C" fn table_get(vmctx: *mut VmCtx, t: u32, index: u32) -> u32 {
     let (status, value) = unsafe {
         with_store(vmctx, |store, _| {
             let t = table(store, t)?;
-            t.elements.get(index as usize).copied().ok_or(Trap::new(TABLE))
+            t.elements().get(index as usize).copied().ok_or(Trap::new(TABLE))
         })
     };
     if let Some(v) = value {
@@ -281,7 +283,7 @@ unsafe extern "C" fn table_set(vmctx: *mut VmCtx, t: u32, index: u32, value: u64
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, _| {
-            *table(store, t)?.elements.get_mut(index as usize).ok_or(Trap::new(TABLE))? = value;
+            *table(store, t)?.elements_mut().get_mut(index as usize).ok_or(Trap::new(TABLE))? = value;
             Ok(())
         })
     }
@@ -289,7 +291,7 @@ unsafe extern "C" fn table_set(vmctx: *mut VmCtx, t: u32, index: u32, value: u64
 
 unsafe extern "C" fn table_size(vmctx: *mut VmCtx, t: u32) -> u32 {
     // SAFETY: called by native code with its live context.
-    let (_, size) = unsafe { with_store(vmctx, |store, _| Ok(table(store, t)?.elements.len() as u32)) };
+    let (_, size) = unsafe { with_store(vmctx, |store, _| Ok(table(store, t)?.len() as u32)) };
     size.unwrap_or(0)
 }
 
@@ -297,8 +299,9 @@ unsafe extern "C" fn table_grow(vmctx: *mut VmCtx, t: u32, delta: u32, init: u64
     // SAFETY: called by native code with its live context.
     let (_, old) = unsafe {
         with_store(vmctx, |store, _| {
-            let t = table(store, t)?;
-            Ok(t.grow(delta.into(), init).and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
+            table(store, t)?;
+            let old = store.grow_table(t, delta.into(), init);
+            Ok(old.and_then(|old| u32::try_from(old).ok()).unwrap_or(u32::MAX))
         })
     };
     old.unwrap_or(u32::MAX)
@@ -309,8 +312,8 @@ unsafe extern "C" fn table_fill(vmctx: *mut VmCtx, t: u32, dst: u32, value: u64,
     unsafe {
         run(vmctx, |store, _| {
             let t = table(store, t)?;
-            let r = range(dst, len, t.elements.len(), TABLE)?;
-            t.elements[r].fill(value);
+            let r = range(dst, len, t.len(), TABLE)?;
+            t.elements_mut()[r].fill(value);
             Ok(())
         })
     }
@@ -320,10 +323,10 @@ unsafe extern "C" fn table_copy(vmctx: *mut VmCtx, dt: u32, st: u32, dst: u32, s
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, _| {
-            let s = range(src, len, table(store, st)?.elements.len(), TABLE)?;
-            let d = range(dst, len, table(store, dt)?.elements.len(), TABLE)?;
-            let items: Vec<u64> = table(store, st)?.elements[s].to_vec();
-            table(store, dt)?.elements[d].copy_from_slice(&items);
+            let s = range(src, len, table(store, st)?.len(), TABLE)?;
+            let d = range(dst, len, table(store, dt)?.len(), TABLE)?;
+            let items: Vec<u64> = table(store, st)?.elements()[s].to_vec();
+            table(store, dt)?.elements_mut()[d].copy_from_slice(&items);
             Ok(())
         })
     }
@@ -333,13 +336,13 @@ unsafe extern "C" fn table_init(vmctx: *mut VmCtx, t: u32, segment: u32, dst: u3
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            let inst = store.instances.get(instance as usize).ok_or_else(|| bad("instance"))?;
+            let inst = store.instances().get(instance as usize).ok_or_else(|| bad("instance"))?;
             let seg = inst.elements.get(segment as usize).ok_or_else(|| bad("element segment"))?;
             let s = range(src, len, seg.len(), TABLE)?;
             let items = seg[s].to_vec();
             let t = table(store, t)?;
-            let d = range(dst, len, t.elements.len(), TABLE)?;
-            t.elements[d].copy_from_slice(&items);
+            let d = range(dst, len, t.len(), TABLE)?;
+            t.elements_mut()[d].copy_from_slice(&items);
             Ok(())
         })
     }
@@ -349,11 +352,7 @@ unsafe extern "C" fn elem_drop(vmctx: *mut VmCtx, segment: u32) -> u32 {
     // SAFETY: called by native code with its live context.
     unsafe {
         run(vmctx, |store, instance| {
-            if let Some(seg) =
-                store.instances.get_mut(instance as usize).and_then(|i| i.elements.get_mut(segment as usize))
-            {
-                *seg = Box::default();
-            }
+            store.drop_element_segment(instance as usize, segment);
             Ok(())
         })
     }

@@ -36,7 +36,7 @@ pub const NATIVE_STACK_BUDGET: usize = 1 << 20;
 /// a small thread stack the first calls out still run.
 pub const SLOW_CALL_RESERVE: usize = 256 << 10;
 
-/// The native tier's state in one store (`StoreInner::tier_state`).
+/// The native tier's state in one store (`StoreInner::tier_state_mut`).
 pub struct TierState {
     code: Option<CodeMemory>,
     /// Context of each instance that has run native code, by store instance index (owned, never moved).
@@ -181,10 +181,15 @@ impl Key {
 
 /// The tier state of `store`, created on first use.
 pub fn state(store: &mut StoreInner) -> &mut TierState {
-    if !store.tier_state.as_ref().is_some_and(|s| s.is::<TierState>()) {
-        store.tier_state = Some(Box::new(TierState::new()));
+    state_in(store.tier_state_mut())
+}
+
+/// The tier state in `slot` (a store's `tier_state`), created on first use.
+pub(crate) fn state_in(slot: &mut Option<Box<dyn core::any::Any>>) -> &mut TierState {
+    if !slot.as_ref().is_some_and(|s| s.is::<TierState>()) {
+        *slot = Some(Box::new(TierState::new()));
     }
-    match store.tier_state.as_mut().and_then(|s| s.downcast_mut::<TierState>()) {
+    match slot.as_mut().and_then(|s| s.downcast_mut::<TierState>()) {
         Some(s) => s,
         None => unreachable!("just created"),
     }
@@ -196,7 +201,7 @@ fn vmctx(store: &mut StoreInner, instance: u32) -> *mut VmCtx {
     if let Some(p) = existing {
         return p;
     }
-    let num_funcs = store.instances.get(instance as usize).map_or(0, |i| i.funcs.len());
+    let num_funcs = store.instances().get(instance as usize).map_or(0, |i| i.funcs.len());
     let ctx = Box::into_raw(Box::new(VmCtx::new(store, instance, num_funcs)));
     let st = state(store);
     if st.vmctxs.len() <= instance as usize {
@@ -301,7 +306,7 @@ fn finish(
 /// The compilation job for `key`: the function's index in its module and its instance's layout (copied
 /// from the store at the instance's first compilation).
 fn job(store: &mut StoreInner, key: Key) -> Result<worker::Job, String> {
-    let (instance, index) = match store.funcs.get(key.func) {
+    let (instance, index) = match store.funcs().get(key.func) {
         Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index() as usize, *index),
         _ => return Err("not a wasm function".into()),
     };
@@ -309,7 +314,7 @@ fn job(store: &mut StoreInner, key: Key) -> Result<worker::Job, String> {
     let layout = match known {
         Some(layout) => layout,
         None => {
-            let inst = store.instances.get(instance).ok_or("no such instance")?;
+            let inst = store.instances().get(instance).ok_or("no such instance")?;
             let layout = InstanceLayout::new(store, inst, instance as u32);
             let st = state(store);
             if st.layouts.len() <= instance {
@@ -325,7 +330,7 @@ fn job(store: &mut StoreInner, key: Key) -> Result<worker::Job, String> {
 
 /// Places compiled code for `key` and enters a function's entry in its instance's function table.
 fn place(store: &mut StoreInner, key: Key, compiled: Compiled) -> Result<(*const u8, usize, u32), String> {
-    let (instance, index) = match store.funcs.get(key.func) {
+    let (instance, index) = match store.funcs().get(key.func) {
         Some(FuncEntity::Wasm { instance, index, .. }) => (instance.index(), *index),
         _ => return Err("not a wasm function".into()),
     };
@@ -364,22 +369,22 @@ pub fn enter_at_loop(store: &mut StoreInner, func: usize, k: u32, cells: &mut [u
 }
 
 fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
-    let instance = match store.funcs.get(key.func) {
+    let instance = match store.funcs().get(key.func) {
         Some(FuncEntity::Wasm { instance, type_id, index }) => {
-            let ty = store.types.get(*type_id as usize).ok_or_else(|| Trap::host("bad type id"))?;
+            let ty = store.types().get(*type_id as usize).ok_or_else(|| Trap::engine_defect("bad type id"))?;
             // A loop entry reads the frame's locals (and the operand stack after them).
             let locals = match key.at_loop {
                 None => 0,
                 Some(_) => num_locals(store, instance.index(), *index).unwrap_or(usize::MAX),
             };
             if cells.len() < ty.params().len().max(ty.results().len()).max(locals) {
-                return Err(Trap::host("too few cells for a native call"));
+                return Err(Trap::engine_defect("too few cells for a native call"));
             }
             instance.index()
         }
-        _ => return Err(Trap::host("native entry of a non-wasm function")),
+        _ => return Err(Trap::engine_defect("native entry of a non-wasm function")),
     };
-    let code = state(store).code_of(key).ok_or_else(|| Trap::host("function has no native code"))?;
+    let code = state(store).code_of(key).ok_or_else(|| Trap::engine_defect("function has no native code"))?;
     let ctx = vmctx(store, instance);
 
     let outermost = state(store).stack_limit == 0;
@@ -421,19 +426,19 @@ fn enter_key(store: &mut StoreInner, key: Key, cells: &mut [u64], depth: usize) 
     match status {
         status::OK => Ok(()),
         // SAFETY: as above; the pending trap was left by a helper of this run.
-        status::PENDING => Err(unsafe { (*ctx).pending.take() }.unwrap_or_else(|| Trap::host("trap lost"))),
+        status::PENDING => Err(unsafe { (*ctx).pending.take() }.unwrap_or_else(|| Trap::engine_defect("trap lost"))),
         // SAFETY: as above; the payload was left by a helper of this run.
         status::PANICKED => match unsafe { (*ctx).panic.take() } {
             Some(payload) => std::panic::resume_unwind(payload),
-            None => Err(Trap::host("a helper panicked")),
+            None => Err(Trap::engine_defect("a helper panicked")),
         },
-        s => Err(Trap::new(status::code(s).unwrap_or(TrapCode::HostError))),
+        s => Err(Trap::new(status::code(s).unwrap_or(TrapCode::EngineDefect))),
     }
 }
 
 /// Number of locals (parameters included) of function `index` of store instance `instance`.
 fn num_locals(store: &StoreInner, instance: u32, index: u32) -> Option<usize> {
-    let info = store.instances.get(instance as usize)?.module.info();
+    let info = store.instances().get(instance as usize)?.module.info();
     let body = info.bodies.get(index.checked_sub(info.num_imported_funcs)? as usize)?;
     let bytes = info.bytes.get(body.range.clone())?;
     let body = wasmparser::FunctionBody::new(wasmparser::BinaryReader::new(bytes, body.range.start as u64));

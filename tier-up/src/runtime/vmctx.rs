@@ -71,9 +71,9 @@ pub struct TableView {
 impl VmCtx {
     /// A context for store instance `instance` whose module has `num_funcs` functions.
     pub fn new(store: &mut StoreInner, instance: u32, num_funcs: usize) -> VmCtx {
-        let memory = store.instances.get(instance as usize).and_then(|i| i.memories.first()).map(|m| m.index());
+        let memory = store.instances().get(instance as usize).and_then(|i| i.memories.first()).map(|m| m.index());
         let funcs = vec![core::ptr::null(); num_funcs].into_boxed_slice();
-        let num_tables = store.instances.get(instance as usize).map_or(0, |i| i.tables.len());
+        let num_tables = store.instances().get(instance as usize).map_or(0, |i| i.tables.len());
         let empty = TableView { base: core::ptr::NonNull::dangling().as_ptr(), len: 0 };
         let table_views = vec![empty; num_tables].into_boxed_slice();
         let mut ctx = VmCtx {
@@ -104,29 +104,30 @@ impl VmCtx {
 
     /// Re-reads the store's addresses and limits.
     pub fn refresh(&mut self, store: &mut StoreInner) {
-        match self.memory.and_then(|m| store.memories.get_mut(m as usize)) {
+        let parts = store.parts_mut();
+        match self.memory.and_then(|m| parts.memories.get_mut(m as usize)) {
             Some(m) => {
-                self.mem_base = m.data.as_mut_ptr();
-                self.mem_len = m.data.len() as u64;
+                self.mem_base = m.data_mut().as_mut_ptr();
+                self.mem_len = m.data().len() as u64;
             }
             None => {
                 self.mem_base = core::ptr::NonNull::dangling().as_ptr();
                 self.mem_len = 0;
             }
         }
-        self.globals_base = store.globals.as_mut_ptr().cast();
-        self.fuel = &mut store.fuel;
-        self.max_depth = store.limits.max_call_depth as u64;
-        if let Some(inst) = store.instances.get(self.instance as usize) {
+        // Native code writes mutable globals' `bits` and the fuel through these addresses: like the others, they
+        // hold until the store is next used by anything but this context's native code (see the module docs).
+        self.globals_base = parts.objects.globals_mut().as_mut_ptr().cast();
+        self.fuel = parts.objects.fuel_mut();
+        self.max_depth = parts.objects.limits().max_call_depth as u64;
+        if let Some(inst) = parts.instances.get(self.instance as usize) {
             for (view, t) in self.table_views.iter_mut().zip(&inst.tables) {
-                if let Some(t) = store.tables.get(t.index() as usize) {
-                    *view = TableView { base: t.elements.as_ptr(), len: t.elements.len() as u64 };
+                if let Some(t) = parts.objects.tables().get(t.index() as usize) {
+                    *view = TableView { base: t.elements().as_ptr(), len: t.len() as u64 };
                 }
             }
         }
-        let funcs = core::mem::take(&mut store.funcs);
-        let (types, instances, code, n) = super::state(store).sync_funcs(&funcs);
-        store.funcs = funcs;
+        let (types, instances, code, n) = super::state_in(parts.tier_state).sync_funcs(parts.objects.funcs());
         self.func_types = types;
         self.func_instances = instances;
         self.func_code = code;

@@ -297,7 +297,7 @@ impl<'a, 'e> Translator<'a, 'e> {
     fn enter_at_loops(&mut self, loops: usize) {
         let Some(which) = self.loop_arg else { return };
         let entries: Vec<(Block, bool)> = (0..loops).map(|_| (self.builder.create_block(), false)).collect();
-        let no_loop = self.trap_block(status::of(TrapCode::HostError));
+        let no_loop = self.trap_block(status::of(TrapCode::EngineDefect));
         let default = self.builder.func.dfg.block_call(no_loop, &[]);
         let calls: Vec<_> = entries.iter().map(|(b, _)| self.builder.func.dfg.block_call(*b, &[])).collect();
         let jt = self.builder.create_jump_table(ir::JumpTableData::new(default, &calls));
@@ -320,7 +320,7 @@ impl<'a, 'e> Translator<'a, 'e> {
             self.osr.iter().flat_map(|o| o.entries.iter()).filter(|(_, filled)| !filled).map(|(b, _)| *b).collect();
         for b in unfilled {
             self.builder.switch_to_block(b);
-            self.trap(TrapCode::HostError);
+            self.trap(TrapCode::EngineDefect);
         }
         for (status, b) in core::mem::take(&mut self.trap_blocks) {
             self.builder.switch_to_block(b);
