@@ -79,6 +79,20 @@ impl MemoryEntity {
         self.ty
     }
 
+    /// The address of byte 0, for executors that keep it in a register while they run. It stays valid until
+    /// the memory grows (or a `&mut` to its bytes is taken, under Rust's aliasing rules): reload it after
+    /// either. Taken without making a reference to the bytes, so earlier raw pointers stay usable.
+    #[inline(always)]
+    pub fn data_ptr(&mut self) -> *mut u8 {
+        self.data.as_mut_ptr()
+    }
+
+    /// Current size in bytes.
+    #[inline(always)]
+    pub fn len_bytes(&self) -> usize {
+        self.data.len()
+    }
+
     /// Most pages this memory may grow to: its declared maximum capped by the store's limits.
     #[inline]
     pub fn max_pages(&self) -> u64 {

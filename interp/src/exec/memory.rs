@@ -1,4 +1,4 @@
-//! Linear-memory access: bounds-checked loads and stores, and the bulk operations (`memory.fill`, `.copy`,
+//! Linear-memory semantics: effective addresses, and the bulk operations (`memory.fill`, `.copy`,
 //! `.init`), which check their whole range before writing anything.
 
 use ember_core::TrapCode;
@@ -13,37 +13,11 @@ pub(crate) fn range(start: u64, len: u64, size: usize) -> Result<core::ops::Rang
     }
 }
 
-/// The effective address of an access: the i32 address in the low half of `addr` plus the static offset.
+/// The effective address of an access: an i32 address (the low half of a cell) plus a static offset. Below
+/// 2^33, so adding an access size cannot overflow a `u64`.
 #[inline(always)]
-fn effective(addr: u64, offset: u32) -> u64 {
+pub(crate) fn effective(addr: u64, offset: u32) -> u64 {
     u64::from(addr as u32) + u64::from(offset)
-}
-
-/// Reads `N` bytes at `addr + offset`.
-#[inline(always)]
-pub(crate) fn load<const N: usize>(data: &[u8], addr: u64, offset: u32) -> Result<[u8; N], TrapCode> {
-    let ea = effective(addr, offset);
-    // `ea < 2^33` and `N <= 8`: the sum cannot overflow.
-    if ea + N as u64 > data.len() as u64 {
-        return Err(TrapCode::MemoryOutOfBounds);
-    }
-    // SAFETY: `ea + N <= data.len()` (just checked), so the `N` bytes at `ea` are inside `data`; `[u8; N]` has
-    // alignment 1.
-    Ok(unsafe { data.as_ptr().add(ea as usize).cast::<[u8; N]>().read() })
-}
-
-/// Writes `N` bytes at `addr + offset`.
-#[inline(always)]
-pub(crate) fn store<const N: usize>(data: &mut [u8], addr: u64, offset: u32, value: [u8; N]) -> Result<(), TrapCode> {
-    let ea = effective(addr, offset);
-    // `ea < 2^33` and `N <= 8`: the sum cannot overflow.
-    if ea + N as u64 > data.len() as u64 {
-        return Err(TrapCode::MemoryOutOfBounds);
-    }
-    // SAFETY: `ea + N <= data.len()` (just checked), so the `N` bytes at `ea` are inside `data`, which is borrowed
-    // mutably; `[u8; N]` has alignment 1.
-    unsafe { data.as_mut_ptr().add(ea as usize).cast::<[u8; N]>().write(value) };
-    Ok(())
 }
 
 /// `memory.fill`: `len` bytes at `dst` set to `value`.
@@ -76,12 +50,10 @@ mod tests {
     #[test]
     fn bounds() {
         let mut mem = [0u8; 16];
-        assert_eq!(load::<4>(&mem, 12, 0), Ok([0; 4]));
-        assert_eq!(load::<4>(&mem, 13, 0), Err(TrapCode::MemoryOutOfBounds));
-        assert_eq!(load::<1>(&mem, 0xffff_ffff, 0xffff_ffff), Err(TrapCode::MemoryOutOfBounds));
         // The address is the low 32 bits of the cell.
-        assert_eq!(store::<2>(&mut mem, 0xffff_ffff_0000_000e, 0, [1, 2]), Ok(()));
-        assert_eq!(mem[14..], [1, 2]);
+        assert_eq!(effective(0xffff_ffff_0000_000e, 2), 16);
+        assert_eq!(effective(0xffff_ffff, 0xffff_ffff), 0x1_ffff_fffe);
+        mem[14..].copy_from_slice(&[1, 2]);
         assert_eq!(fill(&mut mem, 16, 0, 0), Ok(()));
         assert_eq!(fill(&mut mem, 17, 0, 0), Err(TrapCode::MemoryOutOfBounds));
         assert_eq!(copy(&mut mem, 0, 14, 2), Ok(()));

@@ -10,12 +10,12 @@
 //! [`invariants`].
 
 mod call;
+mod dispatch;
+mod handlers;
 pub mod invariants;
 mod memory;
 mod num;
-mod regs;
 mod run;
-mod shape;
 mod state;
 mod table;
 pub mod tier;

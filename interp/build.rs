@@ -1,0 +1,25 @@
+//! Chooses the executor's dispatch backend (see `src/exec/dispatch.rs`): threaded, where each handler jumps
+//! to the next through a sibling call, only where LLVM is known to emit those calls as jumps: optimised
+//! builds (opt-level 2, 3, `s`, `z`) for x86-64, AArch64, 32-bit Arm and RISC-V. Everything else (debug builds,
+//! Miri, other targets) gets the portable loop over the same handlers. `EMBER_DISPATCH=loop` or `=threaded`
+//! overrides the choice (for measuring one against the other).
+
+use std::env;
+
+fn main() {
+    println!("cargo::rustc-check-cfg=cfg(ember_threaded)");
+    println!("cargo::rerun-if-env-changed=EMBER_DISPATCH");
+    let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
+    let opt = env::var("OPT_LEVEL").unwrap_or_default();
+    let miri = env::var_os("CARGO_CFG_MIRI").is_some();
+    let jumps = matches!(arch.as_str(), "x86_64" | "aarch64" | "arm" | "riscv32" | "riscv64");
+    let optimised = matches!(opt.as_str(), "2" | "3" | "s" | "z");
+    let threaded = match env::var("EMBER_DISPATCH").as_deref() {
+        Ok("loop") => false,
+        Ok("threaded") => true,
+        _ => jumps && optimised && !miri,
+    };
+    if threaded {
+        println!("cargo::rustc-cfg=ember_threaded");
+    }
+}
