@@ -194,3 +194,7 @@ fn execute_nested(
 pub(crate) fn bad_code(what: &str) -> Trap {
     Trap::engine_defect(alloc::format!("invalid bytecode: bad {what}"))
 }
+
+/// The dispatch backend this build runs: `"threaded"` (each handler jumps to the next) or `"loop"` (the
+/// portable loop over the same handlers); see `build.rs`.
+pub const DISPATCH_BACKEND: &str = if cfg!(ember_threaded) { "threaded" } else { "loop" };
