@@ -1,7 +1,11 @@
 //! Chooses the executor's dispatch backend (see `src/exec/dispatch.rs`): threaded, where each handler jumps
 //! to the next through a sibling call, only where LLVM is known to emit those calls as jumps: optimised
-//! builds (opt-level 2, 3, `s`, `z`) for x86-64, AArch64, 32-bit Arm and RISC-V. Everything else (debug builds,
-//! Miri, other targets) gets the portable loop over the same handlers. `EMBER_DISPATCH=loop` or `=threaded`
+//! builds (opt-level 2, 3, `s`, `z`) for x86-64, AArch64, 32-bit Arm with Thumb-2 or the Arm instruction set
+//! (Cortex-M3/M4/M7/M33, Cortex-A/R) and RISC-V. Everything else (debug builds, Miri, other targets) gets the
+//! portable loop over the same handlers. Thumb-1-only cores (Cortex-M0/M0+/M23: `thumbv6m`, `thumbv8m.base`)
+//! are among the others: LLVM emits the handlers' indirect sibling calls there as real calls (`blx`), which
+//! would grow the stack with every instruction. `.ci/threaded-check` disassembles the handlers of each
+//! threaded target to hold this true. `EMBER_DISPATCH=loop` or `=threaded`
 //! overrides the choice (for measuring one against the other).
 
 use std::env;
@@ -12,7 +16,10 @@ fn main() {
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let opt = env::var("OPT_LEVEL").unwrap_or_default();
     let miri = env::var_os("CARGO_CFG_MIRI").is_some();
-    let jumps = matches!(arch.as_str(), "x86_64" | "aarch64" | "arm" | "riscv32" | "riscv64");
+    let target = env::var("TARGET").unwrap_or_default();
+    let thumb1_only = ["thumbv6m", "thumbv8m.base", "thumbv4t", "thumbv5te"].iter().any(|t| target.starts_with(t));
+    let jumps =
+        matches!(arch.as_str(), "x86_64" | "aarch64" | "riscv32" | "riscv64") || (arch == "arm" && !thumb1_only);
     let optimised = matches!(opt.as_str(), "2" | "3" | "s" | "z");
     let threaded = match env::var("EMBER_DISPATCH").as_deref() {
         Ok("loop") => false,

@@ -237,3 +237,14 @@ fn null_tables_cost_no_resident_memory() {
         .expect("VmHWM");
     assert!(peak_kib < 64 << 10, "peak RSS {peak_kib} KiB");
 }
+
+#[test]
+fn run_help_states_the_tier_up_threshold_the_code_uses() {
+    let (code, out, _) = ember(&["help", "run"]);
+    assert_eq!(code, 0);
+    let default = format!("(default {})", ember::ember_tier_up::DEFAULT_THRESHOLD);
+    assert!(out.contains(&default), "`ember help run` should say {default}:\n{out}");
+    for line in out.lines().filter(|l| l.trim_start().starts_with("--")) {
+        assert!(line.starts_with("  --"), "options are indented by two spaces: {line:?}");
+    }
+}

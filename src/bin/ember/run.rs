@@ -14,7 +14,7 @@ use crate::wasi::{imports_wasi, WasiOptions};
 use crate::{ember_failure, out, Failure};
 
 pub(crate) fn help() -> String {
-    HELP.replace("{TIER}", crate::tier::HELP)
+    HELP.replace("{TIER}", &crate::tier::help())
 }
 
 const HELP: &str = "\

@@ -8,12 +8,17 @@ use ember::{Config, Engine, Module, Store, Tier};
 use crate::options::parse_count;
 use crate::Failure;
 
-/// Help lines for the tier options.
-pub(crate) const HELP: &str = "\
+/// Help lines for the tier options, with the defaults filled in from the constants the code uses.
+pub(crate) fn help() -> String {
+    HELP.replace("{THRESHOLD}", &ember::ember_tier_up::DEFAULT_THRESHOLD.to_string())
+}
+
+/// [`help`]'s text, before the defaults are filled in.
+const HELP: &str = "\
 \x20 --tier MODE            interp: interpreter only; auto (default): hot functions are compiled to native
                          code; jit: every function is compiled before it first runs
   --tier-up-threshold N  weighted count (15 per call, 1 per loop iteration) at which `auto` compiles a
-                         function (default 1000)
+                         function (default {THRESHOLD})
   --stats                after the run, print which functions tiered up, when, their compile times and
                          the time spent in each tier (to stderr)
 ";
