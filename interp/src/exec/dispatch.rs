@@ -217,6 +217,31 @@ pub(crate) fn exit(cx: &mut Ctx<'_>, ip: Ip, exit: Exit) -> Done {
     return Done::Exit;
 }
 
+/// Leaves the handlers after [`Ctx::exit`] and [`Ctx::ip`] have been set (by [`record`]).
+#[inline(always)]
+pub(crate) fn left() -> Done {
+    #[cfg(ember_threaded)]
+    return Done(());
+    #[cfg(not(ember_threaded))]
+    return Done::Exit;
+}
+
+/// Records `outcome` of an out-of-line part of a handler: `true` if it succeeded; otherwise its trap is the
+/// exit at `ip`, and the handler leaves with [`left`]. (Handlers keep fallible work that builds a [`Trap`] in
+/// a separate function that answers with a `bool`: a `Trap` built in the handler itself would live in its
+/// stack frame, and a handler whose stack frame a callee may reach cannot jump to the next one.)
+#[inline(always)]
+pub(crate) fn record(cx: &mut Ctx<'_>, ip: Ip, outcome: Result<(), Trap>) -> bool {
+    match outcome {
+        Ok(()) => true,
+        Err(trap) => {
+            cx.exit = Exit::Trap(trap);
+            cx.ip = ip;
+            false
+        }
+    }
+}
+
 /// Leaves the handlers with trap `code` at `ip`.
 #[cold]
 #[inline(never)]
@@ -224,11 +249,11 @@ pub(crate) fn trap(cx: &mut Ctx<'_>, ip: Ip, code: TrapCode) -> Done {
     exit(cx, ip, Exit::Trap(Trap::new(code)))
 }
 
-/// Leaves the handlers with `trap` at `ip`.
+/// Leaves the handlers at `ip` with the trap for bytecode that names `what` wrongly (see `exec::bad_code`).
 #[cold]
 #[inline(never)]
-pub(crate) fn fail(cx: &mut Ctx<'_>, ip: Ip, trap: Trap) -> Done {
-    exit(cx, ip, Exit::Trap(trap))
+pub(crate) fn defect(cx: &mut Ctx<'_>, ip: Ip, what: &'static str) -> Done {
+    exit(cx, ip, Exit::Trap(super::bad_code(what)))
 }
 
 /// Runs the handlers from `ip` until they leave; the exit is in `cx.exit`.

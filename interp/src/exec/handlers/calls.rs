@@ -7,7 +7,7 @@ use ember_core::{Trap, TrapCode};
 
 use super::{get, handler, set};
 use crate::exec::bad_code;
-use crate::exec::dispatch::{exit, fail, next, Ctx, Done, Exit, Ip, Mem0, Sp};
+use crate::exec::dispatch::{defect, exit, left, next, record, Ctx, Done, Exit, Ip, Mem0, Sp};
 use crate::exec::state::{frame_end, frame_len, Frame};
 use crate::exec::table;
 use crate::operand::Slot;
@@ -81,7 +81,7 @@ unsafe fn ret(cx: &mut Ctx<'_>, ip: Ip, mem: Mem0) -> Done {
     cx.pos.cur_index = caller.func_index as usize;
     cx.pos.base = caller.base;
     if frame_end(caller.base, frame_len(&cx.pos.cur)).is_none_or(|end| end > cx.st.stack.len()) {
-        return fail(cx, ip, bad_code("frame"));
+        return defect(cx, ip, "frame");
     }
     // SAFETY: the caller's frame is inside the value stack (just checked).
     let sp = unsafe { cx.st.stack.as_mut_ptr().add(caller.base) };
@@ -117,7 +117,7 @@ handler! {
         let i = op::Call::decode_ptr(ip);
         match cx.inst.funcs.get(usize::from(i.func)) {
             Some(f) => call(cx, ip, sp, mem, f.index() as usize, i.args, op::Call::UNITS),
-            None => fail(cx, ip, bad_code("function index")),
+            None => defect(cx, ip, "function index"),
         }
     }
 
@@ -126,24 +126,33 @@ handler! {
         let i = op::CallWide::decode_ptr(ip);
         match cx.inst.funcs.get(i.func as usize) {
             Some(f) => call(cx, ip, sp, mem, f.index() as usize, i.args, op::CallWide::UNITS),
-            None => fail(cx, ip, bad_code("function index")),
+            None => defect(cx, ip, "function index"),
         }
     }
 
     /// Call `table[s[index]]` after checking its signature.
     fn CallIndirect(cx, ip, sp, mem) {
         let i = op::CallIndirect::decode_ptr(ip);
-        match callee(cx, i.ty, i.table, get(sp, i.index) as u32) {
-            Ok(func) => call(cx, ip, sp, mem, func, i.args, op::CallIndirect::UNITS),
-            Err(t) => fail(cx, ip, t),
+        match callee(cx, ip, i.ty, i.table, get(sp, i.index) as u32) {
+            Some(func) => call(cx, ip, sp, mem, func, i.args, op::CallIndirect::UNITS),
+            None => left(),
         }
     }
 }
 
 /// The store function `call_indirect` through element `elem` of the instance's table `table` calls, checked
-/// against module type `ty`.
+/// against module type `ty`; `None` once its trap is recorded as the exit at `ip`. Out of line: see
+/// [`record`].
+#[inline(never)]
+fn callee(cx: &mut Ctx<'_>, ip: Ip, ty: u32, table: u32, elem: u32) -> Option<usize> {
+    let found = find_callee(cx, ty, table, elem);
+    let func = *found.as_ref().unwrap_or(&0);
+    record(cx, ip, found.map(|_| ())).then_some(func)
+}
+
+/// [`callee`]'s lookup.
 #[inline(always)]
-fn callee(cx: &mut Ctx<'_>, ty: u32, table: u32, elem: u32) -> Result<usize, Trap> {
+fn find_callee(cx: &mut Ctx<'_>, ty: u32, table: u32, elem: u32) -> Result<usize, Trap> {
     let t = cx.inst.tables.get(table as usize).ok_or_else(|| bad_code("table index"))?;
     let t = table::table(cx.objects.tables_mut(), t.index() as usize)?;
     let bits = *t.elements().get(elem as usize).ok_or_else(|| Trap::new(TrapCode::UndefinedElement))?;

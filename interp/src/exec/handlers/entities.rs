@@ -3,7 +3,7 @@
 use ember_core::Trap;
 
 use super::{get, handler, set, step};
-use crate::exec::dispatch::{exit, fail, Ctx, Exit};
+use crate::exec::dispatch::{defect, exit, left, record, Ctx, Exit, Ip, Sp};
 use crate::exec::{bad_code, table};
 use crate::ops::op;
 
@@ -13,13 +13,20 @@ fn table_index(cx: &Ctx<'_>, t: u32) -> Result<usize, Trap> {
     Ok(cx.inst.tables.get(t as usize).ok_or_else(|| bad_code("table index"))?.index() as usize)
 }
 
-/// Runs `$body` (a `Result<_, Trap>` computation with `?`), then goes on after `$op`, or leaves with its trap.
+/// Runs `$body` (a `Result<(), Trap>` computation with `?`, over the decoded instruction `$i`) in a function
+/// of its own (see [`record`] for why), then goes on after `$op`, or leaves with its trap.
 macro_rules! checked {
-    ($op:ident, $cx:ident, $ip:ident, $sp:ident, $mem:ident, $body:block) => {{
-        let outcome: Result<(), Trap> = (|| $body)();
-        match outcome {
-            Ok(()) => step!($op, $cx, $ip, $sp, $mem),
-            Err(t) => fail($cx, $ip, t),
+    ($op:ident, $cx:ident, $ip:ident, $sp:ident, $mem:ident, |$i:ident| $body:block) => {{
+        #[inline(never)]
+        unsafe fn work($cx: &mut Ctx<'_>, $ip: Ip, $sp: Sp) -> bool {
+            // SAFETY: the handler contract, forwarded.
+            let $i = unsafe { op::$op::decode_ptr($ip) };
+            let outcome: Result<(), Trap> = (|| $body)();
+            record($cx, $ip, outcome)
+        }
+        match work($cx, $ip, $sp) {
+            true => step!($op, $cx, $ip, $sp, $mem),
+            false => left(),
         }
     }};
 }
@@ -34,7 +41,7 @@ handler! {
                 set(sp, i.dst, g.bits);
                 step!(GlobalGet, cx, ip, sp, mem)
             }
-            None => fail(cx, ip, bad_code("global")),
+            None => defect(cx, ip, "global"),
         }
     }
 
@@ -47,7 +54,7 @@ handler! {
                 g.bits = get(sp, i.src);
                 step!(GlobalSet, cx, ip, sp, mem)
             }
-            None => fail(cx, ip, bad_code("global")),
+            None => defect(cx, ip, "global"),
         }
     }
 
@@ -59,14 +66,13 @@ handler! {
                 set(sp, i.dst, u64::from(f.index()) + 1);
                 step!(RefFunc, cx, ip, sp, mem)
             }
-            None => fail(cx, ip, bad_code("function index")),
+            None => defect(cx, ip, "function index"),
         }
     }
 
     /// `s[dst] = table[s[index]]`
     fn TableGet(cx, ip, sp, mem) {
-        let i = op::TableGet::decode_ptr(ip);
-        checked!(TableGet, cx, ip, sp, mem, {
+        checked!(TableGet, cx, ip, sp, mem, |i| {
             let ti = table_index(cx, i.table)?;
             let t = table::table(cx.objects.tables_mut(), ti)?;
             set(sp, i.dst, table::get(t, get(sp, i.index) as u32)?);
@@ -76,8 +82,7 @@ handler! {
 
     /// `table[s[index]] = s[value]`
     fn TableSet(cx, ip, sp, mem) {
-        let i = op::TableSet::decode_ptr(ip);
-        checked!(TableSet, cx, ip, sp, mem, {
+        checked!(TableSet, cx, ip, sp, mem, |i| {
             let ti = table_index(cx, i.table)?;
             let t = table::table(cx.objects.tables_mut(), ti)?;
             table::set(t, get(sp, i.index) as u32, get(sp, i.value))?;
@@ -87,8 +92,7 @@ handler! {
 
     /// `s[dst] =` the table's size
     fn TableSize(cx, ip, sp, mem) {
-        let i = op::TableSize::decode_ptr(ip);
-        checked!(TableSize, cx, ip, sp, mem, {
+        checked!(TableSize, cx, ip, sp, mem, |i| {
             let ti = table_index(cx, i.table)?;
             let t = table::table(cx.objects.tables_mut(), ti)?;
             set(sp, i.dst, t.len() as u32 as u64);
@@ -98,8 +102,7 @@ handler! {
 
     /// `s[dst] =` old size or -1: grow by `s[delta]` elements `s[init]`
     fn TableGrow(cx, ip, sp, mem) {
-        let i = op::TableGrow::decode_ptr(ip);
-        checked!(TableGrow, cx, ip, sp, mem, {
+        checked!(TableGrow, cx, ip, sp, mem, |i| {
             let t = table_index(cx, i.table)?;
             let old = table::grow(cx.objects, t, get(sp, i.delta) as u32, get(sp, i.init))?;
             set(sp, i.dst, u64::from(old));
@@ -109,8 +112,7 @@ handler! {
 
     /// Fill `s[len]` elements from `s[dst]` with `s[value]`
     fn TableFill(cx, ip, sp, mem) {
-        let i = op::TableFill::decode_ptr(ip);
-        checked!(TableFill, cx, ip, sp, mem, {
+        checked!(TableFill, cx, ip, sp, mem, |i| {
             let ti = table_index(cx, i.table)?;
             let t = table::table(cx.objects.tables_mut(), ti)?;
             table::fill(t, get(sp, i.dst) as u32, get(sp, i.value), get(sp, i.len) as u32)?;
@@ -120,8 +122,7 @@ handler! {
 
     /// Copy `s[len]` elements between tables
     fn TableCopy(cx, ip, sp, mem) {
-        let i = op::TableCopy::decode_ptr(ip);
-        checked!(TableCopy, cx, ip, sp, mem, {
+        checked!(TableCopy, cx, ip, sp, mem, |i| {
             let (d, s) = (table_index(cx, i.dst_table)?, table_index(cx, i.src_table)?);
             let (dst, src, len) = (get(sp, i.dst) as u32, get(sp, i.src) as u32, get(sp, i.len) as u32);
             table::copy(cx.objects.tables_mut(), d, s, dst, src, len)?;
@@ -131,8 +132,7 @@ handler! {
 
     /// Copy `s[len]` items of an element segment into a table
     fn TableInit(cx, ip, sp, mem) {
-        let i = op::TableInit::decode_ptr(ip);
-        checked!(TableInit, cx, ip, sp, mem, {
+        checked!(TableInit, cx, ip, sp, mem, |i| {
             let segment = cx.inst.elements.get(i.elem as usize).ok_or_else(|| bad_code("element segment"))?;
             let ti = table_index(cx, i.table)?;
             let t = table::table(cx.objects.tables_mut(), ti)?;

@@ -13,7 +13,7 @@
 //! The handlers are written with the shapes below (`unary!`, `binary!`, `load!`...), which decode, compute and
 //! dispatch; the semantics they compute come from `num` and `memory`.
 
-use super::dispatch::{fail, Ctx, Done, Ip, Mem0, Sp};
+use super::dispatch::{defect, Ctx, Done, Ip, Mem0, Sp};
 use crate::operand::Slot;
 
 mod basic;
@@ -51,7 +51,7 @@ pub(crate) unsafe fn set(sp: Sp, slot: Slot, value: u64) {
 }
 
 /// Defines handlers: `handler! { fn Name(cx, ip, sp, mem) { body } }`, the body ending in `next(...)`, `exit`,
-/// `trap` or `fail`. The body runs under the handler contract (see the module documentation), which is what
+/// `trap` or `defect`. The body runs under the handler contract (see the module documentation), which is what
 /// makes its operand decoding, slot accesses and moves of `ip` sound: SAFETY for the `unsafe` block around it.
 macro_rules! handler {
     ($( $(#[doc = $doc:literal])* fn $name:ident($cx:ident, $ip:ident, $sp:ident, $mem:ident) $body:block )*) => {$(
@@ -82,7 +82,7 @@ pub(crate) use step;
 /// verifier refuses, so this is never reached. One shared function, so those instructions cost nothing.
 #[cfg_attr(feature = "float", allow(dead_code))]
 pub(crate) unsafe fn no_float(cx: &mut Ctx<'_>, ip: Ip, _sp: Sp, _mem: Mem0) -> Done {
-    fail(cx, ip, super::bad_code("floating-point instruction"))
+    defect(cx, ip, "floating-point instruction")
 }
 
 /// `s[dst] = f(src)` for each `Op => |a: A| f(a)`.
@@ -101,6 +101,7 @@ macro_rules! unary {
 pub(crate) use unary;
 
 /// `s[dst] = f(src)` for each `Op => f`, where `f` may trap.
+#[cfg_attr(not(feature = "float"), allow(unused_macros))] // only float conversions trap this way
 macro_rules! unary_try {
     ($($op:ident => $f:path;)*) => {$(
         $crate::exec::handlers::handler! {
