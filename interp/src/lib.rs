@@ -1,8 +1,8 @@
 //! Ember's register interpreter.
 //!
 //! Wasm function bodies are translated (lazily, on first call) into compact register bytecode — see [`ops`]
-//! for the instruction table and its encoding — and run by a `match` dispatch loop that never recurses on the
-//! host stack for wasm calls.
+//! for the instruction table and its encoding — and run by one handler per instruction, threaded where the
+//! target allows (see `exec`), never recursing on the host stack for wasm calls.
 #![no_std]
 #![warn(missing_docs)]
 

@@ -9,30 +9,30 @@
 //!
 //! | # | fact | checked in | relied on by |
 //! |---|---|---|---|
-//! | C1 | `num_params <= num_locals <= frame_size <= MAX_FRAME_SIZE` (2^16) | `verify`, header | `Regs::zero` of the locals; every `base + frame_size` (no wrap on a 32-bit `usize`) |
-//! | C2 | every opcode is in the table, every instruction's operands fit in the code | `verify`'s loop (`Truncated`, `UnknownOpcode`) | `decode_ptr` in `run.rs` and `shape.rs`; the `unreachable_unchecked` arm of the dispatch |
-//! | C3 | every `Slot` operand is `< frame_size`; `CopySpan` and `ReturnSpan` spans end `<= frame_size`; a call's `args` is `<= frame_size` | `Checker::slot`, `span`, `frame_base` | `Regs::get`, `set`, `copy` |
-//! | C4 | every branch target (near, far, each `BrTable` entry) is the first unit of an instruction | `Checker::branch` and the forward-branch list | `jump!`, `BrTable` in `run.rs` |
-//! | C5 | `BrTable`'s `len + 1` targets fit in the code | `Checker::check_special` | the unchecked target read in `run.rs` |
-//! | C6 | the last instruction is a terminator | `verify` (`MissingTerminator`) | `next!` after every non-terminator; return addresses (the instruction after a call exists) |
-//! | C7 | float instructions only in builds with the `float` feature | `verify` (`FloatUnsupported`) | the float arms compiled out without it |
+//! | C1 | `num_params <= num_locals <= frame_size <= MAX_FRAME_SIZE` (2^16) | `verify`, header | zeroing a callee's locals (`handlers::calls::call`); every `base + frame_size` (no wrap on a 32-bit `usize`) |
+//! | C2 | every opcode is in the table, every instruction's operands fit in the code | `verify`'s loop (`Truncated`, `UnknownOpcode`) | `decode_ptr` in every handler; the unchecked `HANDLERS` lookup of `dispatch::next` |
+//! | C3 | every `Slot` operand is `< frame_size`; `CopySpan` and `ReturnSpan` spans end `<= frame_size`; a call's `args` is `<= frame_size` | `Checker::slot`, `span`, `frame_base` | `handlers::get`, `set`, the span copies of `CopySpan` and `ReturnSpan` |
+//! | C4 | every branch target (near, far, each `BrTable` entry) is the first unit of an instruction | `Checker::branch` and the forward-branch list | the branch handlers (`handlers/control.rs`) |
+//! | C5 | `BrTable`'s `len + 1` targets fit in the code | `Checker::check_special` | the unchecked target read of `handlers::BrTable` |
+//! | C6 | the last instruction is a terminator | `verify` (`MissingTerminator`) | `step!` after every non-terminator; return addresses (the instruction after a call exists) |
+//! | C7 | float instructions only in builds with the `float` feature | `verify` (`FloatUnsupported`) | the float handlers, all `handlers::no_float` without it |
 //!
 //! # Frames (checked by the executor with checked arithmetic)
 //!
 //! | # | fact | checked in |
 //! |---|---|---|
-//! | F1 | the running frame `stack[base..base + frame_size]` lies inside the value stack | `frame!` in `run.rs` (`frame_end`, then `<= stack.len()`); an in-loop call checks the callee's end against `stack_room <= stack.len()`; every other frame is placed by `ExecState::reserve_stack`, which adds with `checked_add` |
-//! | F2 | no `Regs` outlives a change to the value stack | `run.rs`: calls that may grow the stack, host calls and returns leave the inner loop or rebuild `regs` |
+//! | F1 | the running frame `stack[base..base + frame_size]` lies inside the value stack | `run.rs` on every entry into the handlers and `handlers::calls::ret` on every return (`frame_end`, then `<= stack.len()`); an in-place call checks the callee's end against `stack_room <= stack.len()`; every other frame is placed by `ExecState::reserve_stack`, which adds with `checked_add` |
+//! | F2 | no `sp` outlives a change to the value stack | the value stack only grows outside the handlers (`run.rs`: calls that need room, host calls), and `run.rs` derives `sp` afresh on every entry; `Mem0` likewise is loaded again after `memory.grow`, the bulk operations and every entry |
 //! | F3 | a saved return address is the start of an instruction of the caller's code | it is the instruction after a call (C2, C6) |
-//! | F4 | the value stack stays within `StoreLimits::max_value_stack`, the frames within `max_call_depth` | `reserve_stack`; `max_frames` in `run.rs`; `execute` |
+//! | F4 | the value stack stays within `StoreLimits::max_value_stack`, the frames within `max_call_depth` | `reserve_stack`; `max_frames` in `run.rs` and `handlers::calls::call`; `execute` |
 //!
 //! # Checked where used (not proved)
 //!
 //! - Indices into the instance (functions, globals, tables, types, segments, memory 0): a missing one is an
 //!   engine-defect trap (`bad_code`), never an out-of-bounds read. Translated code has them from validation;
 //!   image and installed code is also checked against its module before it runs (I1 below).
-//! - Linear-memory accesses: `memory.rs` adds addresses in `u64` and compares with the memory's length before
-//!   the unchecked read or write; bulk operations check their whole range first.
+//! - Linear-memory accesses: `handlers/memory.rs` adds addresses in `u64` and compares with memory 0's length
+//!   (`Mem0`) before the unchecked read or write; bulk operations check their whole range first.
 //! - Table accesses: `table.rs`'s `range`, in `u64`.
 //! - `CallIndirect`: the element is non-null, names a function of the store, and has the expected signature.
 //!
@@ -46,6 +46,6 @@
 //!
 //! # Store state
 //!
-//! The executor's state is taken out of the store while the dispatch loop runs and lent back for host calls;
+//! The executor's state is taken out of the store while the handlers run and lent back for host calls;
 //! a host function that removes or replaces it ends the executions in progress with a trap (`state::lost`),
 //! never a panic.

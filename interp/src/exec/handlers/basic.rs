@@ -50,8 +50,10 @@ handler! {
     /// `s[dst] = s[cond] != 0 ? s[if_true] : s[if_false]`
     fn Select(cx, ip, sp, mem) {
         let i = op::Select::decode_ptr(ip);
-        let pick = if get(sp, i.cond) as u32 != 0 { i.if_true } else { i.if_false };
-        set(sp, i.dst, get(sp, pick));
+        // Both operands are read, then one is chosen: the loads do not wait for the condition, and the choice
+        // is a conditional move rather than a branch on data.
+        let (if_true, if_false) = (get(sp, i.if_true), get(sp, i.if_false));
+        set(sp, i.dst, if get(sp, i.cond) as u32 != 0 { if_true } else { if_false });
         step!(Select, cx, ip, sp, mem)
     }
 }
