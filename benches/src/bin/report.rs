@@ -70,7 +70,7 @@ fn engines_in(results: &Results, prefix: &str) -> Vec<String> {
 }
 
 fn order(name: &str) -> usize {
-    ["ember-interp", "ember-auto", "ember-auto-bg", "ember-jit", "wasmi", "wasm3", "wasmtime", "native"]
+    ["ember-interp", "ember-auto", "ember-auto-bg", "ember-jit", "wasmi", "wasm3", "pulley", "wasmtime", "native"]
         .iter()
         .position(|n| *n == name)
         .unwrap_or(usize::MAX)
@@ -209,6 +209,7 @@ fn color(name: &str) -> RGBColor {
         "wasmi" => RGBColor(70, 110, 190),
         "wasm3" => RGBColor(90, 170, 90),
         "wasmtime" => RGBColor(140, 90, 170),
+        "pulley" => RGBColor(190, 140, 210),
         _ => RGBColor(120, 120, 120),
     }
 }

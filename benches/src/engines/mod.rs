@@ -56,6 +56,7 @@ pub fn all() -> Vec<Box<dyn Engine>> {
         Box::new(Wasmi::new()),
         Box::new(Wasm3::new()),
         Box::new(Wasmtime::new()),
+        Box::new(Wasmtime::pulley()),
     ]
 }
 

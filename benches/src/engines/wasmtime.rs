@@ -1,16 +1,28 @@
-//! wasmtime with Cranelift (default optimisation, no code cache, single-threaded compilation).
+//! wasmtime with Cranelift (default optimisation, no code cache, single-threaded compilation), and Pulley,
+//! wasmtime's portable interpreter: Cranelift compiles to Pulley bytecode instead of machine code.
 
 use super::{err, Engine, Error, Instance, STUB_I32_RESULT};
 
-/// wasmtime, the Cranelift JIT/AOT compiler.
+/// wasmtime, the Cranelift JIT/AOT compiler, or its Pulley interpreter.
 pub struct Wasmtime {
     engine: wasmtime::Engine,
+    name: &'static str,
 }
 
 impl Wasmtime {
     /// An engine with wasmtime's default configuration (the crate is built without the `cache` feature).
     pub fn new() -> Self {
-        Wasmtime { engine: wasmtime::Engine::default() }
+        Wasmtime { engine: wasmtime::Engine::default(), name: "wasmtime" }
+    }
+
+    /// wasmtime's Pulley interpreter (`pulley64`, or `pulley32` on 32-bit hosts), otherwise with the default
+    /// configuration.
+    pub fn pulley() -> Self {
+        let target = if cfg!(target_pointer_width = "64") { "pulley64" } else { "pulley32" };
+        let mut config = wasmtime::Config::new();
+        config.target(target).expect("wasmtime is built with the `pulley` feature");
+        let engine = wasmtime::Engine::new(&config).expect("a Pulley engine");
+        Wasmtime { engine, name: "pulley" }
     }
 }
 
@@ -28,7 +40,7 @@ struct WasmtimeInstance {
 
 impl Engine for Wasmtime {
     fn name(&self) -> &'static str {
-        "wasmtime"
+        self.name
     }
 
     fn instantiate(&self, wasm: &[u8]) -> Result<Box<dyn Instance>, Error> {
