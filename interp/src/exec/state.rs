@@ -128,6 +128,32 @@ impl ExecState {
         self.codes.push(code);
     }
 
+    /// Whether a caller can be saved without growing the frame stacks. The call handler checks this and leaves
+    /// growing (an allocator call) to the run loop, which keeps the handler free of calls, so that its registers
+    /// need not be saved around one.
+    #[inline(always)]
+    pub(crate) fn frame_room(&self) -> bool {
+        self.frames.len() < self.frames.capacity() && self.codes.len() < self.codes.capacity()
+    }
+
+    /// Saves a caller, without a capacity check.
+    ///
+    /// # Safety
+    /// [`ExecState::frame_room`] is true.
+    #[inline(always)]
+    pub(crate) unsafe fn push_frame_unchecked(&mut self, code: VerifiedFunc, frame: Frame) {
+        let (f, c) = (self.frames.len(), self.codes.len());
+        debug_assert!(f < self.frames.capacity() && c < self.codes.capacity());
+        // SAFETY: both vectors have room for one more element (the caller's contract): writing it past the
+        // length and then counting it is what `push` does after its capacity check.
+        unsafe {
+            self.frames.as_mut_ptr().add(f).write(frame);
+            self.frames.set_len(f + 1);
+            self.codes.as_mut_ptr().add(c).write(code);
+            self.codes.set_len(c + 1);
+        }
+    }
+
     /// Takes back the latest caller.
     #[inline(always)]
     pub(crate) fn pop_frame(&mut self) -> Option<(VerifiedFunc, Frame)> {

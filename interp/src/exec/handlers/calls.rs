@@ -23,6 +23,8 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     // SAFETY: a call is not a terminator, so the instruction after it exists.
     let after = unsafe { ip.add(units) };
     let inst_idx = cx.pos.inst_idx;
+    // Full frame stacks leave too: the run loop grows them.
+    let room = cx.st.frame_room();
     let entry = cx.st.funcs.get_mut(func).and_then(Option::as_mut);
     // In place only within the instance, and while a higher tier need not be consulted (`gate`).
     let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx && e.calls <= e.gate) else {
@@ -32,7 +34,10 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     // this cannot wrap; the callee's end is checked all the same.
     let new_base = cx.pos.base + args.idx();
     let new_size = frame_len(&entry.code);
-    if cx.st.frames.len() >= cx.max_frames || frame_end(new_base, new_size).is_none_or(|end| end > cx.stack_room) {
+    if !room
+        || cx.st.frames.len() >= cx.max_frames
+        || frame_end(new_base, new_size).is_none_or(|end| end > cx.stack_room)
+    {
         return exit(cx, after, Exit::Call { func, args: args.idx() });
     }
     // Tier-up: `calls` is the entry counter a higher tier compares with its threshold.
@@ -45,7 +50,8 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
         func_index: cx.pos.cur_index as u32,
         instance: inst_idx as u32,
     };
-    cx.st.push_frame(caller, frame);
+    // SAFETY: `frame_room` was checked above, and nothing since has touched the frame stacks.
+    unsafe { cx.st.push_frame_unchecked(caller, frame) };
     cx.pos.cur_index = func;
     cx.pos.base = new_base;
     // SAFETY: `args <= frame_size` (verified), so the callee's frame starts inside or at the end of this one,
