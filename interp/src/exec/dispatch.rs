@@ -56,6 +56,16 @@ impl Mem0 {
         Mem0 { base, len }
     }
 
+    /// A placeholder that is never used for an access (the initial [`Ctx::moved`]).
+    #[cfg(not(ember_threaded))]
+    pub(crate) fn dangling() -> Mem0 {
+        Mem0 {
+            base: core::ptr::null_mut(),
+            #[cfg(target_pointer_width = "64")]
+            len: 0,
+        }
+    }
+
     /// The address of byte 0.
     #[inline(always)]
     pub(crate) fn base(self) -> *mut u8 {
@@ -135,6 +145,9 @@ pub(crate) struct Ctx<'a> {
     pub exit: Exit,
     /// Where they stopped: see [`Exit`].
     pub ip: Ip,
+    /// The loop backend's hand-over of a frame and memory 0 that moved (see [`next_moved`]).
+    #[cfg(not(ember_threaded))]
+    pub moved: (Sp, Mem0),
 }
 
 impl Ctx<'_> {
@@ -159,14 +172,12 @@ pub(crate) type Handler = unsafe fn(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0)
 #[cfg(ember_threaded)]
 pub(crate) struct Done(());
 
-/// What a handler returns to the loop backend: the next hot state, or that the handlers are left.
+/// What a handler returns to the loop backend: the next instruction in one register (never through memory,
+/// which on Arm would also push the handlers' fourth argument to the stack). Null: the handlers are left.
+/// Low bit set (instructions are 2-aligned): the frame or memory 0 moved, and the new ones are in
+/// [`Ctx::moved`] (see [`next_moved`]).
 #[cfg(not(ember_threaded))]
-pub(crate) enum Done {
-    /// Run the instruction at `Ip` next.
-    Next(Ip, Sp, Mem0),
-    /// Leave the handlers (the exit is in [`Ctx`]).
-    Exit,
-}
+pub(crate) struct Done(*const u16);
 
 macro_rules! handler_table {
     ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
@@ -188,7 +199,8 @@ unsafe fn handler_at(ip: Ip) -> Handler {
     unsafe { *HANDLERS.get_unchecked(usize::from(ip.read())) }
 }
 
-/// Goes on with the instruction at `ip`: the last act of every handler that does not leave.
+/// Goes on with the instruction at `ip`, in the same frame and with memory 0 where it was: the last act of
+/// every handler that does not leave (handlers that change `sp` or `mem` end with [`next_moved`]).
 ///
 /// # Safety
 /// As for [`Handler`], for the instruction at `ip`.
@@ -201,8 +213,26 @@ pub(crate) unsafe fn next(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0) -> Done {
     }
     #[cfg(not(ember_threaded))]
     {
-        let _ = cx;
-        Done::Next(ip, sp, mem)
+        let _ = (cx, sp, mem);
+        Done(ip)
+    }
+}
+
+/// [`next`] after a call, a return or a change of memory 0: `sp` or `mem` may differ from the handler's.
+///
+/// # Safety
+/// As for [`Handler`], for the instruction at `ip`.
+#[inline(always)]
+pub(crate) unsafe fn next_moved(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0) -> Done {
+    #[cfg(ember_threaded)]
+    {
+        // SAFETY: forwarded from the caller.
+        unsafe { handler_at(ip)(cx, ip, sp, mem) }
+    }
+    #[cfg(not(ember_threaded))]
+    {
+        cx.moved = (sp, mem);
+        Done(ip.wrapping_byte_add(1))
     }
 }
 
@@ -214,7 +244,7 @@ pub(crate) fn exit(cx: &mut Ctx<'_>, ip: Ip, exit: Exit) -> Done {
     #[cfg(ember_threaded)]
     return Done(());
     #[cfg(not(ember_threaded))]
-    return Done::Exit;
+    return Done(core::ptr::null());
 }
 
 /// Leaves the handlers after [`Ctx::exit`] and [`Ctx::ip`] have been set (by [`record`]).
@@ -223,7 +253,7 @@ pub(crate) fn left() -> Done {
     #[cfg(ember_threaded)]
     return Done(());
     #[cfg(not(ember_threaded))]
-    return Done::Exit;
+    return Done(core::ptr::null());
 }
 
 /// Records `outcome` of an out-of-line part of a handler: `true` if it succeeded; otherwise its trap is the
@@ -270,11 +300,17 @@ pub(crate) unsafe fn run_handlers(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0) {
     {
         let (mut ip, mut sp, mut mem) = (ip, sp, mem);
         loop {
-            // SAFETY: forwarded from the caller for the first instruction; each handler that returns
-            // `Done::Next` hands over a state that satisfies the contract for the next one.
-            match unsafe { handler_at(ip)(cx, ip, sp, mem) } {
-                Done::Next(i, s, m) => (ip, sp, mem) = (i, s, m),
-                Done::Exit => return,
+            // SAFETY: forwarded from the caller for the first instruction; each handler that goes on hands over
+            // a state that satisfies the contract for the next one (a moved frame or memory through `cx.moved`).
+            let Done(next) = unsafe { handler_at(ip)(cx, ip, sp, mem) };
+            if next.is_null() {
+                return;
+            }
+            if next as usize & 1 == 0 {
+                ip = next;
+            } else {
+                ip = next.wrapping_byte_sub(1);
+                (sp, mem) = cx.moved;
             }
         }
     }

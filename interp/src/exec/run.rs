@@ -72,6 +72,8 @@ pub(crate) fn run(
             mem_len: 0,
             exit: Exit::Return,
             ip: start,
+            #[cfg(not(ember_threaded))]
+            moved: (sp, Mem0::dangling()),
         };
         let mem0 = Mem0::load(&mut cx);
         // SAFETY: `pc` is the start of an instruction of `cur`'s verified code: 0, or where a call, a segment

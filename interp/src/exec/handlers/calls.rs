@@ -7,7 +7,7 @@ use ember_core::{Trap, TrapCode};
 
 use super::{get, handler, set};
 use crate::exec::bad_code;
-use crate::exec::dispatch::{defect, exit, left, next, record, Ctx, Done, Exit, Ip, Mem0, Sp};
+use crate::exec::dispatch::{defect, exit, left, next_moved, record, Ctx, Done, Exit, Ip, Mem0, Sp};
 use crate::exec::state::{frame_end, frame_len, Frame};
 use crate::exec::table;
 use crate::operand::Slot;
@@ -67,7 +67,7 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     cx.start = cx.pos.cur.code.as_ptr();
     // SAFETY: the callee passed verification; its first instruction is at the start of its code, its frame is
     // `sp`, and it runs in the same instance, so memory 0 is the same.
-    unsafe { next(cx, cx.start, sp, mem) }
+    unsafe { next_moved(cx, cx.start, sp, mem) }
 }
 
 /// Returns from the running function, whose results are in its slots `0..`: the caller's argument slots.
@@ -94,7 +94,7 @@ unsafe fn ret(cx: &mut Ctx<'_>, ip: Ip, mem: Mem0) -> Done {
     cx.start = cx.pos.cur.code.as_ptr();
     // SAFETY: a return address is where a call of the caller's (verified) code continues: the instruction
     // after the call, which exists. The caller runs in the same instance, so memory 0 is the same.
-    unsafe { next(cx, cx.start.add(caller.pc), sp, mem) }
+    unsafe { next_moved(cx, cx.start.add(caller.pc), sp, mem) }
 }
 
 handler! {

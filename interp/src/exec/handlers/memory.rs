@@ -4,7 +4,7 @@
 use ember_core::TrapCode;
 
 use super::{get, handler, set, step};
-use crate::exec::dispatch::{exit, trap, Ctx, Exit, Mem0};
+use crate::exec::dispatch::{exit, next_moved, trap, Ctx, Exit, Mem0};
 use crate::exec::memory::{self, effective};
 use crate::exec::num::ToCell;
 use crate::ops::op;
@@ -143,7 +143,7 @@ macro_rules! bulk {
         match $outcome {
             Ok(()) => {
                 let mem = Mem0::load($cx);
-                step!($op, $cx, $ip, $sp, mem)
+                $crate::exec::dispatch::next_moved($cx, $ip.add(op::$op::UNITS), $sp, mem)
             }
             Err(code) => trap($cx, $ip, code),
         }
@@ -165,7 +165,7 @@ handler! {
         let old = cx.objects.grow_memory_held(cx.mem, u64::from(delta)).and_then(|old| u32::try_from(old).ok());
         set(sp, i.dst, u64::from(old.unwrap_or(u32::MAX)));
         let mem = Mem0::load(cx);
-        step!(MemoryGrow, cx, ip, sp, mem)
+        next_moved(cx, ip.add(op::MemoryGrow::UNITS), sp, mem)
     }
 
     /// Fill `s[len]` bytes at `s[dst]` with `s[value]`
