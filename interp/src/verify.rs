@@ -459,6 +459,59 @@ impl VerifiedFunc {
     }
 }
 
+impl VerifiedFunc {
+    /// Whether both are the same code (not just equal code).
+    #[inline]
+    pub(crate) fn same(&self, other: &VerifiedFunc) -> bool {
+        Rc::ptr_eq(&self.0, &other.0)
+    }
+
+    /// A plain pointer to the code, for the executor's frames (see [`CodeRef`]).
+    #[inline(always)]
+    pub(crate) fn code_ref(&self) -> CodeRef {
+        // `Rc::as_ptr` (not `&*rc`): the pointer keeps the provenance of the whole allocation, which
+        // `CodeRef::to_owned` needs to reach the reference count.
+        let ptr = Rc::as_ptr(&self.0).cast_mut();
+        // SAFETY: a pointer into a live `Rc` is not null.
+        CodeRef(unsafe { core::ptr::NonNull::new_unchecked(ptr) })
+    }
+}
+
+/// A pointer to verified code, without ownership: what the executor's frames and running position hold, so
+/// that calls and returns move no reference counts. Valid while the interpreter's state keeps the code alive
+/// (its cache entry, or its list of retired code while executions are in progress: see
+/// `exec::state::ExecState::retired`).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct CodeRef(core::ptr::NonNull<CompiledFunc>);
+
+impl CodeRef {
+    /// The code.
+    ///
+    /// # Safety
+    /// The code is still alive: the state that made this `CodeRef` keeps it (the invariant above).
+    #[inline(always)]
+    pub(crate) unsafe fn get<'a>(self) -> &'a CompiledFunc {
+        // SAFETY: the pointer came from a live `Rc<CompiledFunc>` (`code_ref`), which the caller says is
+        // still alive; the code is never mutated.
+        unsafe { self.0.as_ref() }
+    }
+
+    /// An owned handle to the code (a reference-count increment).
+    ///
+    /// # Safety
+    /// As for [`CodeRef::get`].
+    pub(crate) unsafe fn to_owned(self) -> VerifiedFunc {
+        let ptr = self.0.as_ptr().cast_const();
+        // SAFETY: `ptr` came from `Rc::as_ptr` of a live `Rc` (the caller's contract), so
+        // incrementing its count and taking one handle back is balanced. Only `VerifiedFunc`s make `CodeRef`s,
+        // so the code passed verification.
+        unsafe {
+            Rc::increment_strong_count(ptr);
+            VerifiedFunc(Rc::from_raw(ptr))
+        }
+    }
+}
+
 impl core::ops::Deref for VerifiedFunc {
     type Target = CompiledFunc;
     #[inline(always)]

@@ -5,8 +5,8 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use ember_core::{
-    Caller, Config, Engine, Extern, Func, FuncType, Instance, Linker, Module, Store, StoreLimits, Trap, TrapCode, Val,
-    ValType,
+    AsStore, AsStoreMut, Caller, Config, Engine, Extern, Func, FuncType, Instance, Linker, Module, Store, StoreLimits,
+    Trap, TrapCode, Val, ValType,
 };
 use ember_interp::exec::install;
 use ember_interp::operand::{Offset, Slot};
@@ -892,4 +892,39 @@ fn translated_code_under_every_configuration() {
             assert_eq!(trap_code(env.call(1, &[Val::I32(1000)])), TrapCode::OutOfFuel);
         }
     }
+}
+
+/// A host function replaces the code of the function that called it and of that function's caller, which is
+/// suspended in a frame: both finish with the code they started with (which the interpreter keeps alive until
+/// the execution ends), and the next call runs the new code. Run under Miri, this also checks that no frame
+/// outlives the code it points to.
+#[test]
+fn code_replaced_while_running_finishes_with_the_old_code() {
+    let mut linker = Linker::<()>::new(&engine(&Config::new()));
+    let ty = FuncType::new([], []);
+    linker
+        .func_new("env", "swap", ty, |mut caller: Caller<'_, ()>, _params, _results| {
+            let instance = caller.instance().expect("called from wasm");
+            for (index, value) in [(1, 1000), (2, 2000)] {
+                let f = caller.as_inner().instance(instance).expect("instance").funcs[index];
+                let mut a = Asm::default();
+                a.emit(op::Const16 { dst: s(0), value });
+                a.emit(op::Return1 { src: s(0) });
+                install(caller.as_inner_mut(), f, a.finish(0, 0, 1, 1)).expect("the code verifies");
+            }
+            Ok(())
+        })
+        .unwrap();
+    let mut env = Env::with_linker(
+        &linker,
+        (),
+        r#"(module
+            (import "env" "swap" (func $swap))
+            (func $outer (export "outer") (result i32) (i32.add (call $mid) (i32.const 100)))
+            (func $mid (result i32) (call $swap) (i32.const 7)))"#,
+    );
+    // `outer` calls `mid` in place (a frame holds `outer`'s code), `mid` calls the host, which replaces both.
+    assert_eq!(i32s(&env.call(1, &[]).unwrap()), [107]);
+    assert_eq!(i32s(&env.call(1, &[]).unwrap()), [1000]);
+    assert_eq!(i32s(&env.call(2, &[]).unwrap()), [2000]);
 }

@@ -21,7 +21,7 @@
 use ember_core::{InstanceEntity, MemoryEntity, StoreObjects, Trap, TrapCode};
 
 use super::state::ExecState;
-use crate::verify::VerifiedFunc;
+use crate::verify::CodeRef;
 
 /// The instruction pointer: the opcode unit of the instruction being run.
 pub(crate) type Ip = *const u16;
@@ -104,8 +104,8 @@ pub(crate) enum Exit {
 /// Where the run is: the running function and its frame. Carried from one entry into the handlers to the
 /// next by the run loop, and kept up to date by calls and returns between the handlers.
 pub(crate) struct Position {
-    /// The running function's code.
-    pub cur: VerifiedFunc,
+    /// The running function's code (kept alive by the state; see `ExecState::retired`).
+    pub cur: CodeRef,
     /// Its store function index.
     pub cur_index: usize,
     /// Its frame base in the value stack.

@@ -24,6 +24,7 @@
 //! | F1 | the running frame `stack[base..base + frame_size]` lies inside the value stack | `run.rs` on every entry into the handlers and `handlers::calls::ret` on every return (`frame_end`, then `<= stack.len()`); an in-place call checks the callee's end against `stack_room <= stack.len()`; every other frame is placed by `ExecState::reserve_stack`, which adds with `checked_add` |
 //! | F2 | no `sp` outlives a change to the value stack | the value stack only grows outside the handlers (`run.rs`: calls that need room, host calls), and `run.rs` derives `sp` afresh on every entry; `Mem0` likewise is loaded again after `memory.grow`, the bulk operations and every entry |
 //! | F3 | a saved return address is the start of an instruction of the caller's code | it is the instruction after a call (C2, C6) |
+//! | F5 | every `CodeRef` in a frame or in the running position points to live code | code leaves `ExecState` only through `retired` (`set_code` retires what it replaces), which is cleared only when no execution is `active`; `run.rs` has the state `retain` the running code before each entry into the handlers and before saving a frame, and holds an owned handle across exits; `tests/exec.rs::code_replaced_while_running_finishes_with_the_old_code` (Miri reports a use-after-free without the retirement) |
 //! | F4 | the value stack stays within `StoreLimits::max_value_stack`, the frames within `max_call_depth` | `reserve_stack`; `max_frames` in `run.rs` and `handlers::calls::call`; `execute` |
 //!
 //! # Checked where used (not proved)

@@ -127,6 +127,7 @@ fn execute(
         return Err(Trap::new(TrapCode::StackOverflow));
     }
     st.nesting += 1;
+    st.active += 1;
     let base = st.stack_top;
     let entry_len = st.depth();
 
@@ -136,6 +137,7 @@ fn execute(
         st.nesting -= 1;
         st.stack_top = base;
         st.truncate_frames(entry_len);
+        st.end_execution();
     }
     outcome
 }

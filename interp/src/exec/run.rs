@@ -49,6 +49,8 @@ pub(crate) fn run(
         if pc >= cur.code.len() {
             return Err(bad_code("return address"));
         }
+        // From here the state keeps `cur` alive too: the handlers put `CodeRef`s to it into frames.
+        st.retain(cur_index, &cur);
         // SAFETY: the frame lies inside the value stack (just checked).
         let sp = unsafe { st.stack.as_mut_ptr().add(base) };
         let start = cur.code.as_ptr();
@@ -62,7 +64,7 @@ pub(crate) fn run(
             inst,
             mem,
             objects,
-            pos: Position { cur, cur_index, base, inst_idx },
+            pos: Position { cur: cur.code_ref(), cur_index, base, inst_idx },
             start,
             stack_room,
             max_frames,
@@ -82,7 +84,11 @@ pub(crate) fn run(
         unsafe { run_handlers(&mut cx, start.add(pc), sp, mem0) };
         let resume = cx.pc_of(cx.ip);
         let Ctx { pos, exit, loop_budget, .. } = cx;
-        Position { cur, cur_index, base, inst_idx } = pos;
+        let cur_ref;
+        Position { cur: cur_ref, cur_index, base, inst_idx } = pos;
+        // SAFETY: the handlers ran `cur_ref`, which the state keeps alive (`CodeRef`); it still exists, as
+        // nothing has changed the state since.
+        cur = unsafe { cur_ref.to_owned() };
         let st: &mut ExecState = slot.as_deref_mut().ok_or_else(state::lost)?;
         st.loop_budget = loop_budget;
 
@@ -93,8 +99,9 @@ pub(crate) fn run(
                 if $st.depth() <= entry_len {
                     return Ok(());
                 }
-                let Some((code, caller)) = $st.pop_frame() else { return Ok(()) };
-                cur = code;
+                let Some(caller) = $st.pop_frame() else { return Ok(()) };
+                // SAFETY: a suspended caller's code is kept alive by the state (`CodeRef`).
+                cur = unsafe { caller.code.to_owned() };
                 cur_index = caller.func_index as usize;
                 pc = caller.pc;
                 base = caller.base;
@@ -138,11 +145,17 @@ pub(crate) fn run(
                 if locals > params {
                     st.stack[new_base + params..new_base + locals].fill(0);
                 }
-                let caller = core::mem::replace(&mut cur, callee);
-                st.push_frame(
-                    caller,
-                    Frame { pc: resume, base, func_index: cur_index as u32, instance: inst_idx as u32 },
-                );
+                // The state keeps the caller's code alive while its frame is suspended.
+                st.retain(cur_index, &cur);
+                let frame = Frame {
+                    code: cur.code_ref(),
+                    pc: resume,
+                    base,
+                    func_index: cur_index as u32,
+                    instance: inst_idx as u32,
+                };
+                st.push_frame(frame);
+                cur = callee;
                 cur_index = func;
                 base = new_base;
                 pc = 0;

@@ -9,7 +9,7 @@ use core::any::Any;
 use ember_core::{StoreInner, Trap, TrapCode, Val};
 
 use crate::code::CompiledFunc;
-use crate::verify::VerifiedFunc;
+use crate::verify::{CodeRef, VerifiedFunc};
 
 /// A function's cache entry: its bytecode and its tier-up counters.
 #[derive(Debug)]
@@ -44,10 +44,12 @@ impl Entry {
     }
 }
 
-/// A suspended caller: where to resume when the callee returns. Its code is in [`ExecState::codes`] at the
-/// same depth.
+/// A suspended caller: where to resume when the callee returns. Plain data: its code is a [`CodeRef`], kept
+/// alive by the state (see [`ExecState::retired`]).
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct Frame {
+    /// The caller's code.
+    pub code: CodeRef,
     /// Where the caller resumes: the instruction after the call.
     pub pc: usize,
     /// The caller's frame base in the value stack.
@@ -67,13 +69,18 @@ pub(crate) struct ExecState {
     pub stack: Vec<u64>,
     /// Suspended callers of all executions in progress (nested executions stack on top).
     pub frames: Vec<Frame>,
-    /// The code of each suspended caller, parallel to `frames`. (Kept apart so that a frame is plain data: a
-    /// frame holding an `Rc` was pushed through a stack copy that stalled store forwarding on every call.)
-    pub codes: Vec<VerifiedFunc>,
+    /// Code replaced in `funcs` while executions were in progress: kept until none is, because their frames
+    /// and running positions hold [`CodeRef`]s to it. With this, every `CodeRef` the state hands out stays
+    /// valid while any execution is in progress: code leaves the state only through here, and this is cleared
+    /// only when no execution is [`active`](ExecState::active) any more.
+    pub retired: Vec<VerifiedFunc>,
     /// First value-stack slot not used by an execution in progress: where a nested execution starts.
     pub stack_top: usize,
     /// Number of `Executor::call`s in progress (nesting through host functions).
     pub nesting: u32,
+    /// Executions in progress on this state: `Executor::call`s and calls from native code
+    /// (`tier::call_raw`). While any is, replaced code is retired rather than dropped.
+    pub active: u32,
     /// Reusable argument buffer for host calls.
     pub host_params: Vec<Val>,
     /// Reusable result buffer for host calls.
@@ -121,19 +128,38 @@ impl ExecState {
         self.frames.len()
     }
 
-    /// Saves a caller.
-    #[inline(always)]
-    pub(crate) fn push_frame(&mut self, code: VerifiedFunc, frame: Frame) {
-        self.frames.push(frame);
-        self.codes.push(code);
+    /// Makes sure the state keeps `code` (store function `func`'s, held by the caller) alive while executions
+    /// are in progress, so that [`CodeRef`]s to it may go into frames: it is, if it is still `func`'s cache
+    /// entry; otherwise (the entry was replaced, or this state replaced another) it is retired here.
+    #[inline]
+    pub(crate) fn retain(&mut self, func: usize, code: &VerifiedFunc) {
+        let cached = self.funcs.get(func).and_then(Option::as_ref).is_some_and(|e| e.code.same(code));
+        if !cached {
+            self.retired.push(code.clone());
+        }
     }
 
-    /// Whether a caller can be saved without growing the frame stacks. The call handler checks this and leaves
+    /// Ends one of the [`ExecState::active`] executions; after the last, no frame or position refers to
+    /// retired code any more, and it is dropped.
+    pub(crate) fn end_execution(&mut self) {
+        self.active = self.active.saturating_sub(1);
+        if self.active == 0 {
+            self.retired.clear();
+        }
+    }
+
+    /// Saves a caller.
+    #[inline(always)]
+    pub(crate) fn push_frame(&mut self, frame: Frame) {
+        self.frames.push(frame);
+    }
+
+    /// Whether a caller can be saved without growing the frame stack. The call handler checks this and leaves
     /// growing (an allocator call) to the run loop, which keeps the handler free of calls, so that its registers
     /// need not be saved around one.
     #[inline(always)]
     pub(crate) fn frame_room(&self) -> bool {
-        self.frames.len() < self.frames.capacity() && self.codes.len() < self.codes.capacity()
+        self.frames.len() < self.frames.capacity()
     }
 
     /// Saves a caller, without a capacity check.
@@ -141,29 +167,26 @@ impl ExecState {
     /// # Safety
     /// [`ExecState::frame_room`] is true.
     #[inline(always)]
-    pub(crate) unsafe fn push_frame_unchecked(&mut self, code: VerifiedFunc, frame: Frame) {
-        let (f, c) = (self.frames.len(), self.codes.len());
-        debug_assert!(f < self.frames.capacity() && c < self.codes.capacity());
-        // SAFETY: both vectors have room for one more element (the caller's contract): writing it past the
+    pub(crate) unsafe fn push_frame_unchecked(&mut self, frame: Frame) {
+        let len = self.frames.len();
+        debug_assert!(len < self.frames.capacity());
+        // SAFETY: the vector has room for one more element (the caller's contract): writing it past the
         // length and then counting it is what `push` does after its capacity check.
         unsafe {
-            self.frames.as_mut_ptr().add(f).write(frame);
-            self.frames.set_len(f + 1);
-            self.codes.as_mut_ptr().add(c).write(code);
-            self.codes.set_len(c + 1);
+            self.frames.as_mut_ptr().add(len).write(frame);
+            self.frames.set_len(len + 1);
         }
     }
 
     /// Takes back the latest caller.
     #[inline(always)]
-    pub(crate) fn pop_frame(&mut self) -> Option<(VerifiedFunc, Frame)> {
-        Some((self.codes.pop()?, self.frames.pop()?))
+    pub(crate) fn pop_frame(&mut self) -> Option<Frame> {
+        self.frames.pop()
     }
 
     /// Drops the suspended callers above `depth`.
     pub(crate) fn truncate_frames(&mut self, depth: usize) {
         self.frames.truncate(depth);
-        self.codes.truncate(depth);
     }
 
     /// Stores code for store function `func` of store instance `instance`, keeping its counters if it already
@@ -179,7 +202,9 @@ impl ExecState {
         let slot = &mut self.funcs[func];
         match slot {
             Some(e) => {
-                e.code = code;
+                // The old code may be running or suspended in a frame: retire it rather than drop it.
+                let old = core::mem::replace(&mut e.code, code);
+                self.retired.push(old);
                 e.instance = instance;
             }
             None => {

@@ -267,9 +267,12 @@ pub(crate) fn call_native(
 /// from 0 and the results are written there. `depth` is the number of wasm frames active, this call
 /// included, so the call-depth limit holds across tiers.
 pub fn call_raw(store: &mut StoreInner, func: usize, cells: &mut [u64], depth: usize) -> Result<(), Trap> {
-    let mut slot = Some(state::take(store));
+    let mut st = state::take(store);
+    st.active += 1;
+    let mut slot = Some(st);
     let outcome = call_raw_in(store, &mut slot, func, cells, depth);
-    if let Some(st) = slot {
+    if let Some(mut st) = slot {
+        st.end_execution();
         state::put(store, st);
     }
     outcome

@@ -42,29 +42,32 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     }
     // Tier-up: `calls` is the entry counter a higher tier compares with its threshold.
     entry.calls = entry.calls.saturating_add(1);
-    let callee = entry.code.clone();
-    let caller = core::mem::replace(&mut cx.pos.cur, callee);
+    let callee = entry.code.code_ref();
     let frame = Frame {
+        code: cx.pos.cur,
         pc: cx.pc_of(after),
         base: cx.pos.base,
         func_index: cx.pos.cur_index as u32,
         instance: inst_idx as u32,
     };
-    // SAFETY: `frame_room` was checked above, and nothing since has touched the frame stacks.
-    unsafe { cx.st.push_frame_unchecked(caller, frame) };
+    // SAFETY: `frame_room` was checked above, and nothing since has touched the frame stack.
+    unsafe { cx.st.push_frame_unchecked(frame) };
+    cx.pos.cur = callee;
     cx.pos.cur_index = func;
     cx.pos.base = new_base;
     // SAFETY: `args <= frame_size` (verified), so the callee's frame starts inside or at the end of this one,
     // and it ends inside the value stack (checked above: `stack_room` is at most its length).
     let sp = unsafe { sp.add(args.idx()) };
-    let (params, locals) = (usize::from(cx.pos.cur.num_params), cx.pos.cur.num_locals as usize);
+    // SAFETY: the callee's code is alive in its cache entry (`CodeRef`).
+    let code = unsafe { callee.get() };
+    let (params, locals) = (usize::from(code.num_params), code.num_locals as usize);
     for k in params..locals {
         // SAFETY: `num_params <= num_locals <= frame_size` (verified), and the frame is inside the stack.
         // (Volatile keeps LLVM from making this a call to `memset`, which costs more than the few stores a
         // function's locals usually need.)
         unsafe { sp.add(k).write_volatile(0) };
     }
-    cx.start = cx.pos.cur.code.as_ptr();
+    cx.start = code.code.as_ptr();
     // SAFETY: the callee passed verification; its first instruction is at the start of its code, its frame is
     // `sp`, and it runs in the same instance, so memory 0 is the same.
     unsafe { next_moved(cx, cx.start, sp, mem) }
@@ -80,18 +83,21 @@ unsafe fn ret(cx: &mut Ctx<'_>, ip: Ip, mem: Mem0) -> Done {
     if cx.st.frames.len() <= cx.entry_len || !local {
         return exit(cx, ip, Exit::Return);
     }
-    let Some((code, caller)) = cx.st.pop_frame() else {
+    let Some(caller) = cx.st.pop_frame() else {
         return exit(cx, ip, Exit::Return);
     };
-    cx.pos.cur = code;
+    cx.pos.cur = caller.code;
     cx.pos.cur_index = caller.func_index as usize;
     cx.pos.base = caller.base;
-    if frame_end(caller.base, frame_len(&cx.pos.cur)).is_none_or(|end| end > cx.st.stack.len()) {
+    // SAFETY: a suspended caller's code is alive (`CodeRef`: the state keeps it while executions are in
+    // progress).
+    let code = unsafe { caller.code.get() };
+    if frame_end(caller.base, frame_len(code)).is_none_or(|end| end > cx.st.stack.len()) {
         return defect(cx, ip, "frame");
     }
     // SAFETY: the caller's frame is inside the value stack (just checked).
     let sp = unsafe { cx.st.stack.as_mut_ptr().add(caller.base) };
-    cx.start = cx.pos.cur.code.as_ptr();
+    cx.start = code.code.as_ptr();
     // SAFETY: a return address is where a call of the caller's (verified) code continues: the instruction
     // after the call, which exists. The caller runs in the same instance, so memory 0 is the same.
     unsafe { next_moved(cx, cx.start.add(caller.pc), sp, mem) }
