@@ -27,8 +27,9 @@ OPTIONS:
                             (with the tier-up feature), wasmi, wasmtime (with the wasmtime feature);
                             `ember` for all of Ember's, `none` for no built-in engine
     --engine-cmd TEMPLATE   add an engine that is a command line (repeatable), for example
-                                --engine-cmd \"iwasm --invoke {func} {file} {args}\"
+                                --engine-cmd \"iwasm --function {func} {file} {args}\"
                                 --engine-cmd \"wasm3 --func {func} {file} {args}\"
+                                --engine-cmd \"wasmtime run --invoke {func} {file} {args}\"
     -h, --help              print this help
 
 COMMAND ENGINES:
