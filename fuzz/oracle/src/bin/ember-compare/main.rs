@@ -39,7 +39,7 @@ fn main() -> ExitCode {
 /// The engines and calls the options ask for.
 fn setup(options: &Options) -> Result<Setup, String> {
     let kinds = engines::select(options.engines.as_deref())?;
-    let mut taken: Vec<String> = vec!["ember-interp".into()];
+    let mut taken: Vec<String> = vec![report::REFERENCE.into()];
     taken.extend(kinds.iter().map(|k| engines::cli_name(*k)));
     let mut commands = Vec::new();
     for template in &options.commands {
