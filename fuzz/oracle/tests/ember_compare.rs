@@ -148,6 +148,7 @@ fn bad_input_and_usage_are_status_2() {
     let dir = scratch("usage");
     let file = write(&dir, "m.wat", AGREEING.as_bytes());
     let garbage = write(&dir, "g.wasm", b"\0asm\x01\0\0\0\x01\xff\xff");
+    let importing = write(&dir, "i.wat", b"(module (import \"env\" \"f\" (func)) (func (export \"g\")))");
     for args in [
         vec![],
         vec!["--bogus"],
@@ -158,6 +159,7 @@ fn bad_input_and_usage_are_status_2() {
         vec![file.as_str(), "--engine-cmd", "sh -c 'unterminated"],
         vec![file.as_str(), "--engine-cmd", "/nonexistent/engine {file}"],
         vec![garbage.as_str()],
+        vec![importing.as_str()],
         vec!["/nonexistent/m.wasm"],
     ] {
         assert_eq!(compare(&args).0, 2, "{args:?}");

@@ -28,6 +28,13 @@ pub fn compare_file(path: &Path, setup: &Setup, tables: bool) -> Result<Vec<Diff
     let is_binary = path.extension().is_some_and(|e| e == "wasm");
     let mut found = Vec::new();
     for unit in &units {
+        let imports = input::import_count(&unit.wasm);
+        if imports > 0 {
+            return Err(format!(
+                "{}: the module has {imports} imports; engines run modules without imports",
+                unit.label
+            ));
+        }
         let temp = match (setup.commands.is_empty(), is_binary) {
             (false, false) => Some(TempWasm::write(&unit.wasm)?),
             _ => None,

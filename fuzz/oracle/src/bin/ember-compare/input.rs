@@ -39,6 +39,17 @@ pub fn read(path: &Path, invoke: Option<&(String, Vec<String>)>) -> Result<Vec<U
     Ok(vec![Unit { label, wasm, calls }])
 }
 
+/// How many imports a module declares (0 if it cannot be read: the engines reject it themselves).
+pub fn import_count(wasm: &[u8]) -> u32 {
+    let sections = wasmparser::Parser::new(0).parse_all(wasm);
+    sections
+        .filter_map(|payload| match payload {
+            Ok(wasmparser::Payload::ImportSection(reader)) => Some(reader.into_imports().flatten().count() as u32),
+            _ => None,
+        })
+        .sum()
+}
+
 /// One call of every exported function, with zero arguments.
 fn export_calls(wasm: &[u8]) -> Vec<Call> {
     exports(wasm)

@@ -46,8 +46,9 @@ COMMAND ENGINES:
 
 EXIT STATUS:
     0 every engine agrees; 1 a divergence (the engines that differ, and how, are printed);
-    2 a usage error or an input that cannot be compared (unreadable, invalid, no such export). In
-    directory mode 1 if any file diverges, else 2 if any file is an error, else 0.
+    2 a usage error or an input that cannot be compared (unreadable, invalid, with imports: modules run
+    without any, no such export). In directory mode 1 if any file diverges, else 2 if any file is an
+    error, else 0.
 ";
 
 /// What the command line asks for.
