@@ -40,6 +40,10 @@ extern crate alloc;
 #[cfg(feature = "std")]
 extern crate std;
 
+/// Wasm values as text (`ember run --invoke`'s arguments).
+#[cfg(feature = "std")]
+pub mod text;
+
 use core::fmt;
 use core::ops::Deref;
 

@@ -9,7 +9,9 @@ use ember_wasi::WasiCtx;
 
 use crate::options::{parse_count, parse_memory_size, string_value};
 use crate::tier::TierOptions;
-use crate::values::{format_val, parse_val};
+use ember::text::parse_val;
+
+use crate::values::format_val;
 use crate::wasi::{imports_wasi, WasiOptions};
 use crate::{ember_failure, out, Failure};
 

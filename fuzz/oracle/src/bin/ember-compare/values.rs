@@ -1,72 +1,31 @@
 //! Values as text: arguments parsed by type, results printed for people and for command engines.
 
+use ember::text::{parse_float, parse_int};
+use ember::{Val, ValType};
 use ember_fuzz::{DiffValue, DiffValueType};
 
-/// Parses a command-line argument as a value of type `ty`, as `ember run --invoke` does: integers in decimal
-/// (with a sign) or `0x` hex, in the signed or unsigned range of the type; floats in Rust's syntax plus `inf`,
-/// `nan` and `nan:0xPAYLOAD`; references only as `null`.
+/// Parses a command-line argument as a value of type `ty`, as `ember run --invoke` does (`ember::text`):
+/// integers in decimal (with a sign) or `0x` hex, in the signed or unsigned range of the type; floats in Rust's
+/// syntax plus `inf`, `nan` and `nan:0xPAYLOAD`; references only as `null`.
 pub fn parse_arg(text: &str, ty: DiffValueType) -> Option<DiffValue> {
-    Some(match ty {
-        DiffValueType::I32 => DiffValue::I32(parse_int(text, i128::from(i32::MIN), i128::from(u32::MAX))? as i32),
-        DiffValueType::I64 => DiffValue::I64(parse_int(text, i128::from(i64::MIN), i128::from(u64::MAX))? as i64),
-        DiffValueType::F32 => DiffValue::F32(match nan_bits(text, 23)? {
-            Some(bits) => u32::try_from(bits).ok()?,
-            None => parse_float::<f32>(text)?.to_bits(),
-        }),
-        DiffValueType::F64 => DiffValue::F64(match nan_bits(text, 52)? {
-            Some(bits) => bits,
-            None => parse_float::<f64>(text)?.to_bits(),
-        }),
-        DiffValueType::FuncRef if text == "null" => DiffValue::FuncRef { null: true },
-        DiffValueType::ExternRef if text == "null" => DiffValue::ExternRef { null: true },
-        DiffValueType::FuncRef | DiffValueType::ExternRef => return None,
+    let val_type = match ty {
+        DiffValueType::I32 => ValType::I32,
+        DiffValueType::I64 => ValType::I64,
+        DiffValueType::F32 => ValType::F32,
+        DiffValueType::F64 => ValType::F64,
+        DiffValueType::FuncRef => ValType::FuncRef,
+        DiffValueType::ExternRef => ValType::ExternRef,
+    };
+    Some(match ember::text::parse_val(text, val_type)? {
+        Val::I32(x) => DiffValue::I32(x),
+        Val::I64(x) => DiffValue::I64(x),
+        Val::F32(bits) => DiffValue::F32(bits),
+        Val::F64(bits) => DiffValue::F64(bits),
+        Val::FuncRef(None) => DiffValue::FuncRef { null: true },
+        Val::ExternRef(None) => DiffValue::ExternRef { null: true },
+        // Only null references can be passed to every engine.
+        Val::FuncRef(Some(_)) | Val::ExternRef(Some(_)) | Val::V128(_) => return None,
     })
-}
-
-/// An integer in `min..=max`: decimal with an optional sign, or `0x` hex; `_` separators allowed.
-pub fn parse_int(text: &str, min: i128, max: i128) -> Option<i128> {
-    let text = text.replace('_', "");
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(&text)),
-    };
-    let magnitude = match digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
-        Some(hex) if !hex.is_empty() && !hex.starts_with(['+', '-']) => u128::from_str_radix(hex, 16).ok()?,
-        Some(_) => return None,
-        None if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) => digits.parse::<u128>().ok()?,
-        None => return None,
-    };
-    let magnitude = i128::try_from(magnitude).ok()?;
-    let value = if negative { -magnitude } else { magnitude };
-    (min..=max).contains(&value).then_some(value)
-}
-
-/// `nan:0xPAYLOAD` (with an optional sign) as float bits for a mantissa of `mantissa_bits` (23 or 52):
-/// `Some(None)` when `text` is not of that form, `None` when the payload does not fit.
-fn nan_bits(text: &str, mantissa_bits: u32) -> Option<Option<u64>> {
-    let (negative, rest) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.strip_prefix('+').unwrap_or(text)),
-    };
-    let Some(payload) = rest.strip_prefix("nan:0x") else { return Some(None) };
-    let payload = u64::from_str_radix(&payload.replace('_', ""), 16).ok()?;
-    let mantissa_mask = (1u64 << mantissa_bits) - 1;
-    if payload == 0 || payload & !mantissa_mask != 0 {
-        return None;
-    }
-    let exponent_bits = if mantissa_bits == 23 { 8 } else { 11 };
-    let exponent = ((1u64 << exponent_bits) - 1) << mantissa_bits;
-    let sign = u64::from(negative) << (mantissa_bits + exponent_bits);
-    Some(Some(sign | exponent | payload))
-}
-
-/// A float in Rust's syntax (`inf`, `nan`, exponents), with `_` separators and a leading `+` allowed.
-fn parse_float<F: std::str::FromStr>(text: &str) -> Option<F> {
-    let text = text.replace('_', "");
-    if text.is_empty() {
-        return None;
-    }
-    text.strip_prefix('+').unwrap_or(&text).parse().ok()
 }
 
 /// A value for a table: `42:i32`, `1.5:f32`, `nan:f64`, `null:funcref`.
