@@ -9,10 +9,10 @@
 
 use std::panic::{self, AssertUnwindSafe, PanicHookInfo};
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
-use std::sync::Once;
+use std::sync::{Once, OnceLock};
 
 use arbitrary::Unstructured;
-use ember_fuzz::{compare_module, plan_calls, EmberEngine, ENGINES};
+use ember_fuzz::{compare_module, engines_from_env, plan_calls, EmberEngine, EngineKind};
 use libfuzzer_sys::fuzz_target;
 
 static RUNS: AtomicU64 = AtomicU64::new(0);
@@ -21,11 +21,20 @@ static CALLS: AtomicU64 = AtomicU64::new(0);
 static TRAPS: AtomicU64 = AtomicU64::new(0);
 static STACK_OVERFLOWS: AtomicU64 = AtomicU64::new(0);
 static PEER_PANICS: AtomicU64 = AtomicU64::new(0);
+static UNSUPPORTED: AtomicU64 = AtomicU64::new(0);
+
+/// The engines to compare with: every one built in, or those `EMBER_FUZZ_ENGINES` names (a campaign against one
+/// peer: `EMBER_FUZZ_ENGINES=wasm3`).
+fn engines() -> &'static [EngineKind] {
+    static ENGINES: OnceLock<Vec<EngineKind>> = OnceLock::new();
+    ENGINES.get_or_init(|| engines_from_env().unwrap_or_else(|message| panic!("{message}")))
+}
 
 /// Whether a panic was raised in a peer engine's own code: a source file of one of its crates (`wasmi-2.0.0/`,
-/// `wasmi_core-*/`, `wasmtime-*/`; not the oracle's adapters, `oracle/src/wasmi.rs`).
+/// `wasmi_core-*/`, `wasmtime-*/`, `wasm3-*/`; not the oracle's adapters, `oracle/src/wasmi.rs`).
 fn in_peer_engine(info: &PanicHookInfo<'_>) -> bool {
-    info.location().is_some_and(|l| ["/wasmi-", "/wasmi_", "/wasmtime-"].iter().any(|peer| l.file().contains(peer)))
+    let peers = ["/wasmi-", "/wasmi_", "/wasmtime-", "/wasm3-"];
+    info.location().is_some_and(|l| peers.iter().any(|peer| l.file().contains(peer)))
 }
 
 /// Lets panics of peer engines unwind (to be caught and counted) and hands every other panic to the hook
@@ -46,7 +55,7 @@ fn install_panic_hook() {
 
 fuzz_target!(|data: &[u8]| {
     let mut u = Unstructured::new(data);
-    let Ok(kind) = u.choose(ENGINES) else { return };
+    let Ok(kind) = u.choose(engines()) else { return };
     let Ok(wasm) = kind.module(&mut u) else { return };
     let Ok(calls) = plan_calls(&mut u, &wasm, 3) else { return };
     let mut other = kind.build();
@@ -61,7 +70,8 @@ fuzz_target!(|data: &[u8]| {
     };
     match compared {
         Ok(agreement) => {
-            COMPARED.fetch_add(u64::from(!agreement.rejected), Relaxed);
+            COMPARED.fetch_add(u64::from(!agreement.rejected && !agreement.unsupported), Relaxed);
+            UNSUPPORTED.fetch_add(u64::from(agreement.unsupported), Relaxed);
             CALLS.fetch_add(agreement.calls as u64, Relaxed);
             TRAPS.fetch_add(agreement.traps as u64, Relaxed);
             STACK_OVERFLOWS.fetch_add(u64::from(agreement.stack_overflow), Relaxed);
@@ -72,12 +82,13 @@ fuzz_target!(|data: &[u8]| {
     if runs.is_power_of_two() && runs >= 1024 {
         eprintln!(
             "differential: {runs} runs, {} modules compared, {} calls agreed ({} traps), {} stack-exhaustion \
-             differences allowed, {} peer-engine panics",
+             differences allowed, {} peer-engine panics, {} modules a peer does not support",
             COMPARED.load(Relaxed),
             CALLS.load(Relaxed),
             TRAPS.load(Relaxed),
             STACK_OVERFLOWS.load(Relaxed),
-            PEER_PANICS.load(Relaxed)
+            PEER_PANICS.load(Relaxed),
+            UNSUPPORTED.load(Relaxed)
         );
     }
 });

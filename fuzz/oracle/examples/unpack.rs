@@ -3,10 +3,10 @@
 //! tier for `execute`) and the planned calls.
 //! `cargo run --example unpack -- [--execute | --translate] ARTIFACT OUT.wasm`. Mirrors
 //! `fuzz_targets/differential.rs` (the default), `fuzz_targets/execute.rs` and `fuzz_targets/translate.rs`
-//! (which has no calls).
+//! (which has no calls). `EMBER_FUZZ_ENGINES` narrows the engines as it does for the target.
 
 use arbitrary::Unstructured;
-use ember_fuzz::{plan_calls, ENGINES};
+use ember_fuzz::{engines_from_env, plan_calls};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         );
         (wasm, calls)
     } else {
-        let kind = u.choose(ENGINES)?;
+        let kind = *u.choose(&engines_from_env()?)?;
         let wasm = kind.module(&mut u)?;
         let calls = plan_calls(&mut u, &wasm, 3)?;
         println!("engine: {}", kind.build().name());

@@ -42,6 +42,9 @@ pub struct Agreement {
     /// The reference engine rejected the module (or could not instantiate it for a reason other than a trap):
     /// nothing was compared.
     pub rejected: bool,
+    /// One engine cannot run the module (or observe it as the comparison needs): a known difference,
+    /// [`InstantiateError::Unsupported`]; nothing was compared.
+    pub unsupported: bool,
     /// Calls made on both engines with the same outcome.
     pub calls: usize,
     /// Of those, calls that trapped on both.
@@ -88,6 +91,10 @@ pub fn compare_module(
         (Ok(r), Ok(o)) => (r, o),
         (Err(InstantiateError::Rejected(_)), _) => {
             agreement.rejected = true;
+            return Ok(agreement);
+        }
+        (_, Err(InstantiateError::Unsupported(_))) | (Err(InstantiateError::Unsupported(_)), _) => {
+            agreement.unsupported = true;
             return Ok(agreement);
         }
         (Err(InstantiateError::Trap(a)), Err(InstantiateError::Trap(b))) if same_trap(&a, &b) => {
@@ -137,6 +144,7 @@ pub fn compare_module(
 fn compare_state(r: &mut dyn DiffInstance, o: &mut dyn DiffInstance, wasm: &[u8]) -> Result<(), Divergence> {
     for (name, item) in exports(wasm) {
         let (a, b) = match item {
+            ExportItem::Global if !(r.reads_globals() && o.reads_globals()) => continue,
             ExportItem::Global => (format!("{:?}", r.global(&name)), format!("{:?}", o.global(&name))),
             ExportItem::Memory => match (r.memory(&name), o.memory(&name)) {
                 (Some(a), Some(b)) if a == b => continue,

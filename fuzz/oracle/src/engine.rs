@@ -8,6 +8,9 @@ use crate::value::DiffValue;
 pub enum InstantiateError {
     /// The module was rejected (decoding, validation, an unsupported feature): nothing to compare.
     Rejected(String),
+    /// The engine cannot run this valid module (a feature it lacks, a limit of its own), or cannot observe it
+    /// the way the comparison needs: a known difference, not a divergence; nothing is compared.
+    Unsupported(String),
     /// Instantiation trapped (segment initialisation or the start function): compared like a call's trap.
     Trap(TrapKind),
 }
@@ -32,6 +35,12 @@ pub trait DiffInstance {
 
     /// The current value of the exported global `name`, if there is one.
     fn global(&mut self, name: &str) -> Option<DiffValue>;
+
+    /// Whether [`DiffInstance::global`] can read exported globals; an engine whose API cannot says `false` and
+    /// the comparison leaves globals out.
+    fn reads_globals(&self) -> bool {
+        true
+    }
 
     /// The current contents of the exported memory `name`, if there is one.
     fn memory(&mut self, name: &str) -> Option<Vec<u8>>;

@@ -33,9 +33,13 @@ pub enum EngineKind {
     /// wasmtime (Cranelift), with the `wasmtime` feature.
     #[cfg(feature = "wasmtime")]
     Wasmtime,
+    /// wasm3 0.4.7 (the C interpreter), with the `wasm3` feature.
+    #[cfg(feature = "wasm3")]
+    Wasm3,
 }
 
-/// Every engine this build can compare with, in a fixed order (the fuzzer picks by index).
+/// Every engine this build can compare with, in a fixed order (the fuzzer picks by index; see
+/// [`engines_from_env`] to narrow the choice for a campaign).
 pub const ENGINES: &[EngineKind] = &[
     EngineKind::EmberEager,
     EngineKind::EmberFuel,
@@ -53,6 +57,8 @@ pub const ENGINES: &[EngineKind] = &[
     EngineKind::Wasmi,
     #[cfg(feature = "wasmtime")]
     EngineKind::Wasmtime,
+    #[cfg(feature = "wasm3")]
+    EngineKind::Wasm3,
 ];
 
 impl EngineKind {
@@ -70,6 +76,15 @@ impl EngineKind {
         let mut config = ember_config(u, true)?;
         if self.avoid_trap_guards() {
             config.disallow_traps = false;
+        }
+        #[cfg(feature = "wasm3")]
+        if self == EngineKind::Wasm3 {
+            crate::wasm3::Wasm3Engine::config(&mut config);
+            let wasm = module_from_config(u, config, true)?;
+            if !crate::wasm3::avoids_known_table_bugs(&wasm) {
+                return Err(arbitrary::Error::IncorrectFormat);
+            }
+            return Ok(wasm);
         }
         module_from_config(u, config, true)
     }
@@ -99,6 +114,47 @@ impl EngineKind {
             EngineKind::Wasmi => Box::new(WasmiEngine::new()),
             #[cfg(feature = "wasmtime")]
             EngineKind::Wasmtime => Box::new(crate::wasmtime::WasmtimeEngine::new()),
+            #[cfg(feature = "wasm3")]
+            EngineKind::Wasm3 => Box::new(crate::wasm3::Wasm3Engine::new()),
+        }
+    }
+}
+
+/// The engines a fuzz campaign compares with: [`ENGINES`], or only those named (as [`EngineKind::name`] gives
+/// them) in the comma-separated `EMBER_FUZZ_ENGINES` variable, such as `EMBER_FUZZ_ENGINES=wasm3` for a
+/// campaign against one peer. Unknown names are an error, so a typo cannot turn a campaign into another.
+pub fn engines_from_env() -> Result<Vec<EngineKind>, String> {
+    let Ok(list) = std::env::var("EMBER_FUZZ_ENGINES") else { return Ok(ENGINES.to_vec()) };
+    let mut chosen = Vec::new();
+    for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        let kind = ENGINES.iter().copied().find(|k| k.name() == name).ok_or_else(|| {
+            let known: Vec<String> = ENGINES.iter().map(|k| k.name()).collect();
+            format!("EMBER_FUZZ_ENGINES: unknown engine {name:?}; this build has {}", known.join(", "))
+        })?;
+        chosen.push(kind);
+    }
+    if chosen.is_empty() {
+        return Err("EMBER_FUZZ_ENGINES names no engine".into());
+    }
+    Ok(chosen)
+}
+
+impl EngineKind {
+    /// The engine's name in reports, on `ember-compare`'s command line and in `EMBER_FUZZ_ENGINES`.
+    pub fn name(self) -> String {
+        match self {
+            EngineKind::EmberEager => "ember-eager".into(),
+            EngineKind::EmberFuel => "ember-fuel".into(),
+            EngineKind::EmberProfiled => "ember-profiled".into(),
+            #[cfg(feature = "tier-up")]
+            EngineKind::EmberJit => "ember-jit".into(),
+            #[cfg(feature = "tier-up")]
+            EngineKind::EmberAuto(threshold) => format!("ember-auto{threshold}"),
+            EngineKind::Wasmi => "wasmi".into(),
+            #[cfg(feature = "wasmtime")]
+            EngineKind::Wasmtime => "wasmtime".into(),
+            #[cfg(feature = "wasm3")]
+            EngineKind::Wasm3 => "wasm3".into(),
         }
     }
 }

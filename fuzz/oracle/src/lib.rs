@@ -5,8 +5,8 @@
 //! are a [`TrapKind`] common to all engines. [`compare_module`] runs one module on two engines and reports the
 //! first [`Divergence`]; stack exhaustion is the one difference allowed.
 //!
-//! Adapters: [`EmberEngine`] (the reference), [`WasmiEngine`], and `WasmtimeEngine` with the `wasmtime`
-//! feature. [`ember_module`] generates wasm-smith modules within Ember's features.
+//! Adapters: [`EmberEngine`] (the reference), [`WasmiEngine`], `WasmtimeEngine` with the `wasmtime` feature
+//! and `Wasm3Engine` with the `wasm3` feature. [`ember_module`] generates wasm-smith modules within Ember's features.
 //!
 //! ```
 //! use ember_fuzz::{compare_module, Call, DiffValue, EmberEngine, WasmiEngine};
@@ -27,6 +27,8 @@ pub mod image;
 mod smith;
 mod trap;
 mod value;
+#[cfg(feature = "wasm3")]
+mod wasm3;
 mod wasmi;
 #[cfg(feature = "wasmtime")]
 mod wasmtime;
@@ -34,11 +36,13 @@ mod wasmtime;
 pub use crate::compare::{compare_module, plan_calls, Agreement, Call, Divergence};
 pub use crate::ember::EmberEngine;
 pub use crate::engine::{DiffEngine, DiffInstance, InstantiateError};
-pub use crate::engines::{EngineKind, ENGINES};
+pub use crate::engines::{engines_from_env, EngineKind, ENGINES};
 pub use crate::exports::{exports, ExportItem};
 pub use crate::smith::{ember_config, ember_module, module_from_config};
 pub use crate::trap::TrapKind;
 pub use crate::value::{DiffValue, DiffValueType, CANONICAL_NAN_F32, CANONICAL_NAN_F64};
+#[cfg(feature = "wasm3")]
+pub use crate::wasm3::Wasm3Engine;
 pub use crate::wasmi::WasmiEngine;
 #[cfg(feature = "wasmtime")]
 pub use crate::wasmtime::WasmtimeEngine;

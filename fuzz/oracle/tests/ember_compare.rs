@@ -1,5 +1,5 @@
 //! `ember-compare` as people run it: exit statuses, tables, command engines, directories, and the recorded
-//! wasmi bugs of `fuzz/regressions/`.
+//! wasmi and wasm3 bugs of `fuzz/regressions/`.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -141,6 +141,31 @@ fn the_recorded_wasmi_translator_panic_is_a_divergence() {
     let (status, stdout) = compare(&[&script.to_string_lossy(), "--engines", "wasmi"]);
     assert_eq!(status, 1);
     assert!(stdout.contains("DIVERGE: wasmi differs from ember-interp") && stdout.contains("panicked"), "{stdout}");
+}
+
+/// The wasm3 findings of docs/fuzzing.md (with the `wasm3` feature): each `wasm3-*.wast` script diverges on
+/// wasm3 alone, and a command engine computing the right answer sits beside it in the same table.
+#[cfg(feature = "wasm3")]
+#[test]
+fn the_recorded_wasm3_table_bugs_are_divergences() {
+    let (status, stdout) = compare(&[&regressions().to_string_lossy(), "--engines", "wasm3"]);
+    assert_eq!(status, 1);
+    let diverging: Vec<&str> = stdout.lines().filter(|l| l.starts_with("DIVERGE")).collect();
+    // The three wasm3 scripts, and segment-past-table-end.wast, whose last module has an empty segment.
+    assert_eq!(diverging.len(), 4, "{stdout}");
+    let wasm3_table_bug = |l: &&str| l.contains("/wasm3-") || l.contains("/segment-past-table-end.wast");
+    assert!(diverging.iter().all(|l| wasm3_table_bug(l) && l.contains(": wasm3 differs from ember-interp")));
+
+    let script = regressions().join("wasm3-element-segment-shrinks-table.wast");
+    let right = "sh -c 'if [ $1 = 3 ]; then echo 42; else echo 7; fi' sh {args}";
+    let (status, stdout) =
+        compare(&[&script.to_string_lossy(), "--engines", "ember-eager,wasmi,wasm3", "--engine-cmd", right]);
+    assert_eq!(status, 1);
+    assert!(stdout.contains("call(3:i32): trap TableOutOfBounds, but ember-interp 42:i32"), "{stdout}");
+    for engine in ["ember-interp (eager)", "wasmi", "wasm3", "sh"] {
+        assert!(stdout.lines().any(|l| l.trim_start().starts_with(engine)), "no {engine} row: {stdout}");
+    }
+    assert!(!stdout.contains("DIVERGE: wasmi") && !stdout.contains("DIVERGE: sh"), "{stdout}");
 }
 
 #[test]

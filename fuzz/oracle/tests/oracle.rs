@@ -53,6 +53,56 @@ fn wasmi_agrees_with_ember_on_results_traps_and_state() {
     assert_eq!((agreement.calls, agreement.traps, agreement.stack_overflow), (13, 7, false));
 }
 
+/// wasm3 under test (with the `wasm3` feature): the same calls agree; its exported global is not read (its API
+/// cannot), a recorded wasm3 bug is a divergence, and a module using a feature it lacks is a known difference.
+#[cfg(feature = "wasm3")]
+#[test]
+fn wasm3_agrees_with_ember_on_results_traps_and_memory() {
+    use ember_fuzz::Wasm3Engine;
+    let calls = [
+        call("add", &[DiffValue::I32(2), DiffValue::I32(3)]),
+        call("store", &[DiffValue::I32(8), DiffValue::I32(77)]),
+        call("store", &[DiffValue::I32(65535), DiffValue::I32(1)]),
+        call("div", &[DiffValue::I32(1), DiffValue::I32(0)]),
+        call("div", &[DiffValue::I32(i32::MIN), DiffValue::I32(-1)]),
+        call("nan", &[DiffValue::F32(0x7fa0_0001)]),
+        call("indirect", &[DiffValue::I32(0)]),
+        call("indirect", &[DiffValue::I32(5)]),
+        call("trunc", &[DiffValue::F64(0x7ff8_0000_0000_0000)]),
+        call("trunc", &[DiffValue::F64(0x4415_af1d_78b5_8c40)]),
+        call("grow", &[DiffValue::I32(1)]),
+        call("grow", &[DiffValue::I32(1)]),
+        call("rec", &[DiffValue::I32(0)]),
+    ];
+    let agreement =
+        compare_module(&mut EmberEngine::interpreter(), &mut Wasm3Engine::new(), &wasm(MODULE), &calls).unwrap();
+    assert_eq!((agreement.calls, agreement.traps, agreement.stack_overflow), (12, 6, true));
+
+    // wasm3 0.4.7 sizes the table by its element segments (fuzz/regressions/wasm3-table-size-ignored.wast):
+    // entry 1 is null in a table of 2, wasm3 finds no entry 1 at all.
+    let null_entry = [call("indirect", &[DiffValue::I32(1)])];
+    let divergence =
+        compare_module(&mut EmberEngine::interpreter(), &mut Wasm3Engine::new(), &wasm(MODULE), &null_entry)
+            .unwrap_err();
+    assert_eq!(
+        (divergence.reference.as_str(), divergence.other.as_str()),
+        ("Err(IndirectCallToNull)", "Err(TableOutOfBounds)")
+    );
+
+    let wrong = [call("add", &[DiffValue::I32(2), DiffValue::I32(3)])];
+    let other =
+        wasm(r#"(module (func (export "add") (param i32 i32) (result i32) (i32.sub (local.get 0) (local.get 1))))"#);
+    let mut engine = Wasm3Engine::new();
+    let ember = EmberEngine::interpreter().instantiate(&wasm(MODULE)).ok().unwrap().call("add", &wrong[0].args);
+    let wasm3 = engine.instantiate(&other).ok().unwrap().call("add", &wrong[0].args);
+    assert_ne!(ember, wasm3, "a different module gives a different answer: the adapter reads real results");
+
+    let multi_value = wasm(r#"(module (func (export "two") (result i32 i32) (i32.const 1) (i32.const 2)))"#);
+    let two = [call("two", &[])];
+    let agreement = compare_module(&mut EmberEngine::interpreter(), &mut engine, &multi_value, &two).unwrap();
+    assert!(agreement.unsupported);
+}
+
 #[test]
 fn stack_exhaustion_is_allowed_and_reported() {
     let calls = [call("add", &[DiffValue::I32(1), DiffValue::I32(1)]), call("rec", &[DiffValue::I32(0)])];

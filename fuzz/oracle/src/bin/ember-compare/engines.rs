@@ -4,18 +4,7 @@ use ember_fuzz::{EngineKind, ENGINES};
 
 /// The name `--engines` knows an engine kind by.
 pub fn cli_name(kind: EngineKind) -> String {
-    match kind {
-        EngineKind::EmberEager => "ember-eager".into(),
-        EngineKind::EmberFuel => "ember-fuel".into(),
-        EngineKind::EmberProfiled => "ember-profiled".into(),
-        #[cfg(feature = "tier-up")]
-        EngineKind::EmberJit => "ember-jit".into(),
-        #[cfg(feature = "tier-up")]
-        EngineKind::EmberAuto(threshold) => format!("ember-auto{threshold}"),
-        EngineKind::Wasmi => "wasmi".into(),
-        #[cfg(feature = "wasmtime")]
-        EngineKind::Wasmtime => "wasmtime".into(),
-    }
+    kind.name()
 }
 
 /// Whether an engine kind is one of Ember's configurations.
@@ -38,6 +27,7 @@ pub fn select(names: Option<&[String]>) -> Result<Vec<EngineKind>, String> {
             let known: Vec<String> = ENGINES.iter().map(|k| cli_name(*k)).collect();
             let hint = match name.as_str() {
                 "wasmtime" => " (build with --features wasmtime)",
+                "wasm3" => " (build with --features wasm3)",
                 n if n.starts_with("ember-jit") || n.starts_with("ember-auto") => " (build with --features tier-up)",
                 _ => "",
             };

@@ -24,7 +24,8 @@ OPTIONS:
     --invoke NAME ARGS...   call only the export NAME with ARGS (the rest of the command line)
     --engines LIST          comma-separated engines besides the reference (default: all built in):
                             ember-eager, ember-fuel, ember-profiled, ember-jit, ember-auto0 .. ember-auto3
-                            (with the tier-up feature), wasmi, wasmtime (with the wasmtime feature);
+                            (with the tier-up feature), wasmi, wasmtime (with the wasmtime feature),
+                            wasm3 (with the wasm3 feature);
                             `ember` for all of Ember's, `none` for no built-in engine
     --engine-cmd TEMPLATE   add an engine that is a command line (repeatable), for example
                                 --engine-cmd \"iwasm --function {func} {file} {args}\"

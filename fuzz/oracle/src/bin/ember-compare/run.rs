@@ -22,6 +22,8 @@ pub enum Outcome {
     InstantiationTrapped(TrapKind),
     /// The engine rejected the module.
     Rejected(String),
+    /// The engine cannot run this module (a feature or a limit of its own): not compared.
+    Unsupported(String),
     /// The engine panicked, with the panic's message and location.
     Panicked(String),
     /// A command engine's run.
@@ -98,6 +100,7 @@ fn observe(engine: &mut dyn DiffEngine, wasm: &[u8], memory_export: Option<&str>
             Ok(instance) => instance,
             Err(InstantiateError::Rejected(message)) => return (Outcome::Rejected(message), None),
             Err(InstantiateError::Trap(kind)) => return (Outcome::InstantiationTrapped(kind), None),
+            Err(InstantiateError::Unsupported(message)) => return (Outcome::Unsupported(message), None),
         };
         let outcome = match call {
             Some(call) => match instance.call(&call.name, &call.args) {

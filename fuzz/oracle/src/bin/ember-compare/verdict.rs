@@ -12,6 +12,9 @@ pub fn difference(reference: &Observation, other: &Observation) -> Option<String
     if let Outcome::Panicked(message) = &other.outcome {
         return Some(format!("panicked: {message}"));
     }
+    if matches!(other.outcome, Outcome::Unsupported(_)) {
+        return None;
+    }
     if stack_overflow(&reference.outcome) || stack_overflow(&other.outcome) {
         return None;
     }
@@ -49,6 +52,7 @@ pub fn describe(outcome: &Outcome) -> String {
         Outcome::Instantiated => "instantiated".into(),
         Outcome::InstantiationTrapped(kind) => format!("instantiation trap {kind}"),
         Outcome::Rejected(message) => format!("rejected: {}", message.lines().next().unwrap_or("")),
+        Outcome::Unsupported(message) => format!("not supported: {}", message.lines().next().unwrap_or("")),
         Outcome::Panicked(message) => format!("panicked: {message}"),
         Outcome::Command(CommandOutcome::Printed(tokens)) if tokens.is_empty() => "(none)".into(),
         Outcome::Command(CommandOutcome::Printed(tokens)) => tokens.join(" "),
