@@ -3,7 +3,7 @@
 ;; (`InitElements` in source/m3_env.c), so a segment that ends before an earlier one shrinks the table and
 ;; entries past its end are lost: `call_indirect` on them traps with "undefined element". The spec's table keeps
 ;; its declared size; entry 3 still holds $forty_two. Ember is right and this records its behaviour. The
-;; differential target keeps such modules away from wasm3 (`avoids_known_table_bugs` in
+;; differential target keeps such modules away from wasm3 (`avoids_known_bugs` in
 ;; fuzz/oracle/src/wasm3.rs).
 (module
   (type $r (func (result i32)))

@@ -3,7 +3,7 @@
 ;; overflow" (`InitElements` in source/m3_env.c requires a segment's end to be past its offset). The module
 ;; found was a table of 63 entries and `(elem (i32.const 0) func)`; this is it minimised. Ember is right and
 ;; this records its behaviour. The differential target keeps such modules away from wasm3
-;; (`avoids_known_table_bugs` in fuzz/oracle/src/wasm3.rs); `ember-compare --engines wasm3` shows the difference:
+;; (`avoids_known_bugs` in fuzz/oracle/src/wasm3.rs); `ember-compare --engines wasm3` shows the difference:
 ;; "instantiation trap TableOutOfBounds, but ember-interp 1:i32".
 (module
   (table 1 funcref)

@@ -4,7 +4,7 @@
 ;; null, so `call_indirect` on them traps with "uninitialized element" (Ember's IndirectCallToNull); wasm3 traps
 ;; with "undefined element", the trap for an index past the table's end. (It also lets a segment past the
 ;; declared size grow the table instead of failing the instantiation.) Ember is right and this records its
-;; behaviour. The differential target keeps such modules away from wasm3 (`avoids_known_table_bugs` in
+;; behaviour. The differential target keeps such modules away from wasm3 (`avoids_known_bugs` in
 ;; fuzz/oracle/src/wasm3.rs).
 (module
   (type $r (func (result i32)))

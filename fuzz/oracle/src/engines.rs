@@ -81,7 +81,7 @@ impl EngineKind {
         if self == EngineKind::Wasm3 {
             crate::wasm3::Wasm3Engine::config(&mut config);
             let wasm = module_from_config(u, config, true)?;
-            if !crate::wasm3::avoids_known_table_bugs(&wasm) {
+            if !crate::wasm3::avoids_known_bugs(&wasm) {
                 return Err(arbitrary::Error::IncorrectFormat);
             }
             return Ok(wasm);

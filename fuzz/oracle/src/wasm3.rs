@@ -291,17 +291,21 @@ fn trap_kind(message: &str) -> Option<TrapKind> {
     })
 }
 
-/// Whether wasm3 0.4.7's known table bugs stay out of `wasm`'s way, so a difference found on it is news: the
+/// Whether wasm3 0.4.7's known bugs stay out of `wasm`'s way, so a difference found on it is news: the
 /// differential target generates modules for wasm3 until this holds (the bugs themselves are recorded as
 /// `fuzz/regressions/wasm3-*.wast`, and `ember-compare` still shows them).
+///
+/// wasm3 0.4.7 checks a data segment's bounds on its offset sign-extended to `size_t`: a negative offset no
+/// larger in magnitude than the segment's length wraps the check and writes below linear memory. Such modules
+/// are left out.
 ///
 /// wasm3 0.4.7 sizes table 0 by its active element segments, not by its declaration: the table is as long as
 /// the last segment's end (a segment ending before an earlier one shrinks it, losing entries), an empty segment
 /// fails instantiation ("table overflow"), and a segment past the declared size grows the table instead of
 /// trapping. So a module is kept when its element segments are non-empty, in non-decreasing order of their
 /// ends, and the last ends exactly at table 0's declared minimum (or it has neither table nor segments).
-pub fn avoids_known_table_bugs(wasm: &[u8]) -> bool {
-    use wasmparser::{ElementItems, ElementKind, Operator, Parser, Payload};
+pub fn avoids_known_bugs(wasm: &[u8]) -> bool {
+    use wasmparser::{DataKind, ElementItems, ElementKind, Operator, Parser, Payload};
     let mut table_min: Option<u64> = None;
     let mut end_so_far = 0u64;
     for payload in Parser::new(0).parse_all(wasm) {
@@ -310,6 +314,17 @@ pub fn avoids_known_table_bugs(wasm: &[u8]) -> bool {
                 for table in reader {
                     let Ok(table) = table else { return false };
                     table_min.get_or_insert(table.ty.initial);
+                }
+            }
+            Ok(Payload::DataSection(reader)) => {
+                for data in reader {
+                    let Ok(data) = data else { return false };
+                    let DataKind::Active { offset_expr, .. } = data.kind else { continue };
+                    let mut ops = offset_expr.get_operators_reader();
+                    let Ok(Operator::I32Const { value }) = ops.read() else { return false };
+                    if value < 0 && u64::from(value.unsigned_abs()) <= data.data.len() as u64 {
+                        return false;
+                    }
                 }
             }
             Ok(Payload::ElementSection(reader)) => {
