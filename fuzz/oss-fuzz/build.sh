@@ -15,6 +15,8 @@
 # The default build compares Ember with its own configurations, its native tiers and wasmi in `differential`;
 # wasmtime is left out (its build and Cranelift's twice would double the build time and the binary size).
 
+set -euo pipefail   # also when run as `bash build.sh`, which ignores the flags of the first line
+
 root=${EMBER_SRC:-$SRC/ember}
 : "${OUT:?OUT must name the output folder}"
 sanitizer=${SANITIZER:-address}

@@ -17,9 +17,10 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ember-oss-fuzz.XXXXXX")
 
 export EMBER_SRC=$repo SRC=$repo OUT=$tmp/out WORK=$tmp/work
 export SANITIZER=address
-# OSS-Fuzz's flags for C and C++ code, without its clang-only ones (-fsanitize=fuzzer-no-link): the only C++
-# built here is libFuzzer itself (libfuzzer-sys), by whatever compiler is installed.
-export CFLAGS="-O1 -fno-omit-frame-pointer -gline-tables-only -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
+# OSS-Fuzz's flags for C and C++ code, without its sanitizer ones (-fsanitize=address,fuzzer-no-link) and with
+# `-g` for clang's `-gline-tables-only`, which GCC refuses: the only C++ built here is libFuzzer itself
+# (libfuzzer-sys, which adds -fsanitize=address), by whatever compiler is installed.
+export CFLAGS="-O1 -fno-omit-frame-pointer -g -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 export CXXFLAGS="$CFLAGS"
 export RUSTFLAGS="--cfg fuzzing -Cdebuginfo=1 -Cforce-frame-pointers"
 export RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-nightly}
