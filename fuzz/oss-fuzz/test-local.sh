@@ -22,6 +22,8 @@ export SANITIZER=address
 # (libfuzzer-sys, which adds -fsanitize=address), by whatever compiler is installed.
 export CFLAGS="-O1 -fno-omit-frame-pointer -g -DFUZZING_BUILD_MODE_UNSAFE_FOR_PRODUCTION"
 export CXXFLAGS="$CFLAGS"
+# OSS-Fuzz's RUSTFLAGS also carry -Zsanitizer=$SANITIZER, which cargo-fuzz adds itself for the address build; and
+# OSS-Fuzz links its own libFuzzer (CUSTOM_LIBFUZZER_PATH), where this build compiles libfuzzer-sys's.
 export RUSTFLAGS="--cfg fuzzing -Cdebuginfo=1 -Cforce-frame-pointers"
 export RUSTUP_TOOLCHAIN=${RUSTUP_TOOLCHAIN:-nightly}
 export CARGO_BUILD_JOBS=${CARGO_BUILD_JOBS:-1}
