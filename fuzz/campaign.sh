@@ -5,11 +5,12 @@
 #   fuzz/campaign.sh TARGET [RUNS] [-- libFuzzer flags...]
 #
 # Stops after RUNS executions (default 10 million) or at the first finding, keeps the corpus in
-# fuzz/corpus/TARGET, and appends a line with the execution count, rate and outcome to fuzz/campaign.log
-# (not committed; docs/fuzzing.md records the campaigns). Builds with the `wasmtime` feature, so that the
-# `differential` target compares Ember with wasmtime too (every target shares one build); `FEATURES=wasm3`
-# (or `FEATURES=wasmtime,wasm3`) builds in wasm3 instead, and `EMBER_FUZZ_ENGINES=wasm3` narrows
-# `differential` to one peer: `FEATURES=wasm3 EMBER_FUZZ_ENGINES=wasm3 fuzz/campaign.sh differential 1000000`. The peer engines and
+# fuzz/corpus/TARGET (the committed seeds, fuzz/seeds/TARGET, are read too, never written), and appends a line
+# with the execution count, rate and outcome to fuzz/campaign.log (not committed; docs/fuzzing.md records the
+# campaigns). Builds with the `wasmtime` feature, so that the `differential` target compares Ember with
+# wasmtime too (every target shares one build); `FEATURES=wasm3` (or `FEATURES=wasmtime,wasm3`) builds in wasm3
+# instead, and `EMBER_FUZZ_ENGINES=wasm3` narrows `differential` to one peer:
+# `FEATURES=wasm3 EMBER_FUZZ_ENGINES=wasm3 fuzz/campaign.sh differential 1000000`. The peer engines and
 # Cranelift are built without coverage instrumentation (`rustc-peers-uninstrumented.sh` says why), into
 # target/campaign; `INSTRUMENT_PEERS=1` instruments them too, into target/.
 set -uo pipefail
@@ -29,8 +30,11 @@ campaign() {
         export RUSTC_WRAPPER="$PWD/rustc-peers-uninstrumented.sh"
         build=(--target-dir target/campaign)
     fi
+    # libFuzzer reads every corpus folder given and writes new inputs to the first one only.
+    corpora=("corpus/$target")
+    [ -d "seeds/$target" ] && corpora+=("seeds/$target")
     started=$(date +%s)
-    nice -n 19 cargo +nightly fuzz run -O -s none --features "${FEATURES:-wasmtime}" "${build[@]}" "$target" "corpus/$target" -- \
+    nice -n 19 cargo +nightly fuzz run -O -s none --features "${FEATURES:-wasmtime}" "${build[@]}" "$target" "${corpora[@]}" -- \
         -runs="$runs" -timeout=30 -print_final_stats=1 "$@" >"$log" 2>&1
     status=$?
     seconds=$(($(date +%s) - started))
