@@ -1,9 +1,10 @@
 //! The same generated module and calls on Ember's interpreter (the reference) and on another engine chosen by
-//! the fuzzer (Ember with eager translation, Ember's native tiers, wasmi, wasmtime with the `wasmtime` feature):
+//! the fuzzer (Ember with eager translation, Ember's native tiers, wasmi, wasmtime with the `wasmtime` feature,
+//! wasm3 with the `wasm3` feature; `EMBER_FUZZ_ENGINES` narrows the choice):
 //! results, traps, exported globals and memories must agree. Stack exhaustion may differ; such runs are counted
 //! and reported every 2^k executions on stderr.
 //!
-//! A panic inside a peer engine (wasmi, wasmtime) is that engine's bug, not Ember's: it is counted and
+//! A panic inside a peer engine (wasmi, wasmtime, wasm3's Rust bindings) is that engine's bug, not Ember's: it is counted and
 //! reported, and the campaign goes on. A panic anywhere else (Ember) is a finding.
 #![no_main]
 

@@ -302,6 +302,9 @@ fn trap_kind(message: &str) -> Option<TrapKind> {
 /// holds a `block`/`loop` with a result: modules with a typed block in code made unreachable by a branch are
 /// left out.
 ///
+/// wasm3 0.4.7's `memory.size` overwrites the value on top of the operand stack (kept in a register) without
+/// saving it: modules with `memory.size` are left out.
+///
 /// wasm3 0.4.7 checks a data segment's bounds on its offset sign-extended to `size_t`: a negative offset no
 /// larger in magnitude than the segment's length wraps the check and writes below linear memory. Such modules
 /// are left out.
@@ -331,7 +334,7 @@ pub fn avoids_known_bugs(wasm: &[u8]) -> bool {
                     let Ok(op) = ops.read() else { return false };
                     let dead = dead_after_branch.last().copied().unwrap_or(false);
                     match op {
-                        Operator::MemoryGrow { .. } => return false,
+                        Operator::MemoryGrow { .. } | Operator::MemorySize { .. } => return false,
                         Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
                             if dead && blockty != BlockType::Empty {
                                 return false;
