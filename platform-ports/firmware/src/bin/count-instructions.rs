@@ -149,9 +149,10 @@ fn nop_loop(iterations: u32) {
 /// Times the two loops against their known lengths (a few instructions of call and set-up besides); returns
 /// whether both are within 1%.
 fn validate(overhead: u64) -> bool {
+    /// Name, instructions per iteration, the loop, iterations.
+    type Case = (&'static str, u64, fn(u32), u32);
     let mut ok = true;
-    let cases: [(&str, u64, fn(u32), u32); 2] =
-        [("subs/bne loop", 2, counted_loop, 5_000_000), ("nop loop", 102, nop_loop, 100_000)];
+    let cases: [Case; 2] = [("subs/bne loop", 2, counted_loop, 5_000_000), ("nop loop", 102, nop_loop, 100_000)];
     for (name, per_iteration, f, iterations) in cases {
         let expected = per_iteration * u64::from(iterations);
         let measured = measure(overhead, || f(core::hint::black_box(iterations)));
