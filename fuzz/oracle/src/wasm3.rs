@@ -308,9 +308,9 @@ fn trap_kind(message: &str) -> Option<TrapKind> {
 /// wasm3 0.4.7 adds `memory.grow`'s delta to the page count in 32 bits, so a delta near 2^32 (the -1 of a
 /// failed grow, grown again) shrinks the memory and reports success: modules with `memory.grow` are left out.
 ///
-/// wasm3 0.4.7 returns 0 from a function that leaves with `br 0` when the unreachable code after the branch
-/// holds a `block`/`loop` with a result: modules with a typed block in code made unreachable by a branch are
-/// left out.
+/// wasm3 0.4.7 does not return the value a branch to the function's own label carries (`br`, `br_if` or
+/// `br_table` leaving the function, rather than `return`) when code after it, even unreachable code, reuses the
+/// result's slot: modules with such branches are left out.
 ///
 /// wasm3 0.4.7's `memory.size` overwrites the value on top of the operand stack (kept in a register) without
 /// saving it: modules with `memory.size` are left out.
@@ -325,7 +325,7 @@ fn trap_kind(message: &str) -> Option<TrapKind> {
 /// trapping. So a module is kept when its element segments are non-empty, in non-decreasing order of their
 /// ends, and the last ends exactly at table 0's declared minimum (or it has neither table nor segments).
 pub fn avoids_known_bugs(wasm: &[u8]) -> bool {
-    use wasmparser::{BlockType, DataKind, ElementItems, ElementKind, Operator, Parser, Payload};
+    use wasmparser::{DataKind, ElementItems, ElementKind, Operator, Parser, Payload};
     let mut table_min: Option<u64> = None;
     let mut end_so_far = 0u64;
     for payload in Parser::new(0).parse_all(wasm) {
@@ -338,31 +338,25 @@ pub fn avoids_known_bugs(wasm: &[u8]) -> bool {
             }
             Ok(Payload::CodeSectionEntry(body)) => {
                 let Ok(mut ops) = body.get_operators_reader() else { return false };
-                // For each enclosing block: whether the code reached so far in it is dead after a branch.
-                let mut dead_after_branch = vec![false];
+                // Blocks open around the current instruction: a branch with this relative depth leaves the
+                // function.
+                let mut open: u32 = 0;
                 while !ops.eof() {
                     let Ok(op) = ops.read() else { return false };
-                    let dead = dead_after_branch.last().copied().unwrap_or(false);
                     match op {
                         Operator::MemoryGrow { .. } | Operator::MemorySize { .. } => return false,
-                        Operator::Block { blockty } | Operator::Loop { blockty } | Operator::If { blockty } => {
-                            if dead && blockty != BlockType::Empty {
+                        Operator::Block { .. } | Operator::Loop { .. } | Operator::If { .. } => open += 1,
+                        Operator::End => open = open.saturating_sub(1),
+                        Operator::Br { relative_depth } | Operator::BrIf { relative_depth }
+                            if relative_depth == open =>
+                        {
+                            return false
+                        }
+                        Operator::BrTable { targets } => {
+                            let leaves = targets.default() == open || targets.targets().any(|t| t.ok() == Some(open));
+                            if leaves {
                                 return false;
                             }
-                            dead_after_branch.push(false);
-                        }
-                        Operator::Br { .. } | Operator::BrTable { .. } | Operator::Return => {
-                            if let Some(last) = dead_after_branch.last_mut() {
-                                *last = true;
-                            }
-                        }
-                        Operator::Else => {
-                            if let Some(last) = dead_after_branch.last_mut() {
-                                *last = false;
-                            }
-                        }
-                        Operator::End => {
-                            dead_after_branch.pop();
                         }
                         _ => {}
                     }
