@@ -106,11 +106,11 @@ impl DiffEngine for Wasm3Engine {
             return Err(InstantiateError::Unsupported("wasm3: runtime allocation failed".into()));
         }
         // From here on `instance` owns the runtime and the bytes: dropping it frees them in the right order.
-        let mut instance = Wasm3Instance { runtime, _bytes: bytes, _env: Rc::clone(&self.env), functions: Vec::new() };
+        let mut instance = Wasm3Instance { runtime, bytes, _env: Rc::clone(&self.env), functions: Vec::new() };
         let mut module: ffi::IM3Module = ptr::null_mut();
         // SAFETY: the bytes live in `instance` (on the heap, never moved) as long as the runtime that will own
         // the module, which wasm3 requires.
-        let parsed = unsafe { ffi::m3_ParseModule(env, &mut module, instance._bytes.as_ptr(), len) };
+        let parsed = unsafe { ffi::m3_ParseModule(env, &mut module, instance.bytes.as_ptr(), len) };
         if let Some(message) = error_message(parsed) {
             // A failed parse has freed the module itself.
             return Err(InstantiateError::Unsupported(format!("wasm3 parse: {message}")));
@@ -149,7 +149,7 @@ impl DiffEngine for Wasm3Engine {
 /// A wasm3 runtime with one module loaded, and the module's bytes (which wasm3 reads until it is freed).
 struct Wasm3Instance {
     runtime: ffi::IM3Runtime,
-    _bytes: Box<[u8]>,
+    bytes: Box<[u8]>,
     _env: Rc<Environment>,
     /// Every exported function: its name, wasm3's handle and its result type (at most one).
     functions: Vec<(String, ffi::IM3Function, Option<DiffValueType>)>,
