@@ -2,14 +2,9 @@
 
 use ember_fuzz::{EngineKind, ENGINES};
 
-/// The name `--engines` knows an engine kind by.
-pub fn cli_name(kind: EngineKind) -> String {
-    kind.name()
-}
-
 /// Whether an engine kind is one of Ember's configurations.
 fn is_ember(kind: EngineKind) -> bool {
-    cli_name(kind).starts_with("ember-")
+    kind.name().starts_with("ember-")
 }
 
 /// The engines `--engines` names (every engine built in for `None`), in [`ENGINES`] order; `ember` stands
@@ -21,10 +16,10 @@ pub fn select(names: Option<&[String]>) -> Result<Vec<EngineKind>, String> {
         let matching: Vec<EngineKind> = match name.as_str() {
             "none" | "ember-interp" => Vec::new(),
             "ember" => ENGINES.iter().copied().filter(|k| is_ember(*k)).collect(),
-            _ => ENGINES.iter().copied().filter(|k| cli_name(*k) == *name).collect(),
+            _ => ENGINES.iter().copied().filter(|k| k.name() == *name).collect(),
         };
         if matching.is_empty() && !matches!(name.as_str(), "none" | "ember-interp") {
-            let known: Vec<String> = ENGINES.iter().map(|k| cli_name(*k)).collect();
+            let known: Vec<String> = ENGINES.iter().map(|k| k.name()).collect();
             let hint = match name.as_str() {
                 "wasmtime" => " (build with --features wasmtime)",
                 "wasm3" => " (build with --features wasm3)",

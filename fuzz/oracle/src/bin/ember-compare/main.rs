@@ -40,7 +40,7 @@ fn main() -> ExitCode {
 fn setup(options: &Options) -> Result<Setup, String> {
     let kinds = engines::select(options.engines.as_deref())?;
     let mut taken: Vec<String> = vec![report::REFERENCE.into()];
-    taken.extend(kinds.iter().map(|k| engines::cli_name(*k)));
+    taken.extend(kinds.iter().map(|k| k.name()));
     let mut commands = Vec::new();
     for template in &options.commands {
         let engine = CommandEngine::new(template, &taken)?;
