@@ -190,3 +190,67 @@ fn address_arithmetic_fuses_into_stores() {
     // x + 2 = 2^32 - 4 for x = -6: plus the offset 4, that is 2^32, out of bounds.
     assert!(run_i32(wat, -6).is_err());
 }
+
+#[test]
+fn constant_operands_are_folded() {
+    let code = listing(
+        "(module (func (result i32) (i32.mul (i32.add (i32.const 40) (i32.const 2)) (i32.const 1000))))",
+        0,
+        TranslateOptions::default(),
+    );
+    assert_eq!(code, ["Const32 dst=s0, value=42000", "Return1 src=s0"]);
+    let code = listing(
+        "(module (func (result i32) (i64.lt_s (i64.const -1) (i64.extend_i32_u (i32.const -1)))))",
+        0,
+        TranslateOptions::default(),
+    );
+    assert_eq!(code, ["Const16 dst=s0, value=1", "Return1 src=s0"]);
+    assert_eq!(
+        run_i32("(module (func (export \"f\") (param i32) (result i32) (i32.sub (i32.const 5) (i32.const 7))))", 0)
+            .unwrap(),
+        -2
+    );
+}
+
+#[test]
+fn operations_that_trap_are_not_folded() {
+    let wat = "(module (func (export \"f\") (param i32) (result i32) (i32.div_s (i32.const 1) (i32.const 0))))";
+    let code = listing(wat, 0, TranslateOptions::default());
+    assert!(code.iter().any(|i| i.starts_with("I32DivS")), "{code:?}");
+    assert!(run_i32(wat, 0).is_err());
+    let wat = "(module (func (export \"f\") (param i32) (result i32) (i32.trunc_f32_s (f32.const nan))))";
+    assert!(listing(wat, 0, TranslateOptions::default()).iter().any(|i| i.starts_with("I32TruncF32S")));
+    assert!(run_i32(wat, 0).is_err());
+}
+
+#[test]
+fn folded_floats_keep_the_handlers_bits() {
+    // NaN payloads, signed zeros and rounding: the folded value is what the handler computes.
+    let cases = [
+        ("(f32.reinterpret_i32 (i32.const 0x7fa00001))", "f32.abs", "i32.reinterpret_f32"),
+        ("(f64.const -0)", "f64.neg", "i64.reinterpret_f64"),
+        ("(f32.const 2.5)", "f32.nearest", "i32.reinterpret_f32"),
+        ("(f64.const -3.5)", "f64.nearest", "i64.reinterpret_f64"),
+        ("(f32.const -0x1p-149)", "f32.sqrt", "i32.reinterpret_f32"),
+    ];
+    for (operand, op, out) in cases {
+        let wide = out.starts_with("i64");
+        let result = if wide { "i64" } else { "i32" };
+        let folded = format!("(module (func (export \"f\") (param i32) (result {result}) ({out} ({op} {operand}))))");
+        let kept = format!(
+            "(module (func (export \"f\") (param i32) (result {result}) (local {ty}) (local.set 1 {operand}) ({out} ({op} (local.get 1)))))",
+            ty = if wide { "f64" } else { "f32" }
+        );
+        let bits = |wat: &str| {
+            let engine = Engine::with_executor(&Config::new(), &ember_interp::INTERPRETER);
+            let module = Module::new(&engine, &wat::parse_str(wat).unwrap()).unwrap();
+            let mut store = ember_core::Store::new(&engine, ());
+            let instance = ember_core::Instance::new(&mut store, &module, &[]).unwrap();
+            let f = instance.get_func(&store, "f").unwrap();
+            let mut out = [Val::I32(0)];
+            f.call(&mut store, &[Val::I32(0)], &mut out).unwrap();
+            out[0]
+        };
+        assert_eq!(bits(&folded), bits(&kept), "{op} {operand}");
+    }
+}

@@ -14,7 +14,7 @@ mod dispatch;
 mod handlers;
 pub mod invariants;
 mod memory;
-mod num;
+pub(crate) mod num;
 mod run;
 mod state;
 mod table;

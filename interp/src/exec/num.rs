@@ -67,6 +67,77 @@ impl ToCell for bool {
     }
 }
 
+/// A value as an operator's semantics computed it, with its width: what constant folding keeps (the cell
+/// alone does not say whether it is 32 or 64 bits wide, or a float).
+#[derive(Copy, Clone, Debug, PartialEq)]
+pub(crate) enum Num {
+    /// An i32 (also a comparison's result).
+    I32(u32),
+    /// An i64.
+    I64(u64),
+    /// An f32's bits.
+    F32(u32),
+    /// An f64's bits.
+    F64(u64),
+}
+
+/// A result type of an operator's semantics: its cell ([`ToCell`]) and its typed value ([`Num`]).
+pub(crate) trait ToNum: ToCell {
+    /// The value with its width.
+    fn to_num(self) -> Num;
+}
+
+/// What an operator's `eval` returns: a value, a trap, or nothing this build can compute.
+pub(crate) trait Evaluated {
+    /// The value, if the operation gives one (not a trap) in this build.
+    fn value(self) -> Option<Num>;
+}
+
+macro_rules! to_num {
+    ($($t:ty => |$v:ident| $num:expr),*) => {$(
+        impl ToNum for $t {
+            #[inline(always)]
+            fn to_num(self) -> Num {
+                let $v = self;
+                $num
+            }
+        }
+    )*};
+}
+to_num!(
+    u32 => |v| Num::I32(v),
+    i32 => |v| Num::I32(v as u32),
+    bool => |v| Num::I32(u32::from(v)),
+    u64 => |v| Num::I64(v),
+    i64 => |v| Num::I64(v as u64),
+    f32 => |v| Num::F32(v.to_bits()),
+    f64 => |v| Num::F64(v.to_bits())
+);
+
+impl<T: ToNum> Evaluated for T {
+    #[inline(always)]
+    fn value(self) -> Option<Num> {
+        Some(self.to_num())
+    }
+}
+
+impl<T: ToNum> Evaluated for Result<T, TrapCode> {
+    #[inline(always)]
+    fn value(self) -> Option<Num> {
+        self.ok().map(ToNum::to_num)
+    }
+}
+
+/// The `eval` of an instruction this build does not run (float arithmetic without the `float` feature).
+#[cfg_attr(feature = "float", allow(dead_code))]
+pub(crate) struct NotInThisBuild;
+
+impl Evaluated for NotInThisBuild {
+    fn value(self) -> Option<Num> {
+        None
+    }
+}
+
 // ---- integer division ----
 
 macro_rules! int_div {

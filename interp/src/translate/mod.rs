@@ -131,7 +131,29 @@ pub(crate) enum Const {
     F64(u64),
 }
 
+impl From<crate::exec::num::Num> for Const {
+    fn from(value: crate::exec::num::Num) -> Const {
+        use crate::exec::num::Num;
+        match value {
+            Num::I32(v) => Const::I32(v as i32),
+            Num::I64(v) => Const::I64(v as i64),
+            Num::F32(bits) => Const::F32(bits),
+            Num::F64(bits) => Const::F64(bits),
+        }
+    }
+}
+
 impl Const {
+    /// The constant's slot cell, as the handlers read it.
+    fn cell(self) -> u64 {
+        match self {
+            Const::I32(v) => u64::from(v as u32),
+            Const::I64(v) => v as u64,
+            Const::F32(bits) => u64::from(bits),
+            Const::F64(bits) => bits,
+        }
+    }
+
     /// The constant as an `i16` immediate, if it is an integer that fits.
     fn as_i16(self) -> Option<i16> {
         match self {

@@ -5,16 +5,34 @@ use wasmparser::{BlockType, MemArg, Operator};
 
 use super::control::{Compare, Cond, ControlKind, Rhs};
 use super::{Const, Operand, Translator};
+use crate::exec::num::{Evaluated, Num};
 use crate::ops::{op, Instr, Slot};
 
-type Binary = fn(Slot, Slot, Slot) -> Instr;
+/// A two-operand instruction: how to emit it, and its semantics for constant operands.
+#[derive(Copy, Clone)]
+struct Binary {
+    make: fn(Slot, Slot, Slot) -> Instr,
+    fold: Fold2,
+}
 type BinaryImm = fn(Slot, Slot, i16) -> Instr;
 type BinaryImm32 = fn(Slot, Slot, u32) -> Instr;
-type Unary = fn(Slot, Slot) -> Instr;
+/// A one-operand instruction: how to emit it, and its semantics for a constant operand.
+#[derive(Copy, Clone)]
+struct Unary {
+    make: fn(Slot, Slot) -> Instr,
+    fold: Fold1,
+}
+/// An instruction's semantics (`op::X::eval`, what its handler runs) on operand cells; `None` if it traps.
+type Fold1 = fn(u64) -> Option<Num>;
+/// As [`Fold1`], for two operands.
+type Fold2 = fn(u64, u64) -> Option<Num>;
 
 macro_rules! bin {
     ($name:ident) => {
-        (|dst, lhs, rhs| op::$name { dst, lhs, rhs }.into()) as Binary
+        Binary {
+            make: |dst, lhs, rhs| op::$name { dst, lhs, rhs }.into(),
+            fold: |a, b| Evaluated::value(op::$name::eval(a, b)),
+        }
     };
 }
 macro_rules! imm {
@@ -29,7 +47,7 @@ macro_rules! imm32 {
 }
 macro_rules! un {
     ($name:ident) => {
-        (|dst, src| op::$name { dst, src }.into()) as Unary
+        Unary { make: |dst, src| op::$name { dst, src }.into(), fold: |a| Evaluated::value(op::$name::eval(a)) }
     };
 }
 
@@ -116,6 +134,38 @@ macro_rules! store_add {
     }};
 }
 
+/// The semantics of comparison `cond` (of i64s if `wide`), for constant folding.
+fn compare_fold(wide: bool, cond: Cond) -> Fold2 {
+    use Cond::*;
+    macro_rules! fold {
+        ($name:ident) => {
+            |a, b| Evaluated::value(op::$name::eval(a, b))
+        };
+    }
+    match (wide, cond) {
+        (false, Eq) => fold!(I32Eq),
+        (false, Ne) => fold!(I32Ne),
+        (false, LtS) => fold!(I32LtS),
+        (false, LtU) => fold!(I32LtU),
+        (false, GtS) => fold!(I32GtS),
+        (false, GtU) => fold!(I32GtU),
+        (false, LeS) => fold!(I32LeS),
+        (false, LeU) => fold!(I32LeU),
+        (false, GeS) => fold!(I32GeS),
+        (false, GeU) => fold!(I32GeU),
+        (true, Eq) => fold!(I64Eq),
+        (true, Ne) => fold!(I64Ne),
+        (true, LtS) => fold!(I64LtS),
+        (true, LtU) => fold!(I64LtU),
+        (true, GtS) => fold!(I64GtS),
+        (true, GtU) => fold!(I64GtU),
+        (true, LeS) => fold!(I64LeS),
+        (true, LeU) => fold!(I64LeU),
+        (true, GeS) => fold!(I64GeS),
+        (true, GeU) => fold!(I64GeU),
+    }
+}
+
 fn compare_instr(wide: bool, cond: Cond, dst: Slot, lhs: Slot, rhs: Rhs) -> Instr {
     use Cond::*;
     match (wide, rhs) {
@@ -188,6 +238,9 @@ impl Translator<'_> {
 
     /// A commutative i32 operator with 16-bit and 32-bit immediate forms for a constant operand.
     fn binary_imm32(&mut self, make: Binary, make_imm: Option<BinaryImm>, make_imm32: BinaryImm32) {
+        if self.fold2(make.fold) {
+            return;
+        }
         if self.const_at(0).is_some() || self.const_at(1).is_some() {
             return self.binary_imm(make, make_imm, true);
         }
@@ -208,6 +261,9 @@ impl Translator<'_> {
 
     /// A rotate right by a constant as a rotate left by its negation (`mask` = bits - 1).
     fn rotr(&mut self, make: Binary, rotl_imm: BinaryImm, mask: i64) {
+        if self.fold2(make.fold) {
+            return;
+        }
         let count = match self.stack.last() {
             Some(Operand::Const(Const::I32(c))) => Some(i64::from(*c)),
             Some(Operand::Const(Const::I64(c))) => Some(*c),
@@ -231,21 +287,50 @@ impl Translator<'_> {
         }
     }
 
+    /// Constant folding: if the top of the stack is a constant, replaces it with `fold` of it and answers
+    /// `true`; `false` (nothing changed) if it is not a constant or the operation would trap.
+    fn fold1(&mut self, fold: Fold1) -> bool {
+        let Some(&Operand::Const(a)) = self.stack.last() else { return false };
+        let Some(value) = fold(a.cell()) else { return false };
+        self.pop();
+        self.push(Operand::Const(value.into()));
+        true
+    }
+
+    /// Constant folding of the top two entries, as [`Self::fold1`].
+    fn fold2(&mut self, fold: Fold2) -> bool {
+        let [.., Operand::Const(a), Operand::Const(b)] = self.stack[..] else { return false };
+        let Some(value) = fold(a.cell(), b.cell()) else { return false };
+        self.pop();
+        self.pop();
+        self.push(Operand::Const(value.into()));
+        true
+    }
+
     fn unary(&mut self, make: Unary) {
+        if self.fold1(make.fold) {
+            return;
+        }
         let src = self.pop_slot();
         let dst = self.push_temp();
-        self.emit_result(make(dst, src), dst, None);
+        self.emit_result((make.make)(dst, src), dst, None);
     }
 
     fn binary(&mut self, make: Binary) {
+        if self.fold2(make.fold) {
+            return;
+        }
         let rhs = self.pop_slot();
         let lhs = self.pop_slot();
         let dst = self.push_temp();
-        self.emit_result(make(dst, lhs, rhs), dst, None);
+        self.emit_result((make.make)(dst, lhs, rhs), dst, None);
     }
 
     /// A binary operator with an immediate form for a small constant right operand (or left, if commutative).
     fn binary_imm(&mut self, make: Binary, make_imm: Option<BinaryImm>, commutative: bool) {
+        if self.fold2(make.fold) {
+            return;
+        }
         if let Some(make_imm) = make_imm {
             if let Some(imm) = self.const_at(0) {
                 self.pop();
@@ -267,6 +352,9 @@ impl Translator<'_> {
 
     /// `x - c` as `x + (-c)` when `-c` fits the immediate.
     fn sub(&mut self, make: Binary, add_imm: Option<BinaryImm>) {
+        if self.fold2(make.fold) {
+            return;
+        }
         let negated = self.const_at(0).and_then(|c| c.checked_neg());
         if let (Some(imm), Some(add_imm)) = (negated, add_imm) {
             self.pop();
@@ -279,6 +367,9 @@ impl Translator<'_> {
     }
 
     fn compare(&mut self, wide: bool, cond: Cond) {
+        if self.fold2(compare_fold(wide, cond)) {
+            return;
+        }
         let (cond, lhs, rhs) = if let Some(imm) = self.const_at(0) {
             self.pop();
             (cond, self.pop_slot(), Rhs::Imm(imm))

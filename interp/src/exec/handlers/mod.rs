@@ -85,14 +85,23 @@ pub(crate) unsafe fn no_float(cx: &mut Ctx<'_>, ip: Ip, _sp: Sp, _mem: Mem0) -> 
     defect(cx, ip, "floating-point instruction")
 }
 
-/// `s[dst] = f(src)` for each `Op => |a: A| f(a)`.
+/// `s[dst] = f(src)` for each `Op => |a: A| f(a)`. The operation becomes `op::Op::eval` (a cell in, the typed
+/// result out), which the handler runs and the translator's constant folding evaluates: one definition.
 macro_rules! unary {
     ($($op:ident => |$a:ident: $ta:ty| $e:expr;)*) => {$(
+        impl $crate::ops::op::$op {
+            /// The operation on an operand cell.
+            #[inline(always)]
+            pub(crate) fn eval(cell: u64) -> impl $crate::exec::num::ToNum {
+                let $a = <$ta as $crate::exec::num::FromCell>::from_cell(cell);
+                $e
+            }
+        }
         $crate::exec::handlers::handler! {
             fn $op(cx, ip, sp, mem) {
                 let i = $crate::ops::op::$op::decode_ptr(ip);
-                let $a = <$ta as $crate::exec::num::FromCell>::from_cell($crate::exec::handlers::get(sp, i.src));
-                $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell($e));
+                let v = $crate::ops::op::$op::eval($crate::exec::handlers::get(sp, i.src));
+                $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell(v));
                 $crate::exec::handlers::step!($op, cx, ip, sp, mem)
             }
         }
@@ -100,15 +109,21 @@ macro_rules! unary {
 }
 pub(crate) use unary;
 
-/// `s[dst] = f(src)` for each `Op => f`, where `f` may trap.
+/// `s[dst] = f(src)` for each `Op => f`, where `f` may trap; `op::Op::eval` as for [`unary!`], with the trap.
 #[cfg_attr(not(feature = "float"), allow(unused_macros))] // only float conversions trap this way
 macro_rules! unary_try {
     ($($op:ident => $f:path;)*) => {$(
+        impl $crate::ops::op::$op {
+            /// The operation on an operand cell, or its trap.
+            #[inline(always)]
+            pub(crate) fn eval(cell: u64) -> Result<impl $crate::exec::num::ToNum, ember_core::TrapCode> {
+                $f($crate::exec::num::FromCell::from_cell(cell))
+            }
+        }
         $crate::exec::handlers::handler! {
             fn $op(cx, ip, sp, mem) {
                 let i = $crate::ops::op::$op::decode_ptr(ip);
-                let a = $crate::exec::num::FromCell::from_cell($crate::exec::handlers::get(sp, i.src));
-                match $f(a) {
+                match $crate::ops::op::$op::eval($crate::exec::handlers::get(sp, i.src)) {
                     Ok(v) => {
                         $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell(v));
                         $crate::exec::handlers::step!($op, cx, ip, sp, mem)
@@ -121,15 +136,26 @@ macro_rules! unary_try {
 }
 pub(crate) use unary_try;
 
-/// `s[dst] = f(lhs, rhs)` for each `Op => |a: A, b: B| f(a, b)`.
+/// `s[dst] = f(lhs, rhs)` for each `Op => |a: A, b: B| f(a, b)`; `op::Op::eval` as for [`unary!`].
 macro_rules! binary {
     ($($op:ident => |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
+        impl $crate::ops::op::$op {
+            /// The operation on operand cells.
+            #[inline(always)]
+            pub(crate) fn eval(lhs: u64, rhs: u64) -> impl $crate::exec::num::ToNum {
+                let $a = <$ta as $crate::exec::num::FromCell>::from_cell(lhs);
+                let $b = <$tb as $crate::exec::num::FromCell>::from_cell(rhs);
+                $e
+            }
+        }
         $crate::exec::handlers::handler! {
             fn $op(cx, ip, sp, mem) {
                 let i = $crate::ops::op::$op::decode_ptr(ip);
-                let $a = <$ta as $crate::exec::num::FromCell>::from_cell($crate::exec::handlers::get(sp, i.lhs));
-                let $b = <$tb as $crate::exec::num::FromCell>::from_cell($crate::exec::handlers::get(sp, i.rhs));
-                $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell($e));
+                let v = $crate::ops::op::$op::eval(
+                    $crate::exec::handlers::get(sp, i.lhs),
+                    $crate::exec::handlers::get(sp, i.rhs),
+                );
+                $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell(v));
                 $crate::exec::handlers::step!($op, cx, ip, sp, mem)
             }
         }
@@ -137,15 +163,24 @@ macro_rules! binary {
 }
 pub(crate) use binary;
 
-/// `s[dst] = f(lhs, rhs)` for each `Op => f`, where `f` may trap.
+/// `s[dst] = f(lhs, rhs)` for each `Op => f`, where `f` may trap; `op::Op::eval` as for [`unary_try!`].
 macro_rules! binary_try {
     ($($op:ident => $f:path;)*) => {$(
+        impl $crate::ops::op::$op {
+            /// The operation on operand cells, or its trap.
+            #[inline(always)]
+            pub(crate) fn eval(lhs: u64, rhs: u64) -> Result<impl $crate::exec::num::ToNum, ember_core::TrapCode> {
+                $f($crate::exec::num::FromCell::from_cell(lhs), $crate::exec::num::FromCell::from_cell(rhs))
+            }
+        }
         $crate::exec::handlers::handler! {
             fn $op(cx, ip, sp, mem) {
                 let i = $crate::ops::op::$op::decode_ptr(ip);
-                let a = $crate::exec::num::FromCell::from_cell($crate::exec::handlers::get(sp, i.lhs));
-                let b = $crate::exec::num::FromCell::from_cell($crate::exec::handlers::get(sp, i.rhs));
-                match $f(a, b) {
+                let v = $crate::ops::op::$op::eval(
+                    $crate::exec::handlers::get(sp, i.lhs),
+                    $crate::exec::handlers::get(sp, i.rhs),
+                );
+                match v {
                     Ok(v) => {
                         $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell(v));
                         $crate::exec::handlers::step!($op, cx, ip, sp, mem)
@@ -182,8 +217,25 @@ macro_rules! float {
 }
 #[cfg(not(feature = "float"))]
 macro_rules! float {
-    ($shape:ident { $($op:ident => $e:expr;)* }) => {
-        $( pub(crate) use $crate::exec::handlers::no_float as $op; )*
-    };
+    (binary { $($op:ident => $e:expr;)* }) => {$(
+        pub(crate) use $crate::exec::handlers::no_float as $op;
+        impl $crate::ops::op::$op {
+            /// Not computed in this build.
+            #[allow(dead_code)]
+            pub(crate) fn eval(_lhs: u64, _rhs: u64) -> $crate::exec::num::NotInThisBuild {
+                $crate::exec::num::NotInThisBuild
+            }
+        }
+    )*};
+    ($unary:ident { $($op:ident => $e:expr;)* }) => {$(
+        pub(crate) use $crate::exec::handlers::no_float as $op;
+        impl $crate::ops::op::$op {
+            /// Not computed in this build.
+            #[allow(dead_code)]
+            pub(crate) fn eval(_cell: u64) -> $crate::exec::num::NotInThisBuild {
+                $crate::exec::num::NotInThisBuild
+            }
+        }
+    )*};
 }
 pub(crate) use float;
