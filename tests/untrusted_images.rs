@@ -356,3 +356,29 @@ fn loops_in_metered_images_consume_fuel() {
     let unmetered = [with_code(&funcs[0], free)];
     assert_eq!(code_error(load(&unmetered)), VerifyErrorKind::UnmeteredLoop);
 }
+
+/// `Copy2` writes two slots: the reference flow follows both. Its second copy, rewritten to move an integer
+/// where the translator moved a reference, must not pass as a reference.
+#[test]
+fn both_copies_of_a_copy2_carry_what_they_move() {
+    let (_, m) = module(
+        r#"(module
+             (table $tab 1 funcref)
+             (func $own)
+             (elem declare func $own)
+             (func (export "f") (param i32 funcref) (local i32 funcref)
+               (local.set 2 (local.get 0))
+               (local.set 3 (local.get 1))
+               (table.set $tab (local.get 2) (local.get 3))))"#,
+    );
+    let funcs = code_of(&m);
+    assert!(matches!(Instr::decode(&funcs[1].code, 0), Some(Instr::Copy2(_))), "the two local.sets are one Copy2");
+    load_with(&m, &funcs).expect("the translator's code loads");
+    let mut forged = funcs.clone();
+    let code = rewrite(&funcs[1].code, |instr| match instr {
+        Instr::Copy2(c) => Instr::Copy2(op::Copy2 { src2: c.src, ..c }),
+        other => other,
+    });
+    forged[1] = with_code(&funcs[1], code);
+    assert!(matches!(code_error(load_with(&m, &forged)), VerifyErrorKind::UnprovenReference { .. }));
+}

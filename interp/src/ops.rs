@@ -37,6 +37,8 @@ macro_rules! for_each_op {
             // ---- moves and constants ----
             /// `s[dst] = s[src]`
             Copy { dst: Slot, src: Slot }
+            /// `s[dst] = s[src]`, then `s[dst2] = s[src2]` (two `Copy`s in one dispatch)
+            Copy2 { dst: Slot, src: Slot, dst2: Slot, src2: Slot }
             /// `s[dst .. dst+len] = s[src .. src+len]` (as `memmove`)
             CopySpan { dst: Slot, src: Slot, len: u16 }
             /// `s[dst] = value` sign-extended to 32 bits, then zero-extended (small i32 constants, f32 +0.0)
@@ -357,6 +359,9 @@ macro_rules! for_each_op {
             I32ShrSImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] >> (imm & 31)` (unsigned)
             I32ShrUImm { dst: Slot, lhs: Slot, imm: i16 }
+            /// `s[dst] = (s[lhs] as u32 >> (shift % 32)) & mask` (mask sign-extended): a bit field, as
+            /// `I32ShrUImm` then `I32AndImm` compute it
+            I32ShrUAndImm { dst: Slot, lhs: Slot, shift: i16, mask: i16 }
             /// `s[dst] = s[lhs].rotate_left(imm & 31)` (`rotr` by `c` is `rotl` by `-c`)
             I32RotlImm { dst: Slot, lhs: Slot, imm: i16 }
             /// `s[dst] = s[lhs] + imm` (32-bit immediate)

@@ -254,3 +254,34 @@ fn folded_floats_keep_the_handlers_bits() {
         assert_eq!(bits(&folded), bits(&kept), "{op} {operand}");
     }
 }
+
+#[test]
+fn shift_then_mask_is_one_instruction() {
+    let wat = "(module (func (export \"f\") (param i32) (result i32)
+        (i32.and (i32.shr_u (local.get 0) (i32.const 12)) (i32.const 0x1ff))))";
+    let code = listing(wat, 0, TranslateOptions::default());
+    assert_eq!(code, ["I32ShrUAndImm dst=s1, lhs=s0, shift=12, mask=511", "Return1 src=s1"]);
+    assert_eq!(run_i32(wat, 0x1234_5678).unwrap(), (0x1234_5678 >> 12) & 0x1ff);
+    // A negative mask is sign-extended, as `I32AndImm` does; a shift of 33 is a shift of 1.
+    let wat = "(module (func (export \"f\") (param i32) (result i32)
+        (i32.and (i32.shr_u (local.get 0) (i32.const 33)) (i32.const -16))))";
+    assert!(listing(wat, 0, TranslateOptions::default())[0].starts_with("I32ShrUAndImm"));
+    assert_eq!(run_i32(wat, -1).unwrap(), ((u32::MAX >> 1) & !15) as i32);
+}
+
+#[test]
+fn consecutive_copies_join_but_not_across_a_label() {
+    let wat = "(module (func (export \"f\") (param i32) (result i32) (local i32 i32 i32)
+        (local.set 1 (local.get 0))
+        (local.set 2 (local.get 0))
+        (loop $l
+          (local.set 3 (local.get 2))
+          (local.set 2 (i32.add (local.get 2) (i32.const -1)))
+          (br_if $l (local.get 2)))
+        (i32.add (local.get 1) (local.get 3))))";
+    let code = listing(wat, 0, TranslateOptions::default());
+    assert_eq!(code[0], "Copy2 dst=s1, src=s0, dst2=s2, src2=s0");
+    // The loop header is a branch target: its first copy stands alone.
+    assert_eq!(code[1], "Copy dst=s3, src=s2");
+    assert_eq!(run_i32(wat, 5).unwrap(), 5 + 1);
+}

@@ -314,6 +314,11 @@ fn transfer(cx: &Context<'_>, flow: &mut Flow, code: &[u16], pc: usize, ty: &Fun
             let i = op::Copy::decode(code, pc);
             flow.set(i.dst.idx(), flow.get(i.src.idx()));
         }
+        Opcode::Copy2 => {
+            let i = op::Copy2::decode(code, pc);
+            flow.set(i.dst.idx(), flow.get(i.src.idx()));
+            flow.set(i.dst2.idx(), flow.get(i.src2.idx()));
+        }
         Opcode::CopySpan => {
             let i = op::CopySpan::decode(code, pc);
             let kinds: Vec<Kind> = (0..usize::from(i.len)).map(|k| flow.get(i.src.idx() + k)).collect();

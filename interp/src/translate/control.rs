@@ -296,6 +296,8 @@ impl Translator<'_> {
 
     /// Points `patch` at the current position.
     fn bind(&mut self, patch: Patch) {
+        // A label here: the code before it may no longer be joined with what comes after.
+        self.copy_at = None;
         self.fill(patch, self.code.len());
     }
 
@@ -331,7 +333,7 @@ impl Translator<'_> {
             let dst = self.canonical(height + k);
             match self.stack[from + k] {
                 Operand::Local(src) => {
-                    self.emit(op::Copy { dst, src });
+                    self.emit_copy(dst, src);
                     k += 1;
                 }
                 Operand::Const(c) => {
@@ -344,7 +346,7 @@ impl Translator<'_> {
                     let src = self.canonical(from + k);
                     if src != dst {
                         if run == 1 {
-                            self.emit(op::Copy { dst, src });
+                            self.emit_copy(dst, src);
                         } else {
                             self.emit(op::CopySpan { dst, src, len: run as u16 });
                         }
@@ -492,6 +494,7 @@ impl Translator<'_> {
         match kind {
             ControlKind::Loop => {
                 self.last = None;
+                self.copy_at = None;
                 control.loop_start = self.code.len();
                 if self.options.profile {
                     self.emit(op::ProfileLoop {});

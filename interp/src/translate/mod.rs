@@ -211,6 +211,9 @@ pub(crate) struct Translator<'a> {
     needs_far: bool,
     /// Where the last instruction emitted starts.
     last_start: usize,
+    /// Where the last instruction emitted starts, if it is a `Copy` with no label after it: the next `Copy`
+    /// joins it into a `Copy2` (see `emit_copy`).
+    copy_at: Option<usize>,
     /// Where each near `Br` starts (for `inline_return_jumps`; nothing emitted before the last result is
     /// ever removed, and a `Br` is not a result, so these stay instruction starts).
     br_sites: Vec<usize>,
@@ -237,6 +240,7 @@ impl<'a> Translator<'a> {
             far: false,
             needs_far: false,
             last_start: 0,
+            copy_at: None,
             br_sites: Vec::new(),
         };
         t.controls.push(Control::function(results));
@@ -304,8 +308,24 @@ impl<'a> Translator<'a> {
         let start = self.code.len();
         instr.into().encode(&mut self.code);
         self.last = None;
+        self.copy_at = None;
         self.last_start = start;
         start
+    }
+
+    /// Emits `s[dst] = s[src]`. Right after another `Copy` (no label between: `bind` and loop headers clear
+    /// `copy_at`), the two become one `Copy2`.
+    fn emit_copy(&mut self, dst: Slot, src: Slot) {
+        if let Some(at) = self.copy_at.take() {
+            if at + op::Copy::UNITS == self.code.len() {
+                let first = op::Copy::decode(&self.code, at);
+                self.code.truncate(at);
+                self.emit(op::Copy2 { dst: first.dst, src: first.src, dst2: dst, src2: src });
+                return;
+            }
+        }
+        let start = self.emit(op::Copy { dst, src });
+        self.copy_at = Some(start);
     }
 
     /// Emits an instruction whose first operand is `dst`, a fresh temporary; remembers it for fusion.
@@ -387,9 +407,7 @@ impl<'a> Translator<'a> {
         let dst = self.canonical(depth);
         match operand {
             Operand::Temp => return,
-            Operand::Local(src) => {
-                self.emit(op::Copy { dst, src });
-            }
+            Operand::Local(src) => self.emit_copy(dst, src),
             Operand::Const(c) => self.emit_const(dst, c),
         }
         self.stack[depth] = Operand::Temp;
@@ -433,9 +451,7 @@ impl<'a> Translator<'a> {
         }
         match value {
             Operand::Local(src) if src == local => {}
-            Operand::Local(src) => {
-                self.emit(op::Copy { dst: local, src });
-            }
+            Operand::Local(src) => self.emit_copy(local, src),
             Operand::Const(c) => {
                 self.emit_const(local, c);
                 self.last = None;
@@ -447,9 +463,7 @@ impl<'a> Translator<'a> {
                         self.code[last.start + 1] = local.0;
                         self.last = None;
                     }
-                    _ => {
-                        self.emit(op::Copy { dst: local, src: temp });
-                    }
+                    _ => self.emit_copy(local, temp),
                 }
             }
         }

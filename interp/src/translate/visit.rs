@@ -386,6 +386,24 @@ impl Translator<'_> {
         self.emit_result(compare_instr(wide, cond, dst, lhs, rhs), dst, Some(compare));
     }
 
+    /// `i32.and` with a small constant mask of the result of the `i32.shr_u` by a constant just emitted (and
+    /// used nowhere else): replaces that instruction with one `I32ShrUAndImm`. Whether it did.
+    fn shift_then_mask(&mut self) -> bool {
+        let (Some(mask), Some(last)) = (self.const_at(0), self.last) else { return false };
+        let Some(depth) = self.stack.len().checked_sub(2) else { return false };
+        if self.stack[depth] != Operand::Temp || last.dst != self.canonical(depth) {
+            return false;
+        }
+        let Some(Instr::I32ShrUImm(shr)) = Instr::decode(&self.code, last.start) else { return false };
+        self.code.truncate(last.start);
+        self.last = None;
+        self.pop();
+        self.pop();
+        let dst = self.push_temp();
+        self.emit_result(op::I32ShrUAndImm { dst, lhs: shr.lhs, shift: shr.imm, mask }, dst, None);
+        true
+    }
+
     /// If the top of the stack is the result of the `i32.add` just emitted (and of nothing else), removes that
     /// instruction and pops the value: the caller computes the sum itself.
     fn address_add(&mut self) -> Option<AddressAdd> {
@@ -701,7 +719,11 @@ impl Translator<'_> {
             O::I32DivU => self.binary(bin!(I32DivU)),
             O::I32RemS => self.binary(bin!(I32RemS)),
             O::I32RemU => self.binary(bin!(I32RemU)),
-            O::I32And => self.binary_imm32(bin!(I32And), imm!(I32AndImm), imm32!(I32AndImm32)),
+            O::I32And => {
+                if !self.shift_then_mask() {
+                    self.binary_imm32(bin!(I32And), imm!(I32AndImm), imm32!(I32AndImm32));
+                }
+            }
             O::I32Or => self.binary_imm32(bin!(I32Or), imm!(I32OrImm), imm32!(I32OrImm32)),
             O::I32Xor => self.binary_imm32(bin!(I32Xor), imm!(I32XorImm), imm32!(I32XorImm32)),
             O::I32Shl => self.binary_imm(bin!(I32Shl), imm!(I32ShlImm), false),

@@ -11,6 +11,14 @@ handler! {
         step!(Copy, cx, ip, sp, mem)
     }
 
+    /// `s[dst] = s[src]`, then `s[dst2] = s[src2]`
+    fn Copy2(cx, ip, sp, mem) {
+        let i = op::Copy2::decode_ptr(ip);
+        set(sp, i.dst, get(sp, i.src));
+        set(sp, i.dst2, get(sp, i.src2));
+        step!(Copy2, cx, ip, sp, mem)
+    }
+
     /// `s[dst..dst + len] = s[src..src + len]`
     fn CopySpan(cx, ip, sp, mem) {
         let i = op::CopySpan::decode_ptr(ip);

@@ -3,7 +3,9 @@
 
 #[allow(unused_imports)] // `unary_try` serves float conversions only
 use super::{binary, binary_try, float, unary, unary_try, with_imm};
+use super::{get, handler, set, step};
 use crate::exec::num;
+use crate::ops::op;
 
 unary! {
     I32Eqz => |a: u32| a == 0;
@@ -119,6 +121,23 @@ with_imm! {
     I64LeUImm => |a: u64, b| a <= i64::from(b) as u64;
     I64GeSImm => |a: i64, b| a >= i64::from(b);
     I64GeUImm => |a: u64, b| a >= i64::from(b) as u64;
+}
+
+impl op::I32ShrUAndImm {
+    /// The operation: `I32ShrUImm`'s, then `I32AndImm`'s.
+    #[inline(always)]
+    pub(crate) fn eval(a: u32, shift: i16, mask: i16) -> u32 {
+        a.wrapping_shr(shift as u32) & i32::from(mask) as u32
+    }
+}
+
+handler! {
+    /// `s[dst] = (s[lhs] as u32 >> shift) & mask`
+    fn I32ShrUAndImm(cx, ip, sp, mem) {
+        let i = op::I32ShrUAndImm::decode_ptr(ip);
+        set(sp, i.dst, u64::from(op::I32ShrUAndImm::eval(get(sp, i.lhs) as u32, i.shift, i.mask)));
+        step!(I32ShrUAndImm, cx, ip, sp, mem)
+    }
 }
 
 float!(unary {
