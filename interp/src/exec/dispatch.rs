@@ -103,16 +103,18 @@ pub(crate) enum Exit {
 }
 
 /// Where the run is: the running function and its frame. Carried from one entry into the handlers to the
-/// next by the run loop, and kept up to date by calls and returns between the handlers.
+/// next by the run loop, and kept up to date by calls and returns between the handlers. A call saves it whole
+/// in the caller's [`Frame`](super::state::Frame) (24 bytes on 64-bit targets: one copy, few registers).
+#[derive(Copy, Clone, Debug)]
 pub(crate) struct Position {
     /// The running function's code (kept alive by the state; see `ExecState::retired`).
     pub cur: CodeRef,
-    /// Its store function index.
-    pub cur_index: usize,
     /// Its frame base in the value stack.
     pub base: usize,
+    /// Its store function index.
+    pub cur_index: u32,
     /// Its store instance index.
-    pub inst_idx: usize,
+    pub inst_idx: u32,
 }
 
 /// What the handlers need besides the hot state: the interpreter's state, the running instance and the store's

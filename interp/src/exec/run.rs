@@ -64,7 +64,8 @@ pub(crate) fn run(
             inst,
             mem,
             objects,
-            pos: Position { cur: cur.code_ref(), cur_index, base, inst_idx },
+            // Store function and instance indices are `u32`s (`Func`, `Instance`).
+            pos: Position { cur: cur.code_ref(), base, cur_index: cur_index as u32, inst_idx: inst_idx as u32 },
             start,
             #[cfg(ember_direct)]
             handlers: core::ptr::null(),
@@ -88,8 +89,8 @@ pub(crate) fn run(
         unsafe { run_handlers(&mut cx, start.add(pc), sp, mem0) };
         let resume = cx.pc_of(cx.ip);
         let Ctx { pos, exit, loop_budget, .. } = cx;
-        let cur_ref;
-        Position { cur: cur_ref, cur_index, base, inst_idx } = pos;
+        let cur_ref = pos.cur;
+        (base, cur_index, inst_idx) = (pos.base, pos.cur_index as usize, pos.inst_idx as usize);
         // SAFETY: the handlers ran `cur_ref`, which the state keeps alive (`CodeRef`); it still exists, as
         // nothing has changed the state since.
         cur = unsafe { cur_ref.to_owned() };
@@ -103,13 +104,11 @@ pub(crate) fn run(
                 if $st.depth() <= entry_len {
                     return Ok(());
                 }
-                let Some(caller) = $st.pop_frame() else { return Ok(()) };
+                let Some(Frame { caller, pc: resume_at }) = $st.pop_frame() else { return Ok(()) };
                 // SAFETY: a suspended caller's code is kept alive by the state (`CodeRef`).
-                cur = unsafe { caller.code.to_owned() };
-                cur_index = caller.func_index as usize;
-                pc = caller.pc;
-                base = caller.base;
-                inst_idx = caller.instance as usize;
+                cur = unsafe { caller.cur.to_owned() };
+                (cur_index, pc, base, inst_idx) =
+                    (caller.cur_index as usize, resume_at, caller.base, caller.inst_idx as usize);
             }};
         }
         match exit {
@@ -151,13 +150,9 @@ pub(crate) fn run(
                 }
                 // The state keeps the caller's code alive while its frame is suspended.
                 st.retain(cur_index, &cur);
-                let frame = Frame {
-                    code: cur.code_ref(),
-                    pc: resume,
-                    base,
-                    func_index: cur_index as u32,
-                    instance: inst_idx as u32,
-                };
+                let caller =
+                    Position { cur: cur.code_ref(), base, cur_index: cur_index as u32, inst_idx: inst_idx as u32 };
+                let frame = Frame { caller, pc: resume };
                 st.push_frame(frame);
                 cur = callee;
                 cur_index = func;

@@ -8,8 +8,9 @@ use core::any::Any;
 
 use ember_core::{StoreInner, Trap, TrapCode, Val};
 
+use super::dispatch::Position;
 use crate::code::CompiledFunc;
-use crate::verify::{CodeRef, VerifiedFunc};
+use crate::verify::VerifiedFunc;
 
 /// A function's cache entry: its bytecode and its tier-up counters.
 #[derive(Debug)]
@@ -44,20 +45,14 @@ impl Entry {
     }
 }
 
-/// A suspended caller: where to resume when the callee returns. Plain data: its code is a [`CodeRef`], kept
+/// A suspended caller: where to resume when the callee returns. Plain data: its code is a `CodeRef`, kept
 /// alive by the state (see [`ExecState::retired`]).
 #[derive(Copy, Clone, Debug)]
 pub(crate) struct Frame {
-    /// The caller's code.
-    pub code: CodeRef,
+    /// The caller: its code, frame base, store function index (for its counters) and store instance index.
+    pub caller: Position,
     /// Where the caller resumes: the instruction after the call.
     pub pc: usize,
-    /// The caller's frame base in the value stack.
-    pub base: usize,
-    /// The caller's store function index (for its counters).
-    pub func_index: u32,
-    /// The caller's store instance index.
-    pub instance: u32,
 }
 
 /// Everything the interpreter keeps per store.

@@ -7,7 +7,7 @@ use ember_core::{Trap, TrapCode};
 
 use super::{get, handler, set};
 use crate::exec::bad_code;
-use crate::exec::dispatch::{defect, exit, left, next_moved, record, Ctx, Done, Exit, Ip, Mem0, Sp};
+use crate::exec::dispatch::{defect, exit, left, next_moved, record, Ctx, Done, Exit, Ip, Mem0, Position, Sp};
 use crate::exec::state::{frame_end, frame_len, Frame};
 use crate::exec::table;
 use crate::operand::Slot;
@@ -27,7 +27,7 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     let room = cx.st.frame_room();
     let entry = cx.st.funcs.get_mut(func).and_then(Option::as_mut);
     // In place only within the instance, and while a higher tier need not be consulted (`gate`).
-    let Some(entry) = entry.filter(|e| e.instance as usize == inst_idx && e.calls <= e.gate) else {
+    let Some(entry) = entry.filter(|e| e.instance == inst_idx && e.calls <= e.gate) else {
         return exit(cx, after, Exit::Call { func, args: args.idx() });
     };
     // `args <= frame_size <= MAX_FRAME_SIZE` (verified) and `base + frame_size` is inside the value stack, so
@@ -43,18 +43,11 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     // Tier-up: `calls` is the entry counter a higher tier compares with its threshold.
     entry.calls = entry.calls.saturating_add(1);
     let callee = entry.code.code_ref();
-    let frame = Frame {
-        code: cx.pos.cur,
-        pc: cx.pc_of(after),
-        base: cx.pos.base,
-        func_index: cx.pos.cur_index as u32,
-        instance: inst_idx as u32,
-    };
+    let frame = Frame { caller: cx.pos, pc: cx.pc_of(after) };
     // SAFETY: `frame_room` was checked above, and nothing since has touched the frame stack.
     unsafe { cx.st.push_frame_unchecked(frame) };
-    cx.pos.cur = callee;
-    cx.pos.cur_index = func;
-    cx.pos.base = new_base;
+    // `func` came from a `u32` store function index.
+    cx.pos = Position { cur: callee, base: new_base, cur_index: func as u32, inst_idx };
     // SAFETY: `args <= frame_size` (verified), so the callee's frame starts inside or at the end of this one,
     // and it ends inside the value stack (checked above: `stack_room` is at most its length).
     let sp = unsafe { sp.add(args.idx()) };
@@ -78,29 +71,27 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
 /// The handler contract for the return instruction at `ip`.
 #[inline(always)]
 unsafe fn ret(cx: &mut Ctx<'_>, ip: Ip, mem: Mem0) -> Done {
-    let local = cx.st.frames.last().is_some_and(|caller| caller.instance as usize == cx.pos.inst_idx);
+    let local = cx.st.frames.last().is_some_and(|frame| frame.caller.inst_idx == cx.pos.inst_idx);
     if cx.st.frames.len() <= cx.entry_len || !local {
         return exit(cx, ip, Exit::Return);
     }
-    let Some(caller) = cx.st.pop_frame() else {
+    let Some(Frame { caller, pc }) = cx.st.pop_frame() else {
         return exit(cx, ip, Exit::Return);
     };
-    cx.pos.cur = caller.code;
-    cx.pos.cur_index = caller.func_index as usize;
-    cx.pos.base = caller.base;
+    cx.pos = caller;
     // SAFETY: a suspended caller's code is alive (`CodeRef`: the state keeps it while executions are in
     // progress).
-    let code = unsafe { caller.code.get() };
+    let code = unsafe { caller.cur.get() };
     if frame_end(caller.base, frame_len(code)).is_none_or(|end| end > cx.st.stack.len()) {
         return defect(cx, ip, "frame");
     }
     // SAFETY: the caller's frame is inside the value stack (just checked).
     let sp = unsafe { cx.st.stack.as_mut_ptr().add(caller.base) };
     // SAFETY: alive, as above.
-    unsafe { cx.set_code(caller.code) };
+    unsafe { cx.set_code(caller.cur) };
     // SAFETY: a return address is where a call of the caller's (verified) code continues: the instruction
     // after the call, which exists. The caller runs in the same instance, so memory 0 is the same.
-    unsafe { next_moved(cx, cx.start.add(caller.pc), sp, mem) }
+    unsafe { next_moved(cx, cx.start.add(pc), sp, mem) }
 }
 
 handler! {
