@@ -7,16 +7,11 @@
 //! would grow the stack with every instruction. `.ci/threaded-check` disassembles the handlers of each
 //! threaded target to hold this true. `EMBER_DISPATCH=loop` or `=threaded`
 //! overrides the choice (for measuring one against the other).
-//!
-//! Threaded builds on 64-bit targets also get direct threading (`ember_direct`): each function's verified code
-//! comes with a map from code position to handler, so dispatch is one load from the map instead of an opcode
-//! load and a table load. `EMBER_DISPATCH=table` keeps the threaded backend on the opcode table.
 
 use std::env;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(ember_threaded)");
-    println!("cargo::rustc-check-cfg=cfg(ember_direct)");
     println!("cargo::rerun-if-env-changed=EMBER_DISPATCH");
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let opt = env::var("OPT_LEVEL").unwrap_or_default();
@@ -26,18 +21,12 @@ fn main() {
     let jumps =
         matches!(arch.as_str(), "x86_64" | "aarch64" | "riscv32" | "riscv64") || (arch == "arm" && !thumb1_only);
     let optimised = matches!(opt.as_str(), "2" | "3" | "s" | "z");
-    let choice = env::var("EMBER_DISPATCH").unwrap_or_default();
-    let threaded = match choice.as_str() {
-        "loop" => false,
-        "threaded" | "table" => true,
+    let threaded = match env::var("EMBER_DISPATCH").as_deref() {
+        Ok("loop") => false,
+        Ok("threaded") => true,
         _ => jumps && optimised && !miri,
     };
     if threaded {
         println!("cargo::rustc-cfg=ember_threaded");
-    }
-    // The map costs 8 bytes per 2-byte code unit: for hosts, not for devices with 32-bit pointers.
-    let wide = env::var("CARGO_CFG_TARGET_POINTER_WIDTH").as_deref() == Ok("64");
-    if threaded && wide && choice != "table" {
-        println!("cargo::rustc-cfg=ember_direct");
     }
 }

@@ -118,7 +118,4 @@ fn optimised_builds_run_the_threaded_backend() {
     if threaded_target && !cfg!(debug_assertions) {
         assert_eq!(backend, "threaded");
     }
-    if backend == "threaded" && cfg!(target_pointer_width = "64") && std::env::var("EMBER_DISPATCH").is_err() {
-        assert!(ember::ember_interp::exec::DIRECT_THREADING, "64-bit threaded builds use direct threading");
-    }
 }

@@ -438,45 +438,24 @@ pub fn verify(func: &CompiledFunc) -> Result<(), VerifyError> {
 /// A function whose code passed [`verify`]: the only form in which the executor takes code. It cannot be
 /// changed afterwards (the code is shared, immutably, behind an `Rc`).
 #[derive(Clone, Debug)]
-pub struct VerifiedFunc(Rc<Verified>);
-
-/// Verified code, with what the executor derives from it once.
-#[derive(Debug)]
-pub(crate) struct Verified {
-    func: CompiledFunc,
-    /// Direct threading: the handler of the instruction at each code unit (`handlers` of the opcode at
-    /// instruction starts, `dispatch::not_an_instruction` elsewhere), so dispatch loads the next handler
-    /// from here (see `dispatch::handler_at`).
-    #[cfg(ember_direct)]
-    handlers: alloc::boxed::Box<[crate::exec::dispatch::Handler]>,
-}
+pub struct VerifiedFunc(Rc<CompiledFunc>);
 
 impl VerifiedFunc {
     /// Verifies `func`.
     pub fn new(func: Rc<CompiledFunc>) -> Result<VerifiedFunc, VerifyError> {
         verify(&func)?;
-        let func = Rc::try_unwrap(func).unwrap_or_else(|shared| (*shared).clone());
-        #[cfg(ember_direct)]
-        let handlers = crate::exec::dispatch::handler_map(&func.code);
-        Ok(VerifiedFunc(Rc::new(Verified {
-            func,
-            #[cfg(ember_direct)]
-            handlers,
-        })))
+        Ok(VerifiedFunc(func))
     }
 
     /// The verified function.
     #[inline(always)]
     pub fn func(&self) -> &CompiledFunc {
-        &self.0.func
+        &self.0
     }
 
     /// The function, no longer marked as verified.
     pub fn into_inner(self) -> Rc<CompiledFunc> {
-        Rc::new(match Rc::try_unwrap(self.0) {
-            Ok(verified) => verified.func,
-            Err(shared) => shared.func.clone(),
-        })
+        self.0
     }
 }
 
@@ -503,7 +482,7 @@ impl VerifiedFunc {
 /// (its cache entry, or its list of retired code while executions are in progress: see
 /// `exec::state::ExecState::retired`).
 #[derive(Clone, Copy, Debug)]
-pub(crate) struct CodeRef(core::ptr::NonNull<Verified>);
+pub(crate) struct CodeRef(core::ptr::NonNull<CompiledFunc>);
 
 impl CodeRef {
     /// The code.
@@ -512,20 +491,9 @@ impl CodeRef {
     /// The code is still alive: the state that made this `CodeRef` keeps it (the invariant above).
     #[inline(always)]
     pub(crate) unsafe fn get<'a>(self) -> &'a CompiledFunc {
-        // SAFETY: the pointer came from a live `Rc<Verified>` (`code_ref`), which the caller says is still
-        // alive; the code is never mutated.
-        unsafe { &self.0.as_ref().func }
-    }
-
-    /// The handler map of the code (see [`Verified`]): one entry per code unit.
-    ///
-    /// # Safety
-    /// As for [`CodeRef::get`].
-    #[cfg(ember_direct)]
-    #[inline(always)]
-    pub(crate) unsafe fn handlers<'a>(self) -> &'a [crate::exec::dispatch::Handler] {
-        // SAFETY: as in `get`.
-        unsafe { &self.0.as_ref().handlers }
+        // SAFETY: the pointer came from a live `Rc<CompiledFunc>` (`code_ref`), which the caller says is
+        // still alive; the code is never mutated.
+        unsafe { self.0.as_ref() }
     }
 
     /// An owned handle to the code (a reference-count increment).
@@ -548,6 +516,6 @@ impl core::ops::Deref for VerifiedFunc {
     type Target = CompiledFunc;
     #[inline(always)]
     fn deref(&self) -> &CompiledFunc {
-        &self.0.func
+        &self.0
     }
 }

@@ -21,7 +21,6 @@
 use ember_core::{InstanceEntity, MemoryEntity, StoreObjects, Trap, TrapCode};
 
 use super::state::ExecState;
-use crate::code::CompiledFunc;
 use crate::verify::CodeRef;
 
 /// The instruction pointer: the opcode unit of the instruction being run.
@@ -130,12 +129,8 @@ pub(crate) struct Ctx<'a> {
     pub objects: &'a mut StoreObjects,
     /// The running function and frame.
     pub pos: Position,
-    /// Start of `pos.cur`'s code: return addresses are kept relative to it. Set with [`Ctx::set_code`].
+    /// Start of `pos.cur`'s code: return addresses are kept relative to it.
     pub start: Ip,
-    /// Direct threading: `pos.cur`'s handler map, biased so that the entry of the instruction at `ip` is at
-    /// byte `4 * ip.addr()` from here (see [`handler_at`]). Set with [`Ctx::set_code`].
-    #[cfg(ember_direct)]
-    pub handlers: *const Handler,
     /// Calls may place a frame below this value-stack length in place (`min(stack.len(), max_value_stack)`);
     /// past it they leave the handlers, so that the stack is grown or the limit reported.
     pub stack_room: usize,
@@ -158,26 +153,6 @@ pub(crate) struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// Makes `code` the code dispatch runs in: [`Ctx::start`] (and with direct threading [`Ctx::handlers`]).
-    /// Returns the code.
-    ///
-    /// # Safety
-    /// `code` is alive (see `CodeRef::get`).
-    #[inline(always)]
-    pub(crate) unsafe fn set_code<'c>(&mut self, code: CodeRef) -> &'c CompiledFunc {
-        // SAFETY: forwarded from the caller.
-        let func = unsafe { code.get() };
-        self.start = func.code.as_ptr();
-        #[cfg(ember_direct)]
-        {
-            // SAFETY: as above.
-            let map = unsafe { code.handlers() };
-            // Wrapping: the biased pointer itself is outside the map; `handler_at` adds the bias back.
-            self.handlers = map.as_ptr().wrapping_byte_sub(self.start.addr().wrapping_mul(4));
-        }
-        func
-    }
-
     /// The position of `ip` in the running code.
     #[inline(always)]
     pub(crate) fn pc_of(&self, ip: Ip) -> usize {
@@ -218,44 +193,12 @@ crate::for_each_op!(handler_table);
 /// The handler of the instruction at `ip`.
 ///
 /// # Safety
-/// `ip` points to the opcode unit of an instruction of verified code, so the opcode is in the table; with
-/// direct threading, of the code last given to [`Ctx::set_code`].
+/// `ip` points to the opcode unit of an instruction of verified code, so the opcode is in the table.
 #[inline(always)]
-unsafe fn handler_at(cx: &Ctx<'_>, ip: Ip) -> Handler {
-    #[cfg(ember_direct)]
-    {
-        // SAFETY: `ip` is unit `k` of the running code (the caller's contract), so `ip.addr() = start.addr()
-        // + 2k`, and `cx.handlers` is the map's start less `4 * start.addr()` (`set_code`): this is entry `k`
-        // of the map, which has one entry per code unit, and the handler of the instruction starting there.
-        unsafe { cx.handlers.wrapping_byte_add(ip.addr().wrapping_mul(4)).read() }
-    }
-    #[cfg(not(ember_direct))]
-    {
-        let _ = cx;
-        // SAFETY: `ip` points to an opcode unit (the caller's contract), and verified code holds only opcodes
-        // of the table, which `HANDLERS` has one entry for each of.
-        unsafe { *HANDLERS.get_unchecked(usize::from(ip.read())) }
-    }
-}
-
-/// Direct threading: the handler map of verified `code`, one entry per code unit (see `verify::Verified`).
-#[cfg(ember_direct)]
-pub(crate) fn handler_map(code: &[u16]) -> alloc::boxed::Box<[Handler]> {
-    let mut map = alloc::vec![not_an_instruction as Handler; code.len()];
-    let mut pc = 0;
-    while let Some((_, units)) = crate::ops::Opcode::with_units_at(code, pc) {
-        if let (Some(entry), Some(&handler)) = (map.get_mut(pc), HANDLERS.get(usize::from(code[pc]))) {
-            *entry = handler;
-        }
-        pc += units;
-    }
-    map.into_boxed_slice()
-}
-
-/// The map entry of code units inside an instruction, where verified code never jumps.
-#[cfg(ember_direct)]
-unsafe fn not_an_instruction(cx: &mut Ctx<'_>, ip: Ip, _sp: Sp, _mem: Mem0) -> Done {
-    defect(cx, ip, "jump into an instruction")
+unsafe fn handler_at(ip: Ip) -> Handler {
+    // SAFETY: `ip` points to an opcode unit (the caller's contract), and verified code holds only opcodes of
+    // the table, which `HANDLERS` has one entry for each of.
+    unsafe { *HANDLERS.get_unchecked(usize::from(ip.read())) }
 }
 
 /// Goes on with the instruction at `ip`, in the same frame and with memory 0 where it was: the last act of
@@ -268,7 +211,7 @@ pub(crate) unsafe fn next(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0) -> Done {
     #[cfg(ember_threaded)]
     {
         // SAFETY: forwarded from the caller.
-        unsafe { handler_at(cx, ip)(cx, ip, sp, mem) }
+        unsafe { handler_at(ip)(cx, ip, sp, mem) }
     }
     #[cfg(not(ember_threaded))]
     {
@@ -286,7 +229,7 @@ pub(crate) unsafe fn next_moved(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0) -> 
     #[cfg(ember_threaded)]
     {
         // SAFETY: forwarded from the caller.
-        unsafe { handler_at(cx, ip)(cx, ip, sp, mem) }
+        unsafe { handler_at(ip)(cx, ip, sp, mem) }
     }
     #[cfg(not(ember_threaded))]
     {
@@ -361,7 +304,7 @@ pub(crate) unsafe fn run_handlers(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0) {
         loop {
             // SAFETY: forwarded from the caller for the first instruction; each handler that goes on hands over
             // a state that satisfies the contract for the next one (a moved frame or memory through `cx.moved`).
-            let Done(next) = unsafe { handler_at(cx, ip)(cx, ip, sp, mem) };
+            let Done(next) = unsafe { handler_at(ip)(cx, ip, sp, mem) };
             if next.is_null() {
                 return;
             }

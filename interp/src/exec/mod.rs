@@ -10,7 +10,7 @@
 //! [`invariants`].
 
 mod call;
-pub(crate) mod dispatch;
+mod dispatch;
 mod handlers;
 pub mod invariants;
 mod memory;
@@ -200,7 +200,3 @@ pub(crate) fn bad_code(what: &str) -> Trap {
 /// The dispatch backend this build runs: `"threaded"` (each handler jumps to the next) or `"loop"` (the
 /// portable loop over the same handlers); see `build.rs`.
 pub const DISPATCH_BACKEND: &str = if cfg!(ember_threaded) { "threaded" } else { "loop" };
-
-/// Whether the threaded backend finds the next handler in a per-function map from code position to handler
-/// (direct threading: 64-bit targets) instead of the opcode table; see `build.rs`.
-pub const DIRECT_THREADING: bool = cfg!(ember_direct);

@@ -67,8 +67,6 @@ pub(crate) fn run(
             // Store function and instance indices are `u32`s (`Func`, `Instance`).
             pos: Position { cur: cur.code_ref(), base, cur_index: cur_index as u32, inst_idx: inst_idx as u32 },
             start,
-            #[cfg(ember_direct)]
-            handlers: core::ptr::null(),
             stack_room,
             max_frames,
             entry_len,
@@ -81,8 +79,6 @@ pub(crate) fn run(
             moved: (sp, Mem0::dangling()),
         };
         let mem0 = Mem0::load(&mut cx);
-        // SAFETY: `cur` is alive (held here, and retained by the state).
-        unsafe { cx.set_code(cx.pos.cur) };
         // SAFETY: `pc` is the start of an instruction of `cur`'s verified code: 0, or where a call, a segment
         // drop or a loop sample left off (the instruction after it, which exists because the last instruction is
         // a terminator). `sp` is its frame, inside the value stack, and `mem0` memory 0 of its instance.

@@ -52,7 +52,7 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     // and it ends inside the value stack (checked above: `stack_room` is at most its length).
     let sp = unsafe { sp.add(args.idx()) };
     // SAFETY: the callee's code is alive in its cache entry (`CodeRef`).
-    let code = unsafe { cx.set_code(callee) };
+    let code = unsafe { callee.get() };
     let (params, locals) = (usize::from(code.num_params), code.num_locals as usize);
     for k in params..locals {
         // SAFETY: `num_params <= num_locals <= frame_size` (verified), and the frame is inside the stack.
@@ -60,6 +60,7 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
         // function's locals usually need.)
         unsafe { sp.add(k).write_volatile(0) };
     }
+    cx.start = code.code.as_ptr();
     // SAFETY: the callee passed verification; its first instruction is at the start of its code, its frame is
     // `sp`, and it runs in the same instance, so memory 0 is the same.
     unsafe { next_moved(cx, cx.start, sp, mem) }
@@ -87,8 +88,7 @@ unsafe fn ret(cx: &mut Ctx<'_>, ip: Ip, mem: Mem0) -> Done {
     }
     // SAFETY: the caller's frame is inside the value stack (just checked).
     let sp = unsafe { cx.st.stack.as_mut_ptr().add(caller.base) };
-    // SAFETY: alive, as above.
-    unsafe { cx.set_code(caller.cur) };
+    cx.start = code.code.as_ptr();
     // SAFETY: a return address is where a call of the caller's (verified) code continues: the instruction
     // after the call, which exists. The caller runs in the same instance, so memory 0 is the same.
     unsafe { next_moved(cx, cx.start.add(pc), sp, mem) }
