@@ -60,7 +60,6 @@ pub fn translate_verified(
     // where each local starts; for the others local `i` is slot `i`.
     let mut cells = ty.params().iter().map(|&t| u64::from(t.cells())).sum::<u64>();
     let mut wide_locals = ty.params().contains(&ValType::V128);
-    let mut groups = alloc::vec::Vec::new();
     let mut locals = body.get_locals_reader().map_err(invalid)?;
     for _ in 0..locals.get_count() {
         let (count, ty) = locals.read().map_err(invalid)?;
@@ -70,22 +69,8 @@ pub fn translate_verified(
         if cells > u64::from(MAX_SLOTS) {
             return Err(too_large());
         }
-        groups.push((count, wide));
     }
-    let layout = if wide_locals {
-        let mut starts = alloc::vec::Vec::new();
-        let mut at = 0u32;
-        let widths = ty.params().iter().map(|&t| (1, t == ValType::V128)).chain(groups.iter().copied());
-        for (count, wide) in widths {
-            for _ in 0..count {
-                starts.push(LocalCell { slot: at as u16, wide });
-                at += if wide { 2 } else { 1 };
-            }
-        }
-        Some(starts)
-    } else {
-        None
-    };
+    let layout = if wide_locals { Some(local_cells(ty.params(), &body)?) } else { None };
 
     let shape = Shape {
         num_locals: cells as u32,
@@ -99,6 +84,27 @@ pub fn translate_verified(
         Some(code) => Ok(code),
         None => translate_body(module, &body, *options, shape, layout.as_deref(), true)?.ok_or_else(too_large),
     }
+}
+
+/// Where each local of a function with `v128` locals starts (its cells were counted and bounded already).
+fn local_cells(params: &[ValType], body: &FunctionBody<'_>) -> Result<Vec<LocalCell>, Error> {
+    let mut starts = Vec::new();
+    let mut at = 0u32;
+    let mut push = |count: u32, wide: bool| {
+        for _ in 0..count {
+            starts.push(LocalCell { slot: at as u16, wide });
+            at += if wide { 2 } else { 1 };
+        }
+    };
+    for &ty in params {
+        push(1, ty == ValType::V128);
+    }
+    let mut locals = body.get_locals_reader().map_err(invalid)?;
+    for _ in 0..locals.get_count() {
+        let (count, ty) = locals.read().map_err(invalid)?;
+        push(count, ty == wasmparser::ValType::V128);
+    }
+    Ok(starts)
 }
 
 /// Where a local lives in a function that has `v128` locals: its first cell, and whether it takes two.
