@@ -56,10 +56,11 @@ pub use ember_tier_up;
 pub use ember_tier_up::Mode as Tier;
 
 pub use ember_core::{
-    AsStore, AsStoreMut, Caller, Config, ConstExpr, ConstOp, DataSegment, ElementSegment, ElementSegmentKind, Error,
-    Export, Extern, ExternIndex, ExternRef, ExternType, Func, FuncBody, FuncType, Global, GlobalType, HostReturn,
-    Import, Instance, IntoFunc, Linker, Memory, MemoryType, Module, ModuleInfo, Mutability, Ref, Store, StoreLimits,
-    Table, TableType, Trap, TrapCode, TypedFunc, Val, ValType, WasmParams, WasmResults, WasmTy, PAGE_SIZE,
+    cells_for, cells_of, AsStore, AsStoreMut, Caller, Config, ConstExpr, ConstOp, DataSegment, ElementSegment,
+    ElementSegmentKind, Error, Export, Extern, ExternIndex, ExternRef, ExternType, Func, FuncBody, FuncType, Global,
+    GlobalType, HostReturn, Import, Instance, IntoFunc, Linker, Memory, MemoryType, Module, ModuleInfo, Mutability,
+    Ref, Store, StoreLimits, Table, TableType, Trap, TrapCode, TypedFunc, Val, ValType, WasmParams, WasmResults,
+    WasmTy, PAGE_SIZE,
 };
 
 /// Configuration plus the register interpreter: the engine to create modules, stores and linkers with.

@@ -1,6 +1,7 @@
 //! Wasm values as text, the way `ember run --invoke` takes its arguments: integers in decimal (with a sign) or
 //! `0x` hex, in the signed or unsigned range of the type; floats in Rust's syntax plus `inf`, `nan` and
-//! `nan:0xPAYLOAD`; references as `null` (or an extern reference's number). Shared by the CLI and the tools
+//! `nan:0xPAYLOAD`; a `v128` as one unsigned 128-bit integer (decimal or `0x` hex, lane 0 in the low bits, as
+//! `Val::V128` holds it); references as `null` (or an extern reference's number). Shared by the CLI and the tools
 //! that compare engines, so that the same text means the same value everywhere.
 
 use crate::{Val, ValType};

@@ -33,6 +33,21 @@ fn invoke_prints_results() {
     assert_eq!(ember(&["--invoke", "pair", path, "-1.5"]), (0, "-1.5\n-1\n".into(), String::new()));
 }
 
+/// A v128 argument and result carry all 128 bits as text: one integer, printed as 0x and 32 hex digits.
+#[test]
+fn invoke_passes_v128_values() {
+    let path = file(
+        "invoke",
+        "v128.wat",
+        br#"(module (func (export "swap") (param v128 i32 v128) (result v128 i32 v128)
+              (local.get 2) (local.get 1) (local.get 0)))"#,
+    );
+    let path = path.to_str().expect("UTF-8");
+    let (code, out, err) = ember(&["run", "--invoke", "swap", path, "0x0123456789abcdeffedcba9876543210", "-3", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(out, "0x00000000000000000000000000000001\n-3\n0x0123456789abcdeffedcba9876543210\n");
+}
+
 #[test]
 fn traps_exit_134_with_one_line() {
     let path = file("trap", "math.wat", MATH.as_bytes());

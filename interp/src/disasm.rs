@@ -12,7 +12,7 @@ use alloc::string::String;
 use core::fmt::Write;
 
 use crate::code::CompiledFunc;
-use crate::ops::{op, FarOffset, Instr, Offset, Operand, Slot};
+use crate::ops::{op, FarOffset, Instr, Offset, Operand, Slot, WideSlot};
 
 /// Renders `f` as text: a header with the frame layout, then `pc: Name operand=value, ...` per instruction.
 ///
@@ -73,6 +73,12 @@ trait Show {
 }
 
 impl Show for Slot {
+    fn show(&self, out: &mut String, _pc: usize) {
+        let _ = write!(out, "{self}");
+    }
+}
+
+impl Show for WideSlot {
     fn show(&self, out: &mut String, _pc: usize) {
         let _ = write!(out, "{self}");
     }

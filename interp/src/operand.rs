@@ -94,6 +94,44 @@ impl Operand for Slot {
     }
 }
 
+/// A slot naming two consecutive cells, `s[x]` (low half) and `s[x + 1]` (high half): a 128-bit value.
+#[derive(Copy, Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct WideSlot(pub u16);
+
+impl WideSlot {
+    /// The first cell's slot index as `usize`.
+    #[inline(always)]
+    pub fn idx(self) -> usize {
+        self.0 as usize
+    }
+}
+
+impl fmt::Display for WideSlot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "s{}:2", self.0)
+    }
+}
+
+impl Operand for WideSlot {
+    const UNITS: usize = 1;
+    #[inline(always)]
+    fn read(code: &[u16], at: usize) -> Self {
+        WideSlot(code[at])
+    }
+    #[inline(always)]
+    unsafe fn read_ptr(at: *const u16) -> Self {
+        // SAFETY: forwarded from the caller (one unit).
+        WideSlot(unsafe { unit(at) })
+    }
+    fn write(self, out: &mut Vec<u16>) {
+        out.push(self.0);
+    }
+    #[inline]
+    fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError> {
+        cx.wide_slot(self, field)
+    }
+}
+
 impl Operand for u16 {
     const UNITS: usize = 1;
     #[inline(always)]

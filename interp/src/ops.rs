@@ -11,23 +11,25 @@
 //!
 //! # Semantics
 //! `s[x]` is frame slot `x`: a 64-bit cell at `value_stack[frame_base + x]`. A frame holds the function's
-//! parameters (slots `0..params`), its other locals (zeroed on entry), then its operand-stack temporaries.
+//! parameters (slots `0..params`), its other locals (zeroed on entry), then its operand-stack temporaries,
+//! each value taking [`cells_for`](ember_core::cells_for) its type consecutive cells: two for a `v128` (low
+//! half first, named by a [`WideSlot`] where one instruction moves both), one for every other type.
 //! i32 and f32 values live in the low 32 bits of a cell: readers ignore the high bits, writers of i32/f32
 //! results zero them. References are 0 for null, else the store index plus one. Branch offsets are relative to
 //! the first unit of the branching instruction. Every instruction reads all its operands before it writes its
 //! destination, so a destination may equal an operand (the translator relies on this when it retargets a
 //! result straight into a local).
 //!
-//! Calls pass arguments in place: the caller puts them in consecutive slots starting at `args`, and the
-//! callee's frame starts there, so its parameters are slots `0..n`. On return the callee has written its
-//! results to its slots `0..m`, which are the caller's `args..args + m`. So a `Slot` operand named `args` is
+//! Calls pass arguments in place: the caller puts them in consecutive cells starting at `args`, and the
+//! callee's frame starts there, so its parameters are slots `0..n` (`n` cells). On return the callee has
+//! written its results to its slots `0..m`, which are the caller's `args..args + m`. So a `Slot` operand named `args` is
 //! where the callee's frame starts rather than a slot that is read or written: it may equal the caller's frame
 //! size (a call without arguments or results from a full operand stack), which the verifier allows.
 
 use alloc::vec::Vec;
 use core::fmt;
 
-pub use crate::operand::{FarOffset, Offset, Operand, Slot};
+pub use crate::operand::{FarOffset, Offset, Operand, Slot, WideSlot};
 
 /// Invokes `$mac!` with the whole instruction table. Each entry: doc comment, name, named typed operands.
 #[macro_export]
@@ -644,6 +646,12 @@ macro_rules! for_each_op {
             I64TruncSatF64S { dst: Slot, src: Slot }
             /// f64 -> i64 unsigned, saturating
             I64TruncSatF64U { dst: Slot, src: Slot }
+
+            // ---- 128-bit values (two cells: low half, then high half) ----
+            /// `s[dst .. dst+2] = global[global]` (a `v128` global: its two cells)
+            GlobalGet128 { dst: WideSlot, global: u32 }
+            /// `global[global] = s[src .. src+2]` (a `v128` global: its two cells)
+            GlobalSet128 { global: u32, src: WideSlot }
         }
     };
 }
@@ -803,7 +811,7 @@ macro_rules! define_ops {
         /// One struct per instruction, with its decoder and encoder.
         pub mod op {
             #[allow(unused_imports)]
-            use super::{FarOffset, Offset, Operand, Slot};
+            use super::{FarOffset, Offset, Operand, Slot, WideSlot};
             use alloc::vec::Vec;
             $(
                 $(#[doc = $doc])*

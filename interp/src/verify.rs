@@ -10,7 +10,8 @@
 //!   targets) fits in the code;
 //! - every [`Slot`] operand is `< frame_size` (a call's `args`, where the callee's frame starts, is
 //!   `<= frame_size`), and the slot spans of `CopySpan` (`src + len`, `dst + len`) and
-//!   `ReturnSpan` (`src + len`, and `len` for the results written from slot 0) are `<= frame_size`;
+//!   `ReturnSpan` (`src + len`, and `len` for the results written from slot 0) are `<= frame_size`; both
+//!   cells of a [`WideSlot`](crate::operand::WideSlot) operand (a 128-bit value) are `< frame_size`;
 //! - every branch target (near [`Offset`](crate::operand::Offset), [`FarOffset`], every `BrTable` entry) is
 //!   the first unit of an instruction of the code;
 //! - the last instruction is a terminator (`Return0`, `Return1`, `ReturnSpan`, `Br`, `BrFar`, `BrTable`,
@@ -123,6 +124,9 @@ pub enum VerifyErrorKind {
     },
     /// Image code sets an immutable global.
     ImmutableGlobal(u32),
+    /// A global is moved with the wrong width: `GlobalGet`/`GlobalSet` on a `v128` global, or
+    /// `GlobalGet128`/`GlobalSet128` on any other.
+    GlobalWidth(u32),
     /// Image code would move references between places of different reference types (or call through a
     /// table that is not a `funcref` table).
     TableType {
@@ -194,6 +198,9 @@ impl fmt::Display for VerifyError {
                 write!(f, "operand `{field}` is {index}, which the module does not have")
             }
             VerifyErrorKind::ImmutableGlobal(global) => write!(f, "global {global} is immutable"),
+            VerifyErrorKind::GlobalWidth(global) => {
+                write!(f, "global {global} is moved with the wrong width (v128 takes the 128-bit instructions)")
+            }
             VerifyErrorKind::TableType { field } => {
                 write!(f, "operand `{field}` has another reference type than the table it meets")
             }
@@ -263,6 +270,22 @@ impl Checker {
             Ok(())
         } else {
             Err(self.error(VerifyErrorKind::SlotOutsideFrame { field, slot: slot.0, frame_size: self.frame_size }))
+        }
+    }
+
+    /// Checks a [`WideSlot`](crate::operand::WideSlot): both its cells, `slot` and `slot + 1`, are inside the
+    /// frame (computed in `u32`: no wrap even with a 32-bit `usize`).
+    #[inline]
+    pub(crate) fn wide_slot(&mut self, slot: crate::operand::WideSlot, field: &'static str) -> Result<(), VerifyError> {
+        if u32::from(slot.0) + 1 < self.frame_size {
+            Ok(())
+        } else {
+            Err(self.error(VerifyErrorKind::SpanOutsideFrame {
+                field,
+                start: slot.0,
+                len: 2,
+                frame_size: self.frame_size,
+            }))
         }
     }
 

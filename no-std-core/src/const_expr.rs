@@ -13,6 +13,8 @@ pub enum ConstOp {
     F32(u32),
     /// Push an f64 by its bits.
     F64(u64),
+    /// Push a v128 by its bits.
+    V128(u128),
     /// Push a null reference.
     RefNull,
     /// Push a reference to the function with this module index.
@@ -41,23 +43,25 @@ pub struct ConstExpr {
 }
 
 impl ConstExpr {
-    /// Evaluates the expression to a 64-bit cell. `func_ref(i)` encodes a reference to module function `i`,
-    /// `global(i)` reads module global `i`. The expression is validated, so the stack never underflows; a
-    /// malformed one still yields 0 rather than panicking.
-    pub fn eval(&self, func_ref: impl Fn(u32) -> u64, global: impl Fn(u32) -> u64) -> u64 {
-        let mut stack: Vec<u64> = Vec::with_capacity(2);
+    /// Evaluates the expression to its bits (see [`Val::to_bits`](crate::Val::to_bits): a `v128` whole, any
+    /// other value as its 64-bit cell). `func_ref(i)` encodes a reference to module function `i`, `global(i)`
+    /// reads module global `i`'s bits. The expression is validated, so the stack never underflows; a malformed
+    /// one still yields 0 rather than panicking.
+    pub fn eval(&self, func_ref: impl Fn(u32) -> u64, global: impl Fn(u32) -> u128) -> u128 {
+        let mut stack: Vec<u128> = Vec::with_capacity(2);
         for op in &self.ops {
             let value = match *op {
-                ConstOp::I32(v) => v as u32 as u64,
-                ConstOp::I64(v) => v as u64,
-                ConstOp::F32(v) => v as u64,
-                ConstOp::F64(v) => v,
+                ConstOp::I32(v) => u128::from(v as u32),
+                ConstOp::I64(v) => u128::from(v as u64),
+                ConstOp::F32(v) => u128::from(v),
+                ConstOp::F64(v) => u128::from(v),
+                ConstOp::V128(v) => v,
                 ConstOp::RefNull => 0,
-                ConstOp::RefFunc(i) => func_ref(i),
+                ConstOp::RefFunc(i) => u128::from(func_ref(i)),
                 ConstOp::GlobalGet(i) => global(i),
                 binary => {
-                    let rhs = stack.pop().unwrap_or(0);
-                    let lhs = stack.pop().unwrap_or(0);
+                    let rhs = stack.pop().unwrap_or(0) as u64;
+                    let lhs = stack.pop().unwrap_or(0) as u64;
                     let (l32, r32) = (lhs as u32, rhs as u32);
                     match binary {
                         ConstOp::I32Add => l32.wrapping_add(r32) as u64,
@@ -67,6 +71,7 @@ impl ConstExpr {
                         ConstOp::I64Sub => lhs.wrapping_sub(rhs),
                         _ => lhs.wrapping_mul(rhs),
                     }
+                    .into()
                 }
             };
             stack.push(value);

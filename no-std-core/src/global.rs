@@ -5,17 +5,34 @@ use crate::store::{AsStore, AsStoreMut};
 use crate::types::{GlobalType, Mutability};
 use crate::value::Val;
 
-/// A global as the store holds it: its value as a 64-bit cell (see [`Val::to_bits`]).
+/// A global as the store holds it: its value as [`cells_for`](crate::cells_for)`(ty)` 64-bit cells (see
+/// [`Val::write_cells`]), `bits` then `high`.
 #[derive(Debug)]
 pub struct GlobalEntity {
-    /// The value's bits: written by executors running validated code (which sets only mutable globals, with
-    /// values of their type), and read by native code at `offset_of!(GlobalEntity, bits)`.
+    /// The value's first cell (all of it, except for a `v128`'s high half): written by executors running
+    /// validated code (which sets only mutable globals, with values of their type), and read by native code at
+    /// `offset_of!(GlobalEntity, bits)`.
     pub bits: u64,
+    /// A `v128`'s high half (0 for every other type), written and read with `bits` by the instructions that
+    /// move 128-bit values.
+    pub high: u64,
     /// The declared type. Private: only the store makes globals, so their type cannot change.
     pub(crate) ty: GlobalType,
 }
 
 impl GlobalEntity {
+    /// A global of type `ty` holding `value`, which must be of type `ty.content`.
+    pub(crate) fn new(ty: GlobalType, value: Val) -> GlobalEntity {
+        let mut cells = [0u64; 2];
+        value.write_cells(&mut cells);
+        GlobalEntity { bits: cells[0], high: cells[1], ty }
+    }
+
+    /// The current value.
+    pub fn value(&self) -> Val {
+        Val::read_cells(self.ty.content, &[self.bits, self.high])
+    }
+
     /// The declared type.
     #[inline]
     pub fn ty(&self) -> GlobalType {
@@ -33,7 +50,7 @@ impl Global {
         if value.ty() != ty.content {
             return Err(Error::Usage("global value does not match its type".into()));
         }
-        store.as_inner_mut().push_global(GlobalEntity { bits: value.to_bits(), ty })
+        store.as_inner_mut().push_global(GlobalEntity::new(ty, value))
     }
     /// The handle for store global number `index`.
     pub fn from_index(index: u32) -> Global {
@@ -50,7 +67,7 @@ impl Global {
     /// The current value.
     pub fn get(&self, store: impl AsStore) -> Val {
         match store.as_inner().objects.globals.get(self.0 as usize) {
-            Some(g) => Val::from_bits(g.ty.content, g.bits),
+            Some(g) => g.value(),
             None => Val::I32(0),
         }
     }
@@ -65,7 +82,7 @@ impl Global {
         if g.ty.mutability != Mutability::Var || g.ty.content != value.ty() {
             return Err(Error::Usage("global is immutable or of another type".into()));
         }
-        g.bits = value.to_bits();
+        *g = GlobalEntity::new(g.ty, value);
         Ok(())
     }
 }

@@ -14,7 +14,7 @@ use crate::store_bytes::instantiation_bytes;
 use crate::table::Table;
 use crate::typed::{TypedFunc, WasmParams, WasmResults};
 use crate::types::{limits_match, ExternType};
-use crate::value::Extern;
+use crate::value::{Extern, Val};
 
 /// An instance as the store holds it: the module and, per index space, the store objects it uses.
 #[derive(Debug)]
@@ -198,12 +198,12 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
 
     for (ty, init) in info.globals[info.num_imported_globals as usize..].iter().zip(&info.global_inits) {
         let bits = init.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
-        entity.globals.push(store.push_global(GlobalEntity { bits, ty: *ty })?);
+        entity.globals.push(store.push_global(GlobalEntity::new(*ty, Val::from_bits(ty.content, bits)))?);
     }
     for (ty, init) in info.tables[info.num_imported_tables as usize..].iter().zip(&info.table_inits) {
         let init = init
             .as_ref()
-            .map_or(0, |e| e.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)));
+            .map_or(0, |e| e.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)) as u64);
         entity.tables.push(store.new_table(*ty, init)?);
     }
     for ty in &info.memories[info.num_imported_memories as usize..] {
@@ -213,7 +213,7 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
         let items: Box<[u64]> = seg
             .items
             .iter()
-            .map(|e| e.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)))
+            .map(|e| e.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)) as u64)
             .collect();
         entity.elements.push(items);
     }
@@ -223,7 +223,8 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
     for (index, seg) in info.elements.iter().enumerate() {
         match &seg.kind {
             ElementSegmentKind::Active { table, offset } => {
-                let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
+                let offset =
+                    offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)) as u64;
                 let table = entity.tables[*table as usize];
                 let items = core::mem::take(&mut entity.elements[index]);
                 let t = &mut store.objects.tables[table.index() as usize];
@@ -247,7 +248,7 @@ pub(crate) fn instantiate(store: &mut StoreInner, module: &Module, imports: &[Ex
             let Some((memory, offset)) = &seg.active else {
                 continue;
             };
-            let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i));
+            let offset = offset.eval(|i| func_ref(&entity.funcs, i), |i| global_bits(store, &entity.globals, i)) as u64;
             let mem64 = info.memories.get(*memory as usize).is_some_and(|m| m.memory64);
             let offset = if mem64 { offset } else { offset as u32 as u64 };
             let bytes = info.bytes.get(seg.bytes.clone()).unwrap_or(&[]);
@@ -298,6 +299,7 @@ fn check_budget(store: &StoreInner, module: &Module) -> Result<(), Error> {
     Ok(())
 }
 
-fn global_bits(store: &StoreInner, globals: &[Global], index: u32) -> u64 {
-    globals.get(index as usize).and_then(|g| store.objects.globals.get(g.index() as usize)).map_or(0, |g| g.bits)
+fn global_bits(store: &StoreInner, globals: &[Global], index: u32) -> u128 {
+    let entity = globals.get(index as usize).and_then(|g| store.objects.globals.get(g.index() as usize));
+    entity.map_or(0, |g| g.value().to_bits())
 }

@@ -58,7 +58,7 @@ pub use store::{AsStore, AsStoreMut, Caller, Store, StoreInner, StoreObjects, St
 pub use store_bytes::StoreBytes;
 pub use table::{Table, TableEntity};
 pub use typed::{HostReturn, IntoFunc, TypedFunc, WasmParams, WasmResults, WasmTy};
-pub use types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
+pub use types::{cells_for, cells_of, ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 pub use value::{Extern, ExternRef, Ref, Val};
 
 /// Reference-counted pointer used for data shared between stores and threads.

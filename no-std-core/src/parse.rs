@@ -18,10 +18,11 @@ use crate::module::{
 };
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 
-/// The proposals Ember validates: WebAssembly 2.0 without SIMD (SIMD is not executed yet, so it is rejected
-/// at validation rather than failing later).
+/// The proposals Ember validates: WebAssembly 2.0, fixed-width SIMD included (the interpreter runs the
+/// instructions that move `v128` values and refuses the others when it translates a function that uses them),
+/// without relaxed SIMD.
 pub fn supported_features() -> WasmFeatures {
-    WasmFeatures::WASM2 & !WasmFeatures::SIMD & !WasmFeatures::RELAXED_SIMD
+    WasmFeatures::WASM2 & !WasmFeatures::RELAXED_SIMD
 }
 
 fn invalid(e: BinaryReaderError) -> Error {
@@ -73,6 +74,7 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Error> {
             Operator::I64Const { value } => ConstOp::I64(value),
             Operator::F32Const { value } => ConstOp::F32(value.bits()),
             Operator::F64Const { value } => ConstOp::F64(value.bits()),
+            Operator::V128Const { value } => ConstOp::V128(value.i128() as u128),
             Operator::RefNull { .. } => ConstOp::RefNull,
             Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),
             Operator::GlobalGet { global_index } => ConstOp::GlobalGet(global_index),

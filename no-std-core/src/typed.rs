@@ -42,6 +42,7 @@ wasm_ty! {
     u64 => I64, |v: u64| Val::I64(v as i64), |v: Val| v.i64().map(|v| v as u64);
     f32 => F32, |v: f32| Val::F32(v.to_bits()), |v: Val| v.f32();
     f64 => F64, |v: f64| Val::F64(v.to_bits()), |v: Val| v.f64();
+    u128 => V128, Val::V128, |v: Val| v.v128();
 }
 
 /// Parameters of a typed call: `()`, one [`WasmTy`], or a tuple of them.

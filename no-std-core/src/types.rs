@@ -27,6 +27,29 @@ impl ValType {
     pub fn is_ref(&self) -> bool {
         matches!(self, ValType::FuncRef | ValType::ExternRef)
     }
+
+    /// The number of 64-bit cells a value of this type occupies: see [`cells_for`].
+    #[inline(always)]
+    pub const fn cells(self) -> u32 {
+        cells_for(self)
+    }
+}
+
+/// The number of 64-bit cells a value of type `ty` occupies wherever values are kept as cells (interpreter
+/// frames, globals, the argument and result cells of host and native calls): 2 for `v128` (low half first),
+/// 1 for every other type.
+#[inline(always)]
+pub const fn cells_for(ty: ValType) -> u32 {
+    match ty {
+        ValType::V128 => 2,
+        _ => 1,
+    }
+}
+
+/// The number of cells the values of `types` occupy laid out one after the other (see [`cells_for`]).
+#[inline]
+pub fn cells_of(types: &[ValType]) -> usize {
+    types.iter().map(|&t| cells_for(t) as usize).sum()
 }
 
 impl fmt::Display for ValType {

@@ -81,8 +81,48 @@ impl Val {
         Val::from_bits(ty, 0)
     }
 
-    /// The value's 64-bit cell encoding, as interpreters keep it in a slot (v128 keeps its low half).
-    pub fn to_bits(&self) -> u64 {
+    /// The value's bits as interpreters keep them: a `v128` whole, every other type as its 64-bit cell
+    /// encoding (i32 and f32 zero-extended, references as in [`Ref::to_bits`]) zero-extended.
+    pub fn to_bits(&self) -> u128 {
+        match *self {
+            Val::V128(v) => v,
+            _ => u128::from(self.low_cell()),
+        }
+    }
+
+    /// Decodes a value of type `ty` from its bits (see [`Val::to_bits`]; only a `v128` reads past the low 64).
+    pub fn from_bits(ty: ValType, bits: u128) -> Val {
+        match ty {
+            ValType::V128 => Val::V128(bits),
+            _ => Val::from_cell(ty, bits as u64),
+        }
+    }
+
+    /// Writes the value into its [`cells_for`](crate::cells_for)`(self.ty())` cells at the start of `cells`,
+    /// low half first (cells that do not fit are left out).
+    pub fn write_cells(&self, cells: &mut [u64]) {
+        match (*self, cells) {
+            (Val::V128(v), [low, high, ..]) => {
+                *low = v as u64;
+                *high = (v >> 64) as u64;
+            }
+            (_, [low, ..]) => *low = self.low_cell(),
+            (_, []) => {}
+        }
+    }
+
+    /// Reads a value of type `ty` from its cells at the start of `cells` (see [`Val::write_cells`]; missing
+    /// cells read as 0).
+    pub fn read_cells(ty: ValType, cells: &[u64]) -> Val {
+        let cell = |k: usize| cells.get(k).copied().unwrap_or(0);
+        match ty {
+            ValType::V128 => Val::V128(u128::from(cell(0)) | (u128::from(cell(1)) << 64)),
+            _ => Val::from_cell(ty, cell(0)),
+        }
+    }
+
+    /// The first cell of the value's encoding (a `v128`'s low half).
+    fn low_cell(&self) -> u64 {
         match *self {
             Val::I32(v) => v as u32 as u64,
             Val::I64(v) => v as u64,
@@ -94,14 +134,14 @@ impl Val {
         }
     }
 
-    /// Decodes a value of type `ty` from its 64-bit cell encoding.
-    pub fn from_bits(ty: ValType, bits: u64) -> Val {
+    /// Decodes a value of a one-cell type from its cell (a `v128` gets the cell as its low half).
+    fn from_cell(ty: ValType, bits: u64) -> Val {
         match ty {
             ValType::I32 => Val::I32(bits as u32 as i32),
             ValType::I64 => Val::I64(bits as i64),
             ValType::F32 => Val::F32(bits as u32),
             ValType::F64 => Val::F64(bits),
-            ValType::V128 => Val::V128(bits as u128),
+            ValType::V128 => Val::V128(u128::from(bits)),
             ValType::FuncRef => Val::FuncRef(Ref::from_bits(ty, bits).as_func()),
             ValType::ExternRef => Val::ExternRef(match Ref::from_bits(ty, bits) {
                 Ref::Extern(e) => e,
@@ -142,6 +182,14 @@ impl Val {
             None
         }
     }
+    /// The `v128`'s bits, if this is one.
+    pub fn v128(&self) -> Option<u128> {
+        if let Val::V128(v) = self {
+            Some(*v)
+        } else {
+            None
+        }
+    }
 }
 
 impl Ref {
@@ -171,6 +219,11 @@ impl From<f32> for Val {
 impl From<f64> for Val {
     fn from(v: f64) -> Val {
         Val::F64(v.to_bits())
+    }
+}
+impl From<u128> for Val {
+    fn from(v: u128) -> Val {
+        Val::V128(v)
     }
 }
 

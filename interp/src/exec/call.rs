@@ -3,7 +3,7 @@
 
 use alloc::boxed::Box;
 
-use ember_core::{FuncEntity, Instance, StoreInner, Trap, Val};
+use ember_core::{cells_for, cells_of, FuncEntity, Instance, StoreInner, Trap, Val};
 
 use super::bad_code;
 use super::state::{self, Entry, ExecState};
@@ -93,14 +93,20 @@ pub(crate) fn call_host(
     let mut results = core::mem::take(&mut st.host_results);
     params.clear();
     results.clear();
+    // The arguments and results are laid out by cells from `args_at`, as in a callee's frame.
+    let (param_cells, result_cells) = (cells_of(ty.params()), cells_of(ty.results()));
     let args = st.stack.get(args_at..).unwrap_or(&[]);
-    params.extend(ty.params().iter().zip(args).map(|(t, bits)| Val::from_bits(*t, *bits)));
-    results.extend(ty.results().iter().map(|t| Val::default_for(*t)));
-    let num_results = results.len();
-    if params.len() != ty.params().len() || args.len() < num_results {
+    if args.len() < param_cells.max(result_cells) {
         *slot = Some(st);
         return Err(bad_code("host call arguments"));
     }
+    let mut at = 0;
+    params.extend(ty.params().iter().map(|&t| {
+        let val = Val::read_cells(t, args.get(at..).unwrap_or(&[]));
+        at += cells_for(t) as usize;
+        val
+    }));
+    results.extend(ty.results().iter().map(|t| Val::default_for(*t)));
 
     let saved_top = core::mem::replace(&mut st.stack_top, top);
     state::put(store, st);
@@ -111,10 +117,8 @@ pub(crate) fn call_host(
     st.stack_top = saved_top;
 
     if outcome.is_ok() {
-        if let Some(out) = st.stack.get_mut(args_at..args_at + num_results) {
-            for (cell, val) in out.iter_mut().zip(&results) {
-                *cell = val.to_bits();
-            }
+        if let Some(out) = st.stack.get_mut(args_at..).and_then(|cells| cells.get_mut(..result_cells)) {
+            write_cells(out, &results);
         }
     }
     st.host_params = params;
@@ -123,22 +127,35 @@ pub(crate) fn call_host(
     outcome
 }
 
-/// Writes `params` to the value stack from `base`, and zeroes the rest of the callee's locals.
+/// Writes `params` to the value stack from `base`, laid out by cells, and zeroes the rest of the callee's
+/// locals (`num_locals` cells, parameters included).
 pub(crate) fn write_params(stack: &mut [u64], base: usize, params: &[Val], num_locals: usize) {
-    let end = super::state::frame_end(base, num_locals.max(params.len()));
+    let param_cells: usize = params.iter().map(|v| cells_for(v.ty()) as usize).sum();
+    let end = super::state::frame_end(base, num_locals.max(param_cells));
     if let Some(frame) = end.and_then(|end| stack.get_mut(base..end)) {
-        let (p, locals) = frame.split_at_mut(params.len());
-        for (cell, val) in p.iter_mut().zip(params) {
-            *cell = val.to_bits();
-        }
+        let (p, locals) = frame.split_at_mut(param_cells);
+        write_cells(p, params);
         locals.fill(0);
     }
 }
 
-/// Reads results of the given types from the value stack at `base`.
+/// Writes `vals` into `cells`, one after the other by cells (what does not fit is left out).
+pub(crate) fn write_cells(cells: &mut [u64], vals: &[Val]) {
+    let mut at = 0;
+    for val in vals {
+        if let Some(out) = cells.get_mut(at..) {
+            val.write_cells(out);
+        }
+        at += cells_for(val.ty()) as usize;
+    }
+}
+
+/// Reads results of the given types from the value stack at `base`, laid out by cells.
 pub(crate) fn read_results(stack: &[u64], base: usize, results: &mut [Val], types: &[ember_core::ValType]) {
     let cells = stack.get(base..).unwrap_or(&[]);
-    for ((out, ty), bits) in results.iter_mut().zip(types).zip(cells) {
-        *out = Val::from_bits(*ty, *bits);
+    let mut at = 0;
+    for (out, &ty) in results.iter_mut().zip(types) {
+        *out = Val::read_cells(ty, cells.get(at..).unwrap_or(&[]));
+        at += cells_for(ty) as usize;
     }
 }

@@ -11,7 +11,7 @@
 //! |---|---|---|---|
 //! | C1 | `num_params <= num_locals <= frame_size <= MAX_FRAME_SIZE` (2^16) | `verify`, header | zeroing a callee's locals (`handlers::calls::call`); every `base + frame_size` (no wrap on a 32-bit `usize`) |
 //! | C2 | every opcode is in the table, every instruction's operands fit in the code | `verify`'s loop (`Truncated`, `UnknownOpcode`) | `decode_ptr` in every handler; the unchecked `HANDLERS` lookup of `dispatch::next` |
-//! | C3 | every `Slot` operand is `< frame_size`; `CopySpan` and `ReturnSpan` spans end `<= frame_size`; a call's `args` is `<= frame_size` | `Checker::slot`, `span`, `frame_base` | `handlers::get`, `set`, the span copies of `CopySpan` and `ReturnSpan` |
+//! | C3 | every `Slot` operand is `< frame_size`; `CopySpan` and `ReturnSpan` spans end `<= frame_size`; a call's `args` is `<= frame_size`; both cells of a `WideSlot` operand (`slot + 1`, in `u32`) are `< frame_size` | `Checker::slot`, `span`, `frame_base`, `wide_slot` | `handlers::get`, `set`, the span copies of `CopySpan` and `ReturnSpan`, `handlers::wide`'s `get2`/`set2` |
 //! | C4 | every branch target (near, far, each `BrTable` entry) is the first unit of an instruction | `Checker::branch` and the forward-branch list | the branch handlers (`handlers/control.rs`) |
 //! | C5 | `BrTable`'s `len + 1` targets fit in the code | `Checker::check_special` | the unchecked target read of `handlers::BrTable` |
 //! | C6 | the last instruction is a terminator | `verify` (`MissingTerminator`) | `step!` after every non-terminator; return addresses (the instruction after a call exists) |

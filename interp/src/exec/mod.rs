@@ -23,7 +23,7 @@ pub mod tier;
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 
-use ember_core::{Error, Executor, Func, FuncEntity, Instance, StoreInner, Trap, TrapCode, Val};
+use ember_core::{cells_of, Error, Executor, Func, FuncEntity, Instance, StoreInner, Trap, TrapCode, Val};
 
 use crate::code::CompiledFunc;
 use crate::verify::{VerifiedFunc, VerifyError};
@@ -177,7 +177,8 @@ fn execute_nested(
 
     if tier::wants_native(store, st, f) {
         let depth = st.depth() + 1 + st.depth_offset;
-        let cells = params.len().max(results.len());
+        let types = store.types().get(type_id as usize).ok_or_else(|| bad_code("type id"))?;
+        let cells = cells_of(types.params()).max(cells_of(types.results()));
         let cells_top = st.reserve_stack(base, cells, store.limits().max_value_stack)?;
         tier::call_native(store, slot, f, base, cells_top.max(frame_top), depth)?;
     } else {

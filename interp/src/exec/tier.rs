@@ -8,7 +8,7 @@
 
 use alloc::boxed::Box;
 
-use ember_core::{FuncEntity, StoreInner, Trap, TrapCode};
+use ember_core::{cells_of, FuncEntity, StoreInner, Trap, TrapCode};
 
 use super::state::{self, frame_len, ExecState};
 use super::{bad_code, call, run};
@@ -156,7 +156,7 @@ pub(crate) fn sample_loop(
     if outcome.is_ok() {
         let results = match store.funcs().get(func) {
             Some(FuncEntity::Wasm { type_id, .. }) => {
-                store.types().get(*type_id as usize).map_or(0, |t| t.results().len())
+                store.types().get(*type_id as usize).map_or(0, |t| cells_of(t.results()))
             }
             _ => 0,
         };
@@ -236,8 +236,9 @@ pub(crate) fn call_native(
         _ => return Err(bad_code("native function index")),
     };
     let ty = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?;
-    let n = ty.params().len().max(ty.results().len());
-    let results = ty.results().len();
+    // Arguments and results in cells, as in a frame.
+    let results = cells_of(ty.results());
+    let n = cells_of(ty.params()).max(results);
     let mut st = slot.take().ok_or_else(state::lost)?;
     let Some(tier) = st.higher_tier() else {
         *slot = Some(st);
@@ -245,7 +246,8 @@ pub(crate) fn call_native(
     };
     let mut cells = core::mem::take(&mut st.native_cells);
     cells.clear();
-    cells.extend_from_slice(st.stack.get(args_at..args_at + n).ok_or_else(|| bad_code("call arguments"))?);
+    let args = state::frame_end(args_at, n).and_then(|end| st.stack.get(args_at..end));
+    cells.extend_from_slice(args.ok_or_else(|| bad_code("call arguments"))?);
     let saved_top = core::mem::replace(&mut st.stack_top, top);
     state::put(store, st);
 
@@ -254,8 +256,9 @@ pub(crate) fn call_native(
     let Some(mut st) = state::reclaim(store) else { return Err(state::lost()) };
     st.stack_top = saved_top;
     if outcome.is_ok() {
-        if let Some(out) = st.stack.get_mut(args_at..args_at + results) {
-            out.copy_from_slice(&cells[..results]);
+        let out = state::frame_end(args_at, results).and_then(|end| st.stack.get_mut(args_at..end));
+        if let (Some(out), Some(src)) = (out, cells.get(..results)) {
+            out.copy_from_slice(src);
         }
     }
     st.native_cells = cells;
@@ -324,7 +327,7 @@ fn call_raw_in(
     st.stack_top = base;
     st.truncate_frames(entry_len);
     outcome?;
-    let results = store.types().get(type_id).ok_or_else(|| bad_code("type id"))?.results().len();
+    let results = cells_of(store.types().get(type_id).ok_or_else(|| bad_code("type id"))?.results());
     let out = state::frame_end(base, results).and_then(|end| st.stack.get(base..end));
     let out = out.ok_or_else(|| bad_code("results"))?;
     cells.get_mut(..results).ok_or_else(|| bad_code("result cells"))?.copy_from_slice(out);

@@ -41,41 +41,45 @@ pub(crate) const EXTERN_GLOBAL: u8 = 3;
 
 /// A constant-expression instruction as a tag plus an operand (0 when it has none).
 #[cfg(feature = "translate")]
-pub(crate) fn const_op_parts(op: ConstOp) -> (u8, u64) {
+pub(crate) fn const_op_parts(op: ConstOp) -> (u8, u128) {
     match op {
-        ConstOp::I32(v) => (0, v as u32 as u64),
-        ConstOp::I64(v) => (1, v as u64),
-        ConstOp::F32(v) => (2, u64::from(v)),
-        ConstOp::F64(v) => (3, v),
+        ConstOp::I32(v) => (0, u128::from(v as u32)),
+        ConstOp::I64(v) => (1, u128::from(v as u64)),
+        ConstOp::F32(v) => (2, u128::from(v)),
+        ConstOp::F64(v) => (3, u128::from(v)),
         ConstOp::RefNull => (4, 0),
-        ConstOp::RefFunc(i) => (5, u64::from(i)),
-        ConstOp::GlobalGet(i) => (6, u64::from(i)),
+        ConstOp::RefFunc(i) => (5, u128::from(i)),
+        ConstOp::GlobalGet(i) => (6, u128::from(i)),
         ConstOp::I32Add => (7, 0),
         ConstOp::I32Sub => (8, 0),
         ConstOp::I32Mul => (9, 0),
         ConstOp::I64Add => (10, 0),
         ConstOp::I64Sub => (11, 0),
         ConstOp::I64Mul => (12, 0),
+        ConstOp::V128(v) => (13, v),
     }
 }
 
-/// Whether a constant-expression tag carries a 64-bit operand (the others carry none or 32 bits).
+/// How many bytes of operand a constant-expression tag carries (0, 4, 8, or 16 for `v128.const`), `None` for
+/// an unknown tag.
 pub(crate) fn const_tag_operand_bytes(tag: u8) -> Option<usize> {
     match tag {
         0 | 2 | 5 | 6 => Some(4),
         1 | 3 => Some(8),
+        13 => Some(16),
         4 | 7..=12 => Some(0),
         _ => None,
     }
 }
 
 /// The instruction of a tag and operand.
-pub(crate) fn const_op_of(tag: u8, v: u64) -> Option<ConstOp> {
+pub(crate) fn const_op_of(tag: u8, v: u128) -> Option<ConstOp> {
     Some(match tag {
         0 => ConstOp::I32(v as u32 as i32),
-        1 => ConstOp::I64(v as i64),
+        1 => ConstOp::I64(v as u64 as i64),
         2 => ConstOp::F32(v as u32),
-        3 => ConstOp::F64(v),
+        3 => ConstOp::F64(v as u64),
+        13 => ConstOp::V128(v),
         4 => ConstOp::RefNull,
         5 => ConstOp::RefFunc(v as u32),
         6 => ConstOp::GlobalGet(v as u32),

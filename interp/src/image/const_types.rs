@@ -25,6 +25,7 @@ fn type_of(info: &ModuleInfo, expr: &ConstExpr, globals: usize) -> Option<Typed>
             ConstOp::I64(_) => (None, ValType::I64),
             ConstOp::F32(_) => (None, ValType::F32),
             ConstOp::F64(_) => (None, ValType::F64),
+            ConstOp::V128(_) => (None, ValType::V128),
             ConstOp::RefNull => {
                 stack.push(Typed::Null);
                 continue;

@@ -22,9 +22,10 @@
 //! Sections: module name and function names; types; imports; type index of every function (and the number
 //! imported); tables with initialisers; memories; globals with initialisers; exports; start function; element
 //! segments; data segments (bytes inline); code. Counts are `u32`, strings are a `u32` length plus UTF-8,
-//! constant expressions are a `u32` count of tagged instructions. Each function's code is `num_params: u16`,
-//! `num_results: u16`, `num_locals: u32`, `frame_size: u32`, a `u32` count of code units, zero padding to an
-//! even offset, then the units. The image must start at an even address (see [`include_image!`](crate::include_image)).
+//! constant expressions are a `u32` count of tagged instructions (`v128.const`, tag 13, carries 16 bytes). Each
+//! function's code is `num_params: u16`, `num_results: u16`, `num_locals: u32`, `frame_size: u32` (all in
+//! 64-bit cells: a `v128` takes two), a `u32` count of code units, zero padding to an even offset, then the
+//! units. The image must start at an even address (see [`include_image!`](crate::include_image)).
 //!
 //! The loader rejects an image with the wrong magic, version or instruction table, a length or checksum that
 //! does not match, or a structure that is inconsistent (an index out of range, a count that disagrees, code that

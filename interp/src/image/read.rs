@@ -266,7 +266,10 @@ fn check_consistency(info: &ModuleInfo, funcs: &[CompiledFunc], fuel: bool) -> R
     }
     for (index, func) in (info.num_imported_funcs..).zip(funcs) {
         let ty = info.func_type(index).ok_or(Inconsistent("function type index out of range"))?;
-        if usize::from(func.num_params) != ty.params().len() || usize::from(func.num_results) != ty.results().len() {
+        // The header counts cells (a `v128` takes two), as frames are laid out.
+        if usize::from(func.num_params) != ember_core::cells_of(ty.params())
+            || usize::from(func.num_results) != ember_core::cells_of(ty.results())
+        {
             return Err(Inconsistent("a function's code disagrees with its type"));
         }
         verify(func).map_err(|error| ImageError::Code { func: index, error })?;
@@ -366,8 +369,9 @@ impl Reader {
         for _ in 0..self.u32()? {
             let tag = self.u8()?;
             let v = match const_tag_operand_bytes(tag) {
-                Some(4) => u64::from(self.u32()?),
-                Some(8) => self.u64()?,
+                Some(4) => u128::from(self.u32()?),
+                Some(8) => u128::from(self.u64()?),
+                Some(16) => u128::from(self.u64()?) | (u128::from(self.u64()?) << 64),
                 Some(_) => 0,
                 None => return Err(self.malformed("bad constant expression")),
             };

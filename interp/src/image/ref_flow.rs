@@ -29,7 +29,7 @@
 use alloc::vec;
 use alloc::vec::Vec;
 
-use ember_core::{FuncType, ModuleInfo, Mutability, ValType};
+use ember_core::{cells_for, FuncType, ModuleInfo, Mutability, ValType};
 
 use crate::code::CompiledFunc;
 use crate::operand::{FarOffset, Operand, Slot};
@@ -179,19 +179,33 @@ fn check_instruction(cx: &Context<'_>, code: &[u16], pc: usize, results_are_refs
     let info = cx.info;
     let (funcs, tables) = (info.funcs.len(), info.tables.len());
     let refs_in = |ty: &FuncType| ty.params().iter().any(|&t| required(t).is_some());
+    // A one-cell global is moved by `GlobalGet`/`GlobalSet`, a `v128` one by their `128` forms only: a
+    // `GlobalSet128` cannot write two cells of bits into a reference global, and no global is left half written.
+    let width = |global: u32, wide: bool| -> Result<&ember_core::GlobalType, VerifyError> {
+        let g = cx.global(global)?;
+        match (g.content == ValType::V128) == wide {
+            true => Ok(g),
+            false => Err(cx.error(VerifyErrorKind::GlobalWidth(global))),
+        }
+    };
+    let set = |global: u32, wide: bool| -> Result<bool, VerifyError> {
+        let g = width(global, wide)?;
+        if g.mutability != Mutability::Var {
+            return Err(cx.error(VerifyErrorKind::ImmutableGlobal(global)));
+        }
+        Ok(required(g.content).is_some())
+    };
     Ok(match cx.opcode {
         Opcode::GlobalGet => {
-            cx.global(op::GlobalGet::decode(code, pc).global)?;
+            width(op::GlobalGet::decode(code, pc).global, false)?;
             false
         }
-        Opcode::GlobalSet => {
-            let i = op::GlobalSet::decode(code, pc);
-            let g = cx.global(i.global)?;
-            if g.mutability != Mutability::Var {
-                return Err(cx.error(VerifyErrorKind::ImmutableGlobal(i.global)));
-            }
-            required(g.content).is_some()
+        Opcode::GlobalSet => set(op::GlobalSet::decode(code, pc).global, false)?,
+        Opcode::GlobalGet128 => {
+            width(op::GlobalGet128::decode(code, pc).global, true)?;
+            false
         }
+        Opcode::GlobalSet128 => set(op::GlobalSet128::decode(code, pc).global, true)?,
         Opcode::RefFunc => {
             cx.index("func", op::RefFunc::decode(code, pc).func, funcs)?;
             false
@@ -279,24 +293,35 @@ fn for_each_target(code: &[u16], pc: usize, opcode: Opcode, mut f: impl FnMut(us
 /// devices.)
 #[inline(never)]
 fn call(cx: &Context<'_>, flow: &mut Flow, args: usize, callee: &FuncType) -> Result<(), VerifyError> {
-    for (k, &param) in callee.params().iter().enumerate() {
-        cx.expect(flow, args + k, param, "a call's reference argument")?;
+    for (cell, param) in cells(callee.params()) {
+        cx.expect(flow, args + cell, param, "a call's reference argument")?;
     }
     for slot in args..flow.frame_size {
         flow.set(slot, ANY);
     }
-    for (k, &result) in callee.results().iter().enumerate() {
-        flow.set(args + k, kind_of(result));
+    for (cell, result) in cells(callee.results()) {
+        flow.set(args + cell, kind_of(result));
     }
     Ok(())
+}
+
+/// Each of `types` with the cell where it starts, laid out one after the other (a `v128` takes two cells;
+/// both hold no reference, which `Flow::new(.., ANY)` and `kind_of` already say of every cell but a
+/// reference's). Cells stay far below `usize::MAX`: at most two per type.
+fn cells(types: &[ValType]) -> impl Iterator<Item = (usize, ValType)> + '_ {
+    types.iter().scan(0usize, |at, &ty| {
+        let cell = *at;
+        *at += cells_for(ty) as usize;
+        Some((cell, ty))
+    })
 }
 
 /// A return of a function of type `ty`: its results are in slots `0..`, the first `len` of them copied from
 /// `src` first.
 #[inline(never)]
 fn returns(cx: &Context<'_>, flow: &Flow, ty: &FuncType, src: usize, len: usize) -> Result<(), VerifyError> {
-    for (k, &result) in ty.results().iter().enumerate() {
-        let from = if k < len { src + k } else { k };
+    for (cell, result) in cells(ty.results()) {
+        let from = if cell < len { src + cell } else { cell };
         cx.expect(flow, from, result, "a returned reference")?;
     }
     Ok(())
@@ -358,6 +383,12 @@ fn transfer(cx: &Context<'_>, flow: &mut Flow, code: &[u16], pc: usize, ty: &Fun
         Opcode::GlobalSet => {
             let i = op::GlobalSet::decode(code, pc);
             cx.expect(flow, i.src.idx(), cx.global(i.global)?.content, "a global's value")?;
+        }
+        Opcode::GlobalGet128 => {
+            // Two cells of bits (the global is a `v128`: checked per instruction).
+            let i = op::GlobalGet128::decode(code, pc);
+            flow.set(i.dst.idx(), ANY);
+            flow.set(i.dst.idx() + 1, ANY);
         }
         Opcode::TableSet => {
             let i = op::TableSet::decode(code, pc);
@@ -441,7 +472,7 @@ pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fue
     let frame_size = func.frame_size as usize;
     let too_large = || header(VerifyErrorKind::FlowTooComplex);
     let mut entry = Flow::new(frame_size, ANY).ok_or_else(too_large)?;
-    for (slot, &param) in ty.params().iter().enumerate() {
+    for (slot, param) in cells(ty.params()) {
         entry.set(slot, kind_of(param));
     }
     for slot in usize::from(func.num_params)..func.num_locals as usize {

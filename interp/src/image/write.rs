@@ -263,7 +263,11 @@ impl Writer {
             self.u8(tag);
             match const_tag_operand_bytes(tag) {
                 Some(4) => self.u32(v as u32),
-                Some(8) => self.u64(v),
+                Some(8) => self.u64(v as u64),
+                Some(16) => {
+                    self.u64(v as u64);
+                    self.u64((v >> 64) as u64);
+                }
                 _ => {}
             }
         }

@@ -2,6 +2,8 @@
 
 use alloc::vec::Vec;
 
+use ember_core::ValType;
+
 use super::{Operand, Translator};
 use crate::ops::{op, FarOffset, Instr, Offset, Slot};
 
@@ -36,6 +38,8 @@ pub(crate) struct Control {
     height: usize,
     params: usize,
     results: usize,
+    /// The block's signature: where its parameter and result types are (for the cells each takes).
+    sig: BlockSig,
     /// Loop header position (branch target of a loop).
     loop_start: usize,
     /// Forward branches to this block's end.
@@ -53,6 +57,7 @@ impl Control {
             height: 0,
             params: 0,
             results,
+            sig: BlockSig::Empty,
             loop_start: 0,
             patches: Vec::new(),
             else_patch: None,
@@ -67,6 +72,30 @@ impl Control {
         } else {
             self.results
         }
+    }
+}
+
+/// Where a block's parameter and result types are.
+#[derive(Copy, Clone, Debug, PartialEq, Eq)]
+pub(crate) enum BlockSig {
+    /// No parameters or results (also the function body's, whose results are never re-pushed).
+    Empty,
+    /// No parameters, one result.
+    One(ValType),
+    /// The module's function type with this index.
+    Type(u32),
+}
+
+/// `[ty]`, as a static slice.
+pub(crate) fn one(ty: ValType) -> &'static [ValType] {
+    match ty {
+        ValType::I32 => &[ValType::I32],
+        ValType::I64 => &[ValType::I64],
+        ValType::F32 => &[ValType::F32],
+        ValType::F64 => &[ValType::F64],
+        ValType::V128 => &[ValType::V128],
+        ValType::FuncRef => &[ValType::FuncRef],
+        ValType::ExternRef => &[ValType::ExternRef],
     }
 }
 
@@ -216,7 +245,7 @@ fn compare_branch(c: Compare) -> Instr {
     }
 }
 
-impl Translator<'_> {
+impl<'a> Translator<'a> {
     fn label(&self, depth: u32) -> usize {
         self.controls.len() - 1 - depth as usize
     }
@@ -230,13 +259,13 @@ impl Translator<'_> {
                 if let Some(c) = last.compare.filter(|c| !(c.wide && matches!(c.rhs, Rhs::Imm(_)))) {
                     self.code.truncate(last.start);
                     self.last = None;
-                    self.stack.pop();
+                    self.pop();
                     return BranchIf::Compare(c);
                 }
                 if let Some(eqz) = self.eqz_operand(last) {
                     self.code.truncate(last.start);
                     self.last = None;
-                    self.stack.pop();
+                    self.pop();
                     return eqz;
                 }
             }
@@ -319,38 +348,48 @@ impl Translator<'_> {
         let control = &self.controls[label];
         let n = control.branch_arity();
         let from = self.stack.len() - n;
-        from != control.height || self.stack[from..].iter().any(|o| *o != Operand::Temp)
+        from != control.height || self.stack[from..].iter().any(|o| !o.in_place())
     }
 
     /// Copies the top values into the label's canonical slots (ascending order is safe: sources are never
-    /// below their destinations).
+    /// below their destinations). Slots count cells: a `v128` value takes two.
     fn emit_branch_copies(&mut self, label: usize) {
         let control = &self.controls[label];
         let (n, height) = (control.branch_arity(), control.height);
         let from = self.stack.len() - n;
+        let mut cell = self.cell_of(height);
         let mut k = 0;
         while k < n {
-            let dst = self.canonical(height + k);
+            let dst = self.cell_slot(cell);
             match self.stack[from + k] {
                 Operand::Local(src) => {
                     self.emit_copy(dst, src);
+                    cell += 1;
+                    k += 1;
+                }
+                Operand::Local2(src) => {
+                    self.emit(op::CopySpan { dst, src, len: 2 });
+                    cell += 2;
                     k += 1;
                 }
                 Operand::Const(c) => {
                     self.emit_const(dst, c);
                     self.last = None;
+                    cell += 1;
                     k += 1;
                 }
-                Operand::Temp => {
-                    let run = self.stack[from + k..].iter().take_while(|o| **o == Operand::Temp).count();
+                Operand::Temp | Operand::Temp2 => {
+                    let run = self.stack[from + k..].iter().take_while(|o| o.in_place()).count();
+                    let cells = self.cell_of(from + k + run) - self.cell_of(from + k);
                     let src = self.canonical(from + k);
                     if src != dst {
-                        if run == 1 {
+                        if cells == 1 {
                             self.emit_copy(dst, src);
                         } else {
-                            self.emit(op::CopySpan { dst, src, len: run as u16 });
+                            self.emit(op::CopySpan { dst, src, len: cells as u16 });
                         }
                     }
+                    cell += cells;
                     k += run;
                 }
             }
@@ -365,15 +404,21 @@ impl Translator<'_> {
             0 => {
                 self.emit(op::Return0 {});
             }
-            1 => {
+            1 if !self.stack[from].is_wide() => {
                 let operand = self.stack[from];
                 let src = self.slot_of(operand, from);
                 self.emit(op::Return1 { src });
             }
+            1 => {
+                let operand = self.stack[from];
+                let src = self.slot_of(operand, from);
+                self.emit(op::ReturnSpan { src, len: 2 });
+            }
             _ => {
                 self.materialize_top(n);
                 let src = self.canonical(from);
-                self.emit(op::ReturnSpan { src, len: n as u16 });
+                let cells = self.cell_of(self.stack.len()) - self.cell_of(from);
+                self.emit(op::ReturnSpan { src, len: cells as u16 });
             }
         }
     }
@@ -403,13 +448,13 @@ impl Translator<'_> {
                 let skip_start = self.emit(cond.negate().instr());
                 let skip = Patch { start: skip_start, at: self.code.len() - 1, far: false };
                 if is_return {
-                    let saved = self.stack.clone();
+                    let saved = self.save();
                     self.emit_return();
-                    self.stack = saved;
+                    self.restore(saved);
                 } else {
-                    let saved = self.stack.clone();
+                    let saved = self.save();
                     self.emit_branch_copies(label);
-                    self.stack = saved;
+                    self.restore(saved);
                     self.emit_branch(BranchIf::Always, label);
                 }
                 self.bind(skip);
@@ -464,9 +509,9 @@ impl Translator<'_> {
             for at in ats {
                 self.bind(Patch { start, at, far: true });
             }
-            let saved = self.stack.clone();
+            let saved = self.save();
             self.branch(BranchIf::Always, depth);
-            self.stack = saved;
+            self.restore(saved);
         }
         self.set_unreachable();
     }
@@ -476,8 +521,8 @@ impl Translator<'_> {
         self.last = None;
     }
 
-    /// Opens a block, loop or if whose signature has `params` and `results` values.
-    pub(super) fn open(&mut self, kind: ControlKind, params: usize, results: usize) {
+    /// Opens a block, loop or if whose signature `sig` has `params` and `results` values.
+    pub(super) fn open(&mut self, kind: ControlKind, sig: BlockSig, params: usize, results: usize) {
         let cond = if kind == ControlKind::If { Some(self.pop_condition()) } else { None };
         self.materialize_all();
         let height = self.stack.len() - params;
@@ -486,6 +531,7 @@ impl Translator<'_> {
             height,
             params,
             results,
+            sig,
             loop_start: 0,
             patches: Vec::new(),
             else_patch: None,
@@ -522,9 +568,11 @@ impl Translator<'_> {
         let control = &mut self.controls[label];
         control.kind = ControlKind::Else;
         let else_patch = control.else_patch.take();
-        let height = control.height + control.params;
-        self.stack.truncate(control.height);
-        self.stack.resize(height, Operand::Temp);
+        let (height, sig) = (control.height, control.sig);
+        self.truncate(height);
+        for &ty in self.sig_types(sig).0 {
+            self.push(Operand::temp(ty));
+        }
         if let Some(p) = else_patch {
             self.bind(p);
         }
@@ -556,13 +604,27 @@ impl Translator<'_> {
         for p in &control.patches {
             self.bind(*p);
         }
-        self.stack.truncate(control.height);
-        self.stack.resize(control.height + control.results, Operand::Temp);
+        self.truncate(control.height);
+        for &ty in self.sig_types(control.sig).1 {
+            self.push(Operand::temp(ty));
+        }
         self.note_height();
         self.last = None;
         self.unreachable = !reachable;
         if control.kind != ControlKind::Block || !control.patches.is_empty() {
             self.start_fuel_segment();
+        }
+    }
+
+    /// The parameter and result types of a block signature.
+    pub(super) fn sig_types(&self, sig: BlockSig) -> (&'a [ValType], &'a [ValType]) {
+        match sig {
+            BlockSig::Empty => (&[], &[]),
+            BlockSig::One(ty) => (&[], one(ty)),
+            BlockSig::Type(i) => match self.module.types.get(i as usize) {
+                Some(t) => (t.params(), t.results()),
+                None => (&[], &[]),
+            },
         }
     }
 

@@ -17,7 +17,7 @@ mod visit;
 use alloc::rc::Rc;
 use alloc::vec::Vec;
 
-use ember_core::{Error, ModuleInfo};
+use ember_core::{cells_of, Error, ModuleInfo, ValType};
 use wasmparser::{BinaryReader, FunctionBody};
 
 use crate::code::CompiledFunc;
@@ -56,31 +56,72 @@ pub fn translate_verified(
     let bytes = module.bytes.get(defined.range.clone()).ok_or_else(|| Error::Usage("body out of range".into()))?;
     let body = FunctionBody::new(BinaryReader::new(bytes, defined.range.start as u64));
 
-    let mut num_locals = ty.params().len() as u64;
+    // Locals are laid out by cells: a `v128` takes two. Only a function with a `v128` local keeps a table of
+    // where each local starts; for the others local `i` is slot `i`.
+    let mut cells = ty.params().iter().map(|&t| u64::from(t.cells())).sum::<u64>();
+    let mut wide_locals = ty.params().contains(&ValType::V128);
     let mut locals = body.get_locals_reader().map_err(invalid)?;
     for _ in 0..locals.get_count() {
-        let (count, _ty) = locals.read().map_err(invalid)?;
-        num_locals += u64::from(count);
+        let (count, ty) = locals.read().map_err(invalid)?;
+        let wide = ty == wasmparser::ValType::V128;
+        wide_locals |= wide;
+        cells += u64::from(count) * if wide { 2 } else { 1 };
+        if cells > u64::from(MAX_SLOTS) {
+            return Err(too_large());
+        }
     }
-    if num_locals > u64::from(MAX_SLOTS) {
-        return Err(too_large());
-    }
+    let layout = if wide_locals { Some(local_cells(ty.params(), &body)?) } else { None };
 
-    let shape = Shape { num_locals: num_locals as u32, params: ty.params().len(), results: ty.results().len() };
+    let shape = Shape {
+        num_locals: cells as u32,
+        param_cells: cells_of(ty.params()),
+        results: ty.results().len(),
+        result_cells: cells_of(ty.results()),
+    };
     // Near (16-bit) branch offsets first; the rare function where one does not fit is redone with far ones.
-    let near = translate_body(module, &body, *options, shape, false)?;
+    let near = translate_body(module, &body, *options, shape, layout.as_deref(), false)?;
     match near {
         Some(code) => Ok(code),
-        None => translate_body(module, &body, *options, shape, true)?.ok_or_else(too_large),
+        None => translate_body(module, &body, *options, shape, layout.as_deref(), true)?.ok_or_else(too_large),
     }
+}
+
+/// Where each local of a function with `v128` locals starts (its cells were counted and bounded already).
+fn local_cells(params: &[ValType], body: &FunctionBody<'_>) -> Result<Vec<LocalCell>, Error> {
+    let mut starts = Vec::new();
+    let mut at = 0u32;
+    let mut push = |count: u32, wide: bool| {
+        for _ in 0..count {
+            starts.push(LocalCell { slot: at as u16, wide });
+            at += if wide { 2 } else { 1 };
+        }
+    };
+    for &ty in params {
+        push(1, ty == ValType::V128);
+    }
+    let mut locals = body.get_locals_reader().map_err(invalid)?;
+    for _ in 0..locals.get_count() {
+        let (count, ty) = locals.read().map_err(invalid)?;
+        push(count, ty == wasmparser::ValType::V128);
+    }
+    Ok(starts)
+}
+
+/// Where a local lives in a function that has `v128` locals: its first cell, and whether it takes two.
+#[derive(Copy, Clone, Debug)]
+pub(crate) struct LocalCell {
+    slot: u16,
+    wide: bool,
 }
 
 /// The frame shape of the function being translated.
 #[derive(Copy, Clone, Debug)]
 struct Shape {
+    /// Cells of the parameters and locals.
     num_locals: u32,
-    params: usize,
+    param_cells: usize,
     results: usize,
+    result_cells: usize,
 }
 
 /// One translation pass; `None` if a near branch offset did not fit.
@@ -89,9 +130,10 @@ fn translate_body(
     body: &FunctionBody<'_>,
     options: TranslateOptions,
     shape: Shape,
+    layout: Option<&[LocalCell]>,
     far: bool,
 ) -> Result<Option<VerifiedFunc>, Error> {
-    let mut t = Translator::new(module, options, shape.num_locals, shape.params, shape.results);
+    let mut t = Translator::new(module, options, shape, layout);
     t.far = far;
     let mut reader = body.get_operators_reader().map_err(invalid)?;
     while !reader.eof() {
@@ -173,6 +215,34 @@ pub(crate) enum Operand {
     Const(Const),
     /// A value in its canonical slot.
     Temp,
+    /// The current value of a `v128` local (pending `local.get`): cells `slot` and `slot + 1`.
+    Local2(Slot),
+    /// A `v128` value in its two canonical cells.
+    Temp2,
+}
+
+impl Operand {
+    /// Whether the value takes two cells (a `v128`).
+    #[inline(always)]
+    pub(crate) fn is_wide(self) -> bool {
+        matches!(self, Operand::Local2(_) | Operand::Temp2)
+    }
+
+    /// Whether the value is in its canonical cells.
+    #[inline(always)]
+    pub(crate) fn in_place(self) -> bool {
+        matches!(self, Operand::Temp | Operand::Temp2)
+    }
+
+    /// A value of type `ty` in its canonical cells.
+    #[inline(always)]
+    pub(crate) fn temp(ty: ValType) -> Operand {
+        if ty == ValType::V128 {
+            Operand::Temp2
+        } else {
+            Operand::Temp
+        }
+    }
 }
 
 /// The last emitted instruction, if it wrote a temporary: lets `local.set` retarget it and `br_if` fuse it.
@@ -191,10 +261,21 @@ pub(crate) struct Translator<'a> {
     options: TranslateOptions,
     code: Vec<u16>,
     stack: Vec<Operand>,
+    /// The depths of the two-cell (`v128`) entries of `stack`, ascending. Each one moves the canonical slots
+    /// of the entries above it up by one cell; when it is empty (always, without `v128`), depth `d`'s canonical
+    /// slot is `num_locals + d`.
+    wide: Vec<usize>,
+    /// Where each local starts, for a function with `v128` locals (`None`: local `i` is slot `i`).
+    layout: Option<&'a [LocalCell]>,
     controls: Vec<Control>,
+    /// Cells of the parameters and locals.
     num_locals: u32,
+    /// Cells of the parameters.
     num_params: usize,
     num_results: usize,
+    /// Cells of the results.
+    result_cells: usize,
+    /// The most cells the operand stack takes.
     max_height: u32,
     too_large: bool,
     /// The code being visited cannot be reached: skip until the matching `else`/`end`.
@@ -220,16 +301,20 @@ pub(crate) struct Translator<'a> {
 }
 
 impl<'a> Translator<'a> {
-    fn new(module: &'a ModuleInfo, options: TranslateOptions, num_locals: u32, params: usize, results: usize) -> Self {
+    fn new(module: &'a ModuleInfo, options: TranslateOptions, shape: Shape, layout: Option<&'a [LocalCell]>) -> Self {
+        let results = shape.results;
         let mut t = Translator {
             module,
             options,
             code: Vec::new(),
             stack: Vec::new(),
+            wide: Vec::new(),
+            layout,
             controls: Vec::new(),
-            num_locals,
-            num_params: params,
+            num_locals: shape.num_locals,
+            num_params: shape.param_cells,
             num_results: results,
+            result_cells: shape.result_cells,
             max_height: 0,
             too_large: false,
             unreachable: false,
@@ -265,7 +350,7 @@ impl<'a> Translator<'a> {
             code: self.code.into(),
             num_params: self.num_params as u16,
             num_locals: self.num_locals,
-            num_results: self.num_results as u16,
+            num_results: self.result_cells as u16,
             frame_size,
         };
         VerifiedFunc::new(Rc::new(func)).map_err(|e| {
@@ -336,9 +421,24 @@ impl<'a> Translator<'a> {
 
     // ---- virtual stack ----
 
+    /// The cell (from the first operand-stack cell) where stack depth `depth` starts.
+    #[inline(always)]
+    fn cell_of(&self, depth: usize) -> usize {
+        if self.wide.is_empty() {
+            depth
+        } else {
+            depth + self.wide.partition_point(|&w| w < depth)
+        }
+    }
+
     /// The canonical slot of stack depth `depth`.
     fn canonical(&mut self, depth: usize) -> Slot {
-        let slot = self.num_locals as usize + depth;
+        self.cell_slot(self.cell_of(depth))
+    }
+
+    /// The slot of operand-stack cell `cell`.
+    fn cell_slot(&mut self, cell: usize) -> Slot {
+        let slot = self.num_locals as usize + cell;
         if slot >= MAX_SLOTS as usize {
             self.too_large = true;
             return Slot(0);
@@ -347,10 +447,14 @@ impl<'a> Translator<'a> {
     }
 
     fn note_height(&mut self) {
-        self.max_height = self.max_height.max(self.stack.len() as u32);
+        let cells = self.cell_of(self.stack.len());
+        self.max_height = self.max_height.max(cells as u32);
     }
 
     fn push(&mut self, operand: Operand) {
+        if operand.is_wide() {
+            self.wide.push(self.stack.len());
+        }
         self.stack.push(operand);
         self.note_height();
     }
@@ -361,9 +465,37 @@ impl<'a> Translator<'a> {
         self.canonical(self.stack.len() - 1)
     }
 
+    /// Pushes a two-cell (`v128`) temporary and returns its first slot.
+    fn push_temp2(&mut self) -> Slot {
+        self.push(Operand::Temp2);
+        self.canonical(self.stack.len() - 1)
+    }
+
     fn pop(&mut self) -> Operand {
         // Validation guarantees the stack never underflows in reachable code.
-        self.stack.pop().unwrap_or(Operand::Temp)
+        let operand = self.stack.pop().unwrap_or(Operand::Temp);
+        if operand.is_wide() {
+            self.wide.pop();
+        }
+        operand
+    }
+
+    /// Drops the entries from depth `height` up.
+    fn truncate(&mut self, height: usize) {
+        self.stack.truncate(height);
+        if !self.wide.is_empty() {
+            let keep = self.wide.partition_point(|&w| w < height);
+            self.wide.truncate(keep);
+        }
+    }
+
+    /// The operand stack, to be put back with [`Translator::restore`].
+    fn save(&self) -> (Vec<Operand>, Vec<usize>) {
+        (self.stack.clone(), self.wide.clone())
+    }
+
+    fn restore(&mut self, saved: (Vec<Operand>, Vec<usize>)) {
+        (self.stack, self.wide) = saved;
     }
 
     /// Pops an operand and returns the slot holding it, writing a constant into its canonical slot first.
@@ -376,8 +508,8 @@ impl<'a> Translator<'a> {
     /// Where operand `operand` (at stack depth `depth`) can be read, materialising constants.
     fn slot_of(&mut self, operand: Operand, depth: usize) -> Slot {
         match operand {
-            Operand::Local(slot) => slot,
-            Operand::Temp => self.canonical(depth),
+            Operand::Local(slot) | Operand::Local2(slot) => slot,
+            Operand::Temp | Operand::Temp2 => self.canonical(depth),
             Operand::Const(c) => {
                 let dst = self.canonical(depth);
                 self.emit_const(dst, c);
@@ -406,8 +538,13 @@ impl<'a> Translator<'a> {
         let operand = self.stack[depth];
         let dst = self.canonical(depth);
         match operand {
-            Operand::Temp => return,
+            Operand::Temp | Operand::Temp2 => return,
             Operand::Local(src) => self.emit_copy(dst, src),
+            Operand::Local2(src) => {
+                self.emit(op::CopySpan { dst, src, len: 2 });
+                self.stack[depth] = Operand::Temp2;
+                return;
+            }
             Operand::Const(c) => self.emit_const(dst, c),
         }
         self.stack[depth] = Operand::Temp;
@@ -427,31 +564,64 @@ impl<'a> Translator<'a> {
 
     // ---- locals ----
 
-    fn local_slot(&mut self, index: u32) -> Slot {
+    /// Where local `index` lives, and whether it is a `v128` (two cells).
+    fn local_slot(&mut self, index: u32) -> (Slot, bool) {
+        if let Some(layout) = self.layout {
+            return match layout.get(index as usize) {
+                Some(local) => (Slot(local.slot), local.wide),
+                None => {
+                    self.too_large = true;
+                    (Slot(0), false)
+                }
+            };
+        }
         if index >= self.num_locals {
             self.too_large = true;
-            return Slot(0);
+            return (Slot(0), false);
         }
-        Slot(index as u16)
+        (Slot(index as u16), false)
+    }
+
+    /// A pending read of local `slot`.
+    fn local_read(slot: Slot, wide: bool) -> Operand {
+        if wide {
+            Operand::Local2(slot)
+        } else {
+            Operand::Local(slot)
+        }
+    }
+
+    /// `local.get`.
+    fn local_get(&mut self, index: u32) {
+        let (slot, wide) = self.local_slot(index);
+        self.push(Self::local_read(slot, wide));
     }
 
     /// `local.set`: retargets the last instruction into the local when it just computed the value into a
     /// temporary; otherwise copies. Pending reads of the old value are materialised first.
     fn local_set(&mut self, index: u32) {
-        let local = self.local_slot(index);
+        let (local, wide) = self.local_slot(index);
         let depth = self.stack.len().saturating_sub(1);
         let value = self.pop();
-        let pending_reads = self.stack.contains(&Operand::Local(local));
+        let read = Self::local_read(local, wide);
+        let pending_reads = self.stack.contains(&read);
         if pending_reads {
             for d in 0..self.stack.len() {
-                if self.stack[d] == Operand::Local(local) {
+                if self.stack[d] == read {
                     self.materialize(d);
                 }
             }
         }
         match value {
-            Operand::Local(src) if src == local => {}
+            Operand::Local(src) | Operand::Local2(src) if src == local => {}
             Operand::Local(src) => self.emit_copy(local, src),
+            Operand::Local2(src) => {
+                self.emit(op::CopySpan { dst: local, src, len: 2 });
+            }
+            Operand::Temp2 => {
+                let src = self.canonical(depth);
+                self.emit(op::CopySpan { dst: local, src, len: 2 });
+            }
             Operand::Const(c) => {
                 self.emit_const(local, c);
                 self.last = None;

@@ -3,10 +3,12 @@
 use ember_core::Error;
 use wasmparser::{BlockType, MemArg, Operator};
 
-use super::control::{Compare, Cond, ControlKind, Rhs};
+use ember_core::ValType;
+
+use super::control::{BlockSig, Compare, Cond, ControlKind, Rhs};
 use super::{Const, Operand, Translator};
 use crate::exec::num::{Evaluated, Num};
-use crate::ops::{op, Instr, Slot};
+use crate::ops::{op, Instr, Slot, WideSlot};
 
 /// A two-operand instruction: how to emit it, and its semantics for constant operands.
 #[derive(Copy, Clone)]
@@ -220,7 +222,7 @@ fn compare_instr(wide: bool, cond: Cond, dst: Slot, lhs: Slot, rhs: Rhs) -> Inst
     }
 }
 
-impl Translator<'_> {
+impl<'a> Translator<'a> {
     fn const_at(&self, from_top: usize) -> Option<i16> {
         match self.stack.get(self.stack.len().checked_sub(from_top + 1)?)? {
             Operand::Const(c) => c.as_i16(),
@@ -419,7 +421,7 @@ impl Translator<'_> {
         };
         self.code.truncate(last.start);
         self.last = None;
-        self.stack.pop();
+        self.pop();
         Some(add)
     }
 
@@ -439,33 +441,80 @@ impl Translator<'_> {
         Ok(())
     }
 
-    fn call(&mut self, params: usize, results: usize, make: impl FnOnce(Slot) -> Instr) {
-        self.materialize_top(params);
-        let base = self.stack.len() - params;
+    /// A call of a function of type `ty` (`None`: out of range, which validation rules out): the arguments are
+    /// materialised in consecutive cells, where the callee's frame starts and its results come back.
+    fn call(&mut self, ty: Option<&'a ember_core::FuncType>, make: impl FnOnce(Slot) -> Instr) {
+        let (params, results) = ty.map_or((&[][..], &[][..]), |t| (t.params(), t.results()));
+        self.materialize_top(params.len());
+        let base = self.stack.len().saturating_sub(params.len());
         let args = self.canonical(base);
-        self.stack.truncate(base);
+        self.truncate(base);
         self.emit(make(args));
-        for _ in 0..results {
-            self.push(Operand::Temp);
+        for &ty in results {
+            self.push(Operand::temp(ty));
         }
     }
 
-    fn block_arity(&self, ty: BlockType) -> (usize, usize) {
-        match ty {
-            BlockType::Empty => (0, 0),
-            BlockType::Type(_) => (0, 1),
-            BlockType::FuncType(i) => {
-                self.module.types.get(i as usize).map_or((0, 0), |t| (t.params().len(), t.results().len()))
-            }
+    /// A block's signature and its numbers of parameters and results.
+    fn block_sig(&self, ty: BlockType) -> (BlockSig, usize, usize) {
+        let sig = match ty {
+            BlockType::Empty => BlockSig::Empty,
+            BlockType::Type(t) => BlockSig::One(value_type(t)),
+            BlockType::FuncType(i) => BlockSig::Type(i),
+        };
+        let (params, results) = self.sig_types(sig);
+        (sig, params.len(), results.len())
+    }
+
+    /// `select`: of two `v128` values, one `Select` per cell (each reads its cells before writing the low
+    /// cell, whose sources are at or above it, or are locals).
+    fn select(&mut self) {
+        let cond = self.pop_slot();
+        let wide = self.stack.last().is_some_and(|o| o.is_wide());
+        let if_false = self.pop_slot();
+        let if_true = self.pop_slot();
+        if wide {
+            let dst = self.push_temp2();
+            let high = |s: Slot| Slot(s.0.wrapping_add(1));
+            self.emit(op::Select { dst, cond, if_true, if_false });
+            self.emit(op::Select { dst: high(dst), cond, if_true: high(if_true), if_false: high(if_false) });
+        } else {
+            let dst = self.push_temp();
+            self.emit_result(op::Select { dst, cond, if_true, if_false }, dst, None);
         }
     }
 
-    fn func_arity(&self, func: u32) -> (usize, usize) {
-        self.module.func_type(func).map_or((0, 0), |t| (t.params().len(), t.results().len()))
+    /// `global.get`: two cells for a `v128` global.
+    fn global_get(&mut self, global: u32) {
+        if self.global_is_wide(global) {
+            let dst = self.push_temp2();
+            self.emit(op::GlobalGet128 { dst: WideSlot(dst.0), global });
+        } else {
+            let dst = self.push_temp();
+            self.emit_result(op::GlobalGet { dst, global }, dst, None);
+        }
     }
 
-    fn type_arity(&self, ty: u32) -> (usize, usize) {
-        self.module.types.get(ty as usize).map_or((0, 0), |t| (t.params().len(), t.results().len()))
+    /// `global.set`: two cells for a `v128` global.
+    fn global_set(&mut self, global: u32) {
+        let src = self.pop_slot();
+        if self.global_is_wide(global) {
+            self.emit(op::GlobalSet128 { global, src: WideSlot(src.0) });
+        } else {
+            self.emit(op::GlobalSet { global, src });
+        }
+    }
+
+    fn global_is_wide(&self, global: u32) -> bool {
+        self.module.globals.get(global as usize).is_some_and(|g| g.content == ValType::V128)
+    }
+
+    /// `v128.const`: written into its two cells at once (there are no pending 128-bit constants).
+    fn v128_const(&mut self, value: u128) {
+        let dst = self.push_temp2();
+        self.emit_const(dst, Const::I64(value as u64 as i64));
+        self.emit_const(Slot(dst.0.wrapping_add(1)), Const::I64((value >> 64) as u64 as i64));
+        self.last = None;
     }
 
     /// Translates one operator.
@@ -484,16 +533,16 @@ impl Translator<'_> {
             }
             O::Nop => {}
             O::Block { blockty } => {
-                let (p, r) = self.block_arity(blockty);
-                self.open(ControlKind::Block, p, r);
+                let (sig, p, r) = self.block_sig(blockty);
+                self.open(ControlKind::Block, sig, p, r);
             }
             O::Loop { blockty } => {
-                let (p, r) = self.block_arity(blockty);
-                self.open(ControlKind::Loop, p, r);
+                let (sig, p, r) = self.block_sig(blockty);
+                self.open(ControlKind::Loop, sig, p, r);
             }
             O::If { blockty } => {
-                let (p, r) = self.block_arity(blockty);
-                self.open(ControlKind::If, p, r);
+                let (sig, p, r) = self.block_sig(blockty);
+                self.open(ControlKind::If, sig, p, r);
             }
             O::Else => self.else_(),
             O::End => self.end(),
@@ -506,47 +555,31 @@ impl Translator<'_> {
             }
             O::Return => self.return_(),
             O::Call { function_index } => {
-                let (p, r) = self.func_arity(function_index);
-                self.call(p, r, |args| match u16::try_from(function_index) {
+                let ty = self.module.func_type(function_index);
+                self.call(ty, |args| match u16::try_from(function_index) {
                     Ok(func) => op::Call { func, args }.into(),
                     Err(_) => op::CallWide { func: function_index, args }.into(),
                 });
             }
             O::CallIndirect { type_index, table_index } => {
                 let index = self.pop_slot();
-                let (p, r) = self.type_arity(type_index);
-                self.call(p, r, |args| op::CallIndirect { ty: type_index, table: table_index, index, args }.into());
+                let ty = self.module.types.get(type_index as usize);
+                self.call(ty, |args| op::CallIndirect { ty: type_index, table: table_index, index, args }.into());
             }
             O::Drop => {
                 self.pop();
             }
-            O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } => {
-                let cond = self.pop_slot();
-                let if_false = self.pop_slot();
-                let if_true = self.pop_slot();
-                let dst = self.push_temp();
-                self.emit_result(op::Select { dst, cond, if_true, if_false }, dst, None);
-            }
+            O::Select | O::TypedSelect { .. } | O::TypedSelectMulti { .. } => self.select(),
 
             // ---- variables ----
-            O::LocalGet { local_index } => {
-                let slot = self.local_slot(local_index);
-                self.push(Operand::Local(slot));
-            }
+            O::LocalGet { local_index } => self.local_get(local_index),
             O::LocalSet { local_index } => self.local_set(local_index),
             O::LocalTee { local_index } => {
                 self.local_set(local_index);
-                let slot = self.local_slot(local_index);
-                self.push(Operand::Local(slot));
+                self.local_get(local_index);
             }
-            O::GlobalGet { global_index } => {
-                let dst = self.push_temp();
-                self.emit_result(op::GlobalGet { dst, global: global_index }, dst, None);
-            }
-            O::GlobalSet { global_index } => {
-                let src = self.pop_slot();
-                self.emit(op::GlobalSet { global: global_index, src });
-            }
+            O::GlobalGet { global_index } => self.global_get(global_index),
+            O::GlobalSet { global_index } => self.global_set(global_index),
 
             // ---- tables and references ----
             O::TableGet { table } => {
@@ -688,6 +721,7 @@ impl Translator<'_> {
             O::I64Const { value } => self.push(Operand::Const(Const::I64(value))),
             O::F32Const { value } => self.push(Operand::Const(Const::F32(value.bits()))),
             O::F64Const { value } => self.push(Operand::Const(Const::F64(value.bits()))),
+            O::V128Const { value } => self.v128_const(value.i128() as u128),
 
             // ---- i32 ----
             O::I32Eqz => self.unary(un!(I32Eqz)),
@@ -845,11 +879,46 @@ impl Translator<'_> {
             O::I64TruncSatF64S => self.unary(un!(I64TruncSatF64S)),
             O::I64TruncSatF64U => self.unary(un!(I64TruncSatF64U)),
 
-            other => {
-                return Err(Error::Unsupported(alloc::format!("instruction {other:?}")));
-            }
+            other => return Err(unsupported(&other)),
         }
         Ok(())
+    }
+}
+
+/// The error for an instruction the translator does not handle: the SIMD instructions other than
+/// `v128.const` (which only move values are translated), named as in the text format where the name can be
+/// derived (`i8x16.add`), and anything else by its decoded form.
+#[cold]
+fn unsupported(operator: &Operator<'_>) -> Error {
+    let debug = alloc::format!("{operator:?}");
+    let name = debug.split([' ', '{', '(']).next().unwrap_or_default();
+    const SHAPES: [&str; 7] = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
+    match SHAPES.iter().find(|shape| name.starts_with(*shape)) {
+        Some(shape) => {
+            let mut text = shape.to_ascii_lowercase();
+            text.push('.');
+            for (k, c) in name[shape.len()..].chars().enumerate() {
+                if c.is_ascii_uppercase() && k > 0 {
+                    text.push('_');
+                }
+                text.push(c.to_ascii_lowercase());
+            }
+            Error::Unsupported(alloc::format!("SIMD instruction `{text}` is not supported yet"))
+        }
+        None => Error::Unsupported(alloc::format!("instruction {debug}")),
+    }
+}
+
+/// An ember value type for a wasmparser one (only the number of cells it takes matters to the translator).
+fn value_type(ty: wasmparser::ValType) -> ValType {
+    match ty {
+        wasmparser::ValType::I32 => ValType::I32,
+        wasmparser::ValType::I64 => ValType::I64,
+        wasmparser::ValType::F32 => ValType::F32,
+        wasmparser::ValType::F64 => ValType::F64,
+        wasmparser::ValType::V128 => ValType::V128,
+        wasmparser::ValType::Ref(r) if r.is_extern_ref() => ValType::ExternRef,
+        wasmparser::ValType::Ref(_) => ValType::FuncRef,
     }
 }
 

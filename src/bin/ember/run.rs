@@ -32,7 +32,8 @@ argument of the WASI program, or of the function called by --invoke.
 Options:
   --invoke NAME          call the exported function NAME with ARGS and print its results, one per line
                          (i32/i64: decimal or 0x hex; f32/f64: decimal, inf, -inf, nan, nan:0xPAYLOAD;
-                         funcref/externref: null, or a number for an externref)
+                         v128: one 128-bit integer, decimal or 0x hex, lane 0 in the low bits (printed as
+                         0x and 32 hex digits); funcref/externref: null, or a number for an externref)
   --fuel N               meter execution: trap with `all fuel consumed` after N units (one per instruction)
   --max-memory SIZE      most memory the program may take: its linear memories, tables and instance
                          state together (so a memory stays a little short of SIZE); SIZE is a number of

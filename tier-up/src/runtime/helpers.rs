@@ -6,7 +6,7 @@
 //! returning (memory may have moved, globals may have been added). A helper never panics: a panic cannot
 //! unwind through native frames.
 
-use ember_core::{FuncEntity, Instance, StoreInner, Trap, TrapCode, Val};
+use ember_core::{cells_for, cells_of, FuncEntity, Instance, StoreInner, Trap, TrapCode, Val};
 
 use super::vmctx::VmCtx;
 use crate::env::Helper;
@@ -99,11 +99,25 @@ pub(crate) fn call_any(
                 return Err(Trap::new(TrapCode::StackOverflow));
             }
             let ty = store.types().get(type_id as usize).ok_or_else(|| bad("type id"))?;
-            let params: Vec<Val> = ty.params().iter().zip(cells.iter()).map(|(t, b)| Val::from_bits(*t, *b)).collect();
+            // Arguments and results are laid out by cells (a `v128` takes two), as in an interpreter frame.
+            let mut at = 0;
+            let params: Vec<Val> = ty
+                .params()
+                .iter()
+                .map(|&t| {
+                    let v = Val::read_cells(t, cells.get(at..).unwrap_or(&[]));
+                    at += cells_for(t) as usize;
+                    v
+                })
+                .collect();
             let mut results: Vec<Val> = ty.results().iter().map(|t| Val::default_for(*t)).collect();
             call(store, caller, &params, &mut results)?;
-            for (cell, v) in cells.iter_mut().zip(&results) {
-                *cell = v.to_bits();
+            let mut at = 0;
+            for v in &results {
+                if let Some(out) = cells.get_mut(at..) {
+                    v.write_cells(out);
+                }
+                at += cells_for(v.ty()) as usize;
             }
             Ok(())
         }
@@ -126,13 +140,14 @@ pub(crate) fn call_any(
 /// The cells of a call to `func` at `args`.
 ///
 /// # Safety
-/// `args` points to at least as many cells as the larger of `func`'s parameter and result counts (native
+/// `args` points to at least as many cells as the larger of `func`'s parameter and result cells (native
 /// code sizes its call cells by the call site's signature, which equals the callee's: validation checks
-/// direct calls, `call_indirect` checks the signature before calling).
+/// direct calls, `call_indirect` checks the signature before calling; and it compiles no signature with a
+/// `v128`, so its call sites have one cell per value).
 unsafe fn cells<'a>(store: &StoreInner, func: usize, args: *mut u64) -> Result<&'a mut [u64], Trap> {
     let type_id = store.funcs().get(func).ok_or_else(|| bad("function index"))?.type_id();
     let ty = store.types().get(type_id as usize).ok_or_else(|| bad("type id"))?;
-    let n = ty.params().len().max(ty.results().len());
+    let n = cells_of(ty.params()).max(cells_of(ty.results()));
     // SAFETY: see the function's contract.
     Ok(unsafe { core::slice::from_raw_parts_mut(args, n) })
 }

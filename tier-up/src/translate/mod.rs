@@ -87,8 +87,14 @@ pub(crate) fn clif_type(ty: ValType) -> Result<Type, CompileError> {
         ValType::F32 => types::F32,
         ValType::F64 => types::F64,
         ValType::FuncRef | ValType::ExternRef => types::I64,
-        ValType::V128 => return Err(err("SIMD is not compiled")),
+        ValType::V128 => return Err(simd()),
     })
+}
+
+/// The error for a function that uses `v128` values: the native tier does not compile SIMD, so such a
+/// function stays in the interpreter.
+pub(crate) fn simd() -> CompileError {
+    err("the function uses v128 values (SIMD), which the native tier does not compile")
 }
 
 fn wasm_type(ty: wasmparser::ValType) -> Result<Type, CompileError> {
@@ -98,7 +104,7 @@ fn wasm_type(ty: wasmparser::ValType) -> Result<Type, CompileError> {
         wasmparser::ValType::F32 => types::F32,
         wasmparser::ValType::F64 => types::F64,
         wasmparser::ValType::Ref(_) => types::I64,
-        wasmparser::ValType::V128 => return Err(err("SIMD is not compiled")),
+        wasmparser::ValType::V128 => return Err(simd()),
     })
 }
 

@@ -388,7 +388,14 @@ impl Translator<'_, '_> {
             O::I64Extend16S => self.sext(i64t, types::I16),
             O::I64Extend32S => self.sext(i64t, types::I32),
 
-            other => return Err(err(format!("operator not compiled: {other:?}"))),
+            other => {
+                let name = format!("{other:?}");
+                const SIMD: [&str; 7] = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
+                if SIMD.iter().any(|shape| name.starts_with(shape)) {
+                    return Err(super::simd());
+                }
+                return Err(err(format!("operator not compiled: {name}")));
+            }
         }
         Ok(())
     }

@@ -2,7 +2,7 @@
 //! (`ember_interp::for_each_op!`), so that the image mutator knows where each operand of an instruction is
 //! and what it means.
 
-use ember::ember_interp::operand::{FarOffset, Offset, Slot};
+use ember::ember_interp::operand::{FarOffset, Offset, Slot, WideSlot};
 
 /// How an operand is encoded.
 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
@@ -39,6 +39,11 @@ trait Encoded {
     const ENCODING: Encoding;
 }
 impl Encoded for Slot {
+    const ENCODING: Encoding = Encoding::Slot;
+}
+/// A two-cell (`v128`) slot is encoded as a slot; the mutator's slot values near the frame's end are the ones
+/// whose second cell falls outside it.
+impl Encoded for WideSlot {
     const ENCODING: Encoding = Encoding::Slot;
 }
 impl Encoded for u16 {

@@ -22,6 +22,7 @@ mod control;
 mod entities;
 mod memory;
 mod numeric;
+mod wide;
 
 pub(crate) use basic::*;
 pub(crate) use calls::*;
@@ -29,6 +30,7 @@ pub(crate) use control::*;
 pub(crate) use entities::*;
 pub(crate) use memory::*;
 pub(crate) use numeric::*;
+pub(crate) use wide::*;
 
 /// `s[slot]`.
 ///
