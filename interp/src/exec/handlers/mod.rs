@@ -85,66 +85,182 @@ pub(crate) unsafe fn no_float(cx: &mut Ctx<'_>, ip: Ip, _sp: Sp, _mem: Mem0) -> 
     defect(cx, ip, "floating-point instruction")
 }
 
+/// Defines the handlers of one shape invocation, `shape!` below, in one of two forms chosen by the
+/// `ember_shared_handlers` cfg (`build.rs`):
+/// - separate (hosts, and devices optimised for speed): each instruction has its own handler, which decodes,
+///   computes and dispatches (the fastest form: no second dispatch on the opcode);
+/// - shared (devices optimised for size, `opt-level = "s"` or `"z"` on `target_os = "none"`): the instructions
+///   of one invocation, which have the same operands and differ only in the operation, share one handler that
+///   decodes once, selects the operation with a `match` on the opcode and dispatches once. The handler table
+///   then holds the same function for all of them (a constant of type [`Handler`](super::dispatch::Handler)
+///   per instruction). The separate form costs each instruction its own prologue, decoding and dispatch
+///   (30–70 bytes on Cortex-M), the shared one a jump-table entry and its operation.
+///
+/// `shape! { [Op, ...] fn(cx, ip, sp, mem, i) let pattern = init; Op => { arm } ... }`: `init` runs once
+/// with `i` (the operands, decoded as the first op's; every listed op has the same layout: checked at compile
+/// time by length and size) in scope, binding `pattern` for the arms; each `arm` evaluates to the handler's
+/// continuation. The ops are listed twice (the first list to pick out the first op).
+macro_rules! shape {
+    (
+        [$fop:ident $(, $op:ident)*]
+        fn($cx:ident, $ip:ident, $sp:ident, $mem:ident, $i:ident) let $pat:pat = $init:expr;
+        $($arm_op:ident => $arm:block)*
+    ) => {
+        #[cfg(not(ember_shared_handlers))]
+        $crate::exec::handlers::handler! {$(
+            fn $arm_op($cx, $ip, $sp, $mem) {
+                let $i = $crate::ops::op::$arm_op::decode_ptr($ip);
+                let $pat = $init;
+                $arm
+            }
+        )*}
+        #[cfg(ember_shared_handlers)]
+        #[allow(non_upper_case_globals)]
+        pub(crate) const $fop: $crate::exec::dispatch::Handler = {
+            $crate::exec::handlers::handler! {
+                fn shared($cx, $ip, $sp, $mem) {
+                    $(
+                        const _: () = assert!(
+                            $crate::ops::op::$op::UNITS == $crate::ops::op::$fop::UNITS
+                                && core::mem::size_of::<$crate::ops::op::$op>()
+                                    == core::mem::size_of::<$crate::ops::op::$fop>()
+                        );
+                    )*
+                    let $i = $crate::ops::op::$fop::decode_ptr($ip);
+                    let $pat = $init;
+                    // The opcode selects the operation. Only the listed opcodes reach this handler (the handler
+                    // contract); the last arm takes the rest.
+                    $crate::exec::handlers::shape!(@arms $ip.read(); []; $($arm_op => $arm)*)
+                }
+            }
+            shared
+        };
+        $(
+            #[cfg(ember_shared_handlers)]
+            #[allow(non_upper_case_globals)]
+            pub(crate) const $op: $crate::exec::dispatch::Handler = $fop;
+        )*
+    };
+    // `then tail;`: the arms yield a value, and `tail!(Op, i, value, cx, ip, sp, mem)` continues from it (once,
+    // in the shared form).
+    (
+        [$fop:ident $(, $op:ident)*]
+        fn($cx:ident, $ip:ident, $sp:ident, $mem:ident, $i:ident) let $pat:pat = $init:expr; then $tail:ident;
+        $($arm_op:ident => $arm:block)*
+    ) => {
+        #[cfg(not(ember_shared_handlers))]
+        $crate::exec::handlers::handler! {$(
+            fn $arm_op($cx, $ip, $sp, $mem) {
+                let $i = $crate::ops::op::$arm_op::decode_ptr($ip);
+                let $pat = $init;
+                $tail!($arm_op, $i, $arm, $cx, $ip, $sp, $mem)
+            }
+        )*}
+        #[cfg(ember_shared_handlers)]
+        #[allow(non_upper_case_globals)]
+        pub(crate) const $fop: $crate::exec::dispatch::Handler = {
+            $crate::exec::handlers::handler! {
+                fn shared($cx, $ip, $sp, $mem) {
+                    $(
+                        const _: () = assert!(
+                            $crate::ops::op::$op::UNITS == $crate::ops::op::$fop::UNITS
+                                && core::mem::size_of::<$crate::ops::op::$op>()
+                                    == core::mem::size_of::<$crate::ops::op::$fop>()
+                        );
+                    )*
+                    let $i = $crate::ops::op::$fop::decode_ptr($ip);
+                    let $pat = $init;
+                    let value = $crate::exec::handlers::shape!(@arms $ip.read(); []; $($arm_op => $arm)*);
+                    $tail!($fop, $i, value, $cx, $ip, $sp, $mem)
+                }
+            }
+            shared
+        };
+        $(
+            #[cfg(ember_shared_handlers)]
+            #[allow(non_upper_case_globals)]
+            pub(crate) const $op: $crate::exec::dispatch::Handler = $fop;
+        )*
+    };
+    (@arms $opcode:expr; [$($done:tt)*]; $last_op:ident => $last:block) => {
+        match $opcode {
+            $($done)*
+            _ => $last,
+        }
+    };
+    (@arms $opcode:expr; [$($done:tt)*]; $arm_op:ident => $arm:block $($rest:tt)+) => {
+        $crate::exec::handlers::shape!(
+            @arms $opcode; [$($done)* $crate::ops::op::$arm_op::OPCODE => $arm,]; $($rest)+
+        )
+    };
+}
+pub(crate) use shape;
+
 /// `s[dst] = f(src)` for each `Op => |a: A| f(a)`.
 macro_rules! unary {
-    ($($op:ident => |$a:ident: $ta:ty| $e:expr;)*) => {$(
-        $crate::exec::handlers::handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = $crate::ops::op::$op::decode_ptr(ip);
-                let $a = <$ta as $crate::exec::num::FromCell>::from_cell($crate::exec::handlers::get(sp, i.src));
+    ($($op:ident => |$a:ident: $ta:ty| $e:expr;)*) => {
+        $crate::exec::handlers::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i) let src = $crate::exec::handlers::get(sp, i.src);
+            $($op => {
+                let $a = <$ta as $crate::exec::num::FromCell>::from_cell(src);
                 $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell($e));
                 $crate::exec::handlers::step!($op, cx, ip, sp, mem)
-            }
+            })*
         }
-    )*};
+    };
 }
 pub(crate) use unary;
 
 /// `s[dst] = f(src)` for each `Op => f`, where `f` may trap.
 #[cfg_attr(not(feature = "float"), allow(unused_macros))] // only float conversions trap this way
 macro_rules! unary_try {
-    ($($op:ident => $f:path;)*) => {$(
-        $crate::exec::handlers::handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = $crate::ops::op::$op::decode_ptr(ip);
-                let a = $crate::exec::num::FromCell::from_cell($crate::exec::handlers::get(sp, i.src));
-                match $f(a) {
+    ($($op:ident => $f:path;)*) => {
+        $crate::exec::handlers::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i) let src = $crate::exec::handlers::get(sp, i.src);
+            $($op => {
+                match $f($crate::exec::num::FromCell::from_cell(src)) {
                     Ok(v) => {
                         $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell(v));
                         $crate::exec::handlers::step!($op, cx, ip, sp, mem)
                     }
                     Err(code) => $crate::exec::dispatch::trap(cx, ip, code),
                 }
-            }
+            })*
         }
-    )*};
+    };
 }
 pub(crate) use unary_try;
 
 /// `s[dst] = f(lhs, rhs)` for each `Op => |a: A, b: B| f(a, b)`.
 macro_rules! binary {
-    ($($op:ident => |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {$(
-        $crate::exec::handlers::handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = $crate::ops::op::$op::decode_ptr(ip);
-                let $a = <$ta as $crate::exec::num::FromCell>::from_cell($crate::exec::handlers::get(sp, i.lhs));
-                let $b = <$tb as $crate::exec::num::FromCell>::from_cell($crate::exec::handlers::get(sp, i.rhs));
+    ($($op:ident => |$a:ident: $ta:ty, $b:ident: $tb:ty| $e:expr;)*) => {
+        $crate::exec::handlers::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i)
+                let (lhs, rhs) = ($crate::exec::handlers::get(sp, i.lhs), $crate::exec::handlers::get(sp, i.rhs));
+            $($op => {
+                let $a = <$ta as $crate::exec::num::FromCell>::from_cell(lhs);
+                let $b = <$tb as $crate::exec::num::FromCell>::from_cell(rhs);
                 $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell($e));
                 $crate::exec::handlers::step!($op, cx, ip, sp, mem)
-            }
+            })*
         }
-    )*};
+    };
 }
 pub(crate) use binary;
 
 /// `s[dst] = f(lhs, rhs)` for each `Op => f`, where `f` may trap.
 macro_rules! binary_try {
-    ($($op:ident => $f:path;)*) => {$(
-        $crate::exec::handlers::handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = $crate::ops::op::$op::decode_ptr(ip);
-                let a = $crate::exec::num::FromCell::from_cell($crate::exec::handlers::get(sp, i.lhs));
-                let b = $crate::exec::num::FromCell::from_cell($crate::exec::handlers::get(sp, i.rhs));
+    ($($op:ident => $f:path;)*) => {
+        $crate::exec::handlers::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i)
+                let (lhs, rhs) = ($crate::exec::handlers::get(sp, i.lhs), $crate::exec::handlers::get(sp, i.rhs));
+            $($op => {
+                let a = $crate::exec::num::FromCell::from_cell(lhs);
+                let b = $crate::exec::num::FromCell::from_cell(rhs);
                 match $f(a, b) {
                     Ok(v) => {
                         $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell(v));
@@ -152,25 +268,26 @@ macro_rules! binary_try {
                     }
                     Err(code) => $crate::exec::dispatch::trap(cx, ip, code),
                 }
-            }
+            })*
         }
-    )*};
+    };
 }
 pub(crate) use binary_try;
 
 /// `s[dst] = f(lhs, imm)` for each `Op => |a: A, imm| f(a, imm)` (`imm` as decoded: `i16` or `u32`).
 macro_rules! with_imm {
-    ($($op:ident => |$a:ident: $ta:ty, $b:ident| $e:expr;)*) => {$(
-        $crate::exec::handlers::handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = $crate::ops::op::$op::decode_ptr(ip);
-                let $a = <$ta as $crate::exec::num::FromCell>::from_cell($crate::exec::handlers::get(sp, i.lhs));
-                let $b = i.imm;
+    ($($op:ident => |$a:ident: $ta:ty, $b:ident| $e:expr;)*) => {
+        $crate::exec::handlers::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i) let (lhs, imm) = ($crate::exec::handlers::get(sp, i.lhs), i.imm);
+            $($op => {
+                let $a = <$ta as $crate::exec::num::FromCell>::from_cell(lhs);
+                let $b = imm;
                 $crate::exec::handlers::set(sp, i.dst, $crate::exec::num::ToCell::to_cell($e));
                 $crate::exec::handlers::step!($op, cx, ip, sp, mem)
-            }
+            })*
         }
-    )*};
+    };
 }
 pub(crate) use with_imm;
 
