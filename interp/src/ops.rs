@@ -812,10 +812,15 @@ macro_rules! define_ops {
                     pub const UNITS: usize = 1 $(+ <$ty as Operand>::UNITS)*;
 
                     /// Decodes the operands of the instruction starting at `code[pc]`.
+                    ///
+                    /// # Panics
+                    /// If the instruction does not fit in `code`. (Checked once, for the whole instruction: the
+                    /// operand reads from the fixed-length slice then need no checks of their own.)
                     #[inline(always)]
                     #[allow(unused_variables, unused_mut, unused_assignments)]
                     pub fn decode(code: &[u16], pc: usize) -> Self {
-                        let mut at = pc + 1;
+                        let code = &code[pc..pc + Self::UNITS];
+                        let mut at = 1;
                         $(
                             let $field = <$ty as Operand>::read(code, at);
                             at += <$ty as Operand>::UNITS;
