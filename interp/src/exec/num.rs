@@ -338,10 +338,37 @@ mod round_bits {
     }
 }
 
-/// Square roots: `libm`'s (hardware instructions where it has them).
+/// Square roots: `libm`'s (hardware instructions where it has them), and on hard-float Arm the FPU's
+/// single-precision one, which `libm` does not use there (its integer routine costs ~300 bytes of flash).
 #[cfg(not(miri))]
 mod sqrt {
-    pub(crate) use libm::{sqrt, sqrtf};
+    pub(crate) use libm::sqrt;
+    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
+    pub(crate) use libm::sqrtf;
+
+    /// `VSQRT.F32`: the correctly rounded IEEE square root, in every FPU a hard-float Arm target has (VFPv2
+    /// and later: Cortex-M4F, M7, M33, Cortex-A).
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    #[inline]
+    pub(crate) fn sqrtf(x: f32) -> f32 {
+        let root: u32;
+        // SAFETY: the hard-float ABI guarantees the FPU these instructions need. (Rust offers no class of FPU
+        // registers on single-precision-only cores, so the value goes through `s0`, which is saved and restored
+        // on the stack around it: no register but the output changes, and the stack is left as it was.)
+        unsafe {
+            core::arch::asm!(
+                "vpush {{s0}}",
+                "vmov s0, {x}",
+                "vsqrt.f32 s0, s0",
+                "vmov {root}, s0",
+                "vpop {{s0}}",
+                x = in(reg) x.to_bits(),
+                root = lateout(reg) root,
+                options(pure, nomem),
+            );
+        }
+        f32::from_bits(root)
+    }
 }
 
 /// Square roots under Miri, which cannot run `libm`'s x86 inline assembly: `std`'s, the same correctly rounded
