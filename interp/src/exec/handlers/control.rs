@@ -127,6 +127,9 @@ branch2! {
     BrIfI32LeU => |a: u32, b| a <= b;
     BrIfI32GeS => |a: i32, b| a >= b;
     BrIfI32GeU => |a: u32, b| a >= b;
+}
+
+branch2! {
     BrIfI64Eq => |a: u64, b| a == b;
     BrIfI64Ne => |a: u64, b| a != b;
     BrIfI64LtS => |a: i64, b| a < b;

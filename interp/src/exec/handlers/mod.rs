@@ -128,9 +128,8 @@ macro_rules! shape {
                     )*
                     let $i = $crate::ops::op::$fop::decode_ptr($ip);
                     let $pat = $init;
-                    // The opcode selects the operation. Only the listed opcodes reach this handler (the handler
-                    // contract); the last arm takes the rest.
-                    $crate::exec::handlers::shape!(@arms $ip.read(); []; $($arm_op => $arm)*)
+                    // The opcode selects the operation.
+                    $crate::exec::handlers::shape!(@arms $ip.read(); $($arm_op => $arm)*)
                 }
             }
             shared
@@ -170,7 +169,7 @@ macro_rules! shape {
                     )*
                     let $i = $crate::ops::op::$fop::decode_ptr($ip);
                     let $pat = $init;
-                    let value = $crate::exec::handlers::shape!(@arms $ip.read(); []; $($arm_op => $arm)*);
+                    let value = $crate::exec::handlers::shape!(@arms $ip.read(); $($arm_op => $arm)*);
                     $tail!($fop, $i, value, $cx, $ip, $sp, $mem)
                 }
             }
@@ -182,16 +181,14 @@ macro_rules! shape {
             pub(crate) const $op: $crate::exec::dispatch::Handler = $fop;
         )*
     };
-    (@arms $opcode:expr; [$($done:tt)*]; $last_op:ident => $last:block) => {
+    (@arms $opcode:expr; $($arm_op:ident => $arm:block)*) => {
         match $opcode {
-            $($done)*
-            _ => $last,
+            $($crate::ops::op::$arm_op::OPCODE => $arm,)*
+            // SAFETY: the handler contract: `ip` points to an instruction whose handler this is, and the handler
+            // table holds this handler for the listed opcodes only. (Without a default to handle, the `match` is
+            // one unchecked jump-table lookup.)
+            _ => core::hint::unreachable_unchecked(),
         }
-    };
-    (@arms $opcode:expr; [$($done:tt)*]; $arm_op:ident => $arm:block $($rest:tt)+) => {
-        $crate::exec::handlers::shape!(
-            @arms $opcode; [$($done)* $crate::ops::op::$arm_op::OPCODE => $arm,]; $($rest)+
-        )
     };
 }
 pub(crate) use shape;
