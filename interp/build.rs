@@ -7,12 +7,20 @@
 //! would grow the stack with every instruction. `.ci/threaded-check` disassembles the handlers of each
 //! threaded target to hold this true. `EMBER_DISPATCH=loop` or `=threaded`
 //! overrides the choice (for measuring one against the other).
+//!
+//! Also chooses the handlers' form (see `src/exec/handlers/mod.rs`, `shape!`): instructions that differ only in
+//! their operation share one handler (`ember_shared_handlers`) in size-optimised (`opt-level` `s` or `z`)
+//! builds for bare-metal targets (`target_os = "none"`), where flash is what counts; everywhere else each has
+//! its own, the faster form. `EMBER_HANDLERS=shared` or `=separate` overrides the choice (the test suite runs
+//! the shared form on a host that way).
 
 use std::env;
 
 fn main() {
     println!("cargo::rustc-check-cfg=cfg(ember_threaded)");
+    println!("cargo::rustc-check-cfg=cfg(ember_shared_handlers)");
     println!("cargo::rerun-if-env-changed=EMBER_DISPATCH");
+    println!("cargo::rerun-if-env-changed=EMBER_HANDLERS");
     let arch = env::var("CARGO_CFG_TARGET_ARCH").unwrap_or_default();
     let opt = env::var("OPT_LEVEL").unwrap_or_default();
     let miri = env::var_os("CARGO_CFG_MIRI").is_some();
@@ -28,5 +36,14 @@ fn main() {
     };
     if threaded {
         println!("cargo::rustc-cfg=ember_threaded");
+    }
+    let bare_metal = env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("none");
+    let shared = match env::var("EMBER_HANDLERS").as_deref() {
+        Ok("shared") => true,
+        Ok("separate") => false,
+        _ => bare_metal && matches!(opt.as_str(), "s" | "z"),
+    };
+    if shared {
+        println!("cargo::rustc-cfg=ember_shared_handlers");
     }
 }

@@ -62,6 +62,8 @@ pub trait Operand: Copy + fmt::Display {
     fn verify(self, cx: &mut Checker, field: &'static str) -> Result<(), VerifyError>;
     /// 1 for a near branch offset ([`Offset`]), 2 for a far one ([`FarOffset`]), 0 for any other operand.
     const BRANCH: u8 = 0;
+    /// Whether it is a frame slot ([`Slot`]), which [`Operand::verify`] checks against the frame size.
+    const SLOT: bool = false;
 }
 
 /// `*at`.
@@ -76,6 +78,7 @@ unsafe fn unit(at: *const u16) -> u16 {
 
 impl Operand for Slot {
     const UNITS: usize = 1;
+    const SLOT: bool = true;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         Slot(code[at])

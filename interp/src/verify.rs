@@ -542,3 +542,54 @@ impl core::ops::Deref for VerifiedFunc {
         &self.0
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `Opcode::verify_operands` (driven by the table of layouts) checks what the instructions' own
+    /// `verify_operands` (generated per instruction) check, with the same errors, for every instruction.
+    #[test]
+    fn layout_table_checks_as_the_instructions_do() {
+        macro_rules! per_instruction {
+            ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
+                fn per_instruction(opcode: Opcode, code: &[u16], cx: &mut Checker) -> Result<usize, VerifyError> {
+                    match opcode {
+                        $(Opcode::$name => op::$name::decode(code, 0).verify_operands(cx).map(|()| op::$name::UNITS),)*
+                    }
+                }
+            };
+        }
+        crate::for_each_op!(per_instruction);
+
+        let checker = |opcode, frame_size, code_len| Checker {
+            frame_size,
+            code_len,
+            pc: 0,
+            opcode,
+            starts: alloc::vec![u64::MAX; 8],
+            forward: Vec::new(),
+        };
+        let values = [0u16, 1, 2, 3, 4, 7, 8, 100, 0x7fff, 0x8000, 0xfffe, 0xffff];
+        for &opcode in Opcode::ALL {
+            let units = opcode.units();
+            for frame_size in [0, 1, 4, 8, 300] {
+                for (k, _) in values.iter().enumerate() {
+                    let mut code = alloc::vec![opcode as u16];
+                    code.extend((1..units).map(|u| values[(k + u * 5) % values.len()]));
+                    code.extend([0; 4]);
+                    let mut a = checker(opcode, frame_size, code.len());
+                    let mut b = checker(opcode, frame_size, code.len());
+                    let by_table = opcode.verify_operands(&code, 0, &mut a).expect("fits");
+                    let by_instruction = per_instruction(opcode, &code, &mut b);
+                    assert_eq!(by_table, by_instruction, "{opcode:?} {code:?} frame {frame_size}");
+                    assert_eq!(
+                        alloc::format!("{:?}", a.forward),
+                        alloc::format!("{:?}", b.forward),
+                        "{opcode:?} {code:?}"
+                    );
+                }
+            }
+        }
+    }
+}

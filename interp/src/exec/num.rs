@@ -264,10 +264,182 @@ fn unary<T: Quiet + PartialEq>(x: T, f: fn(T) -> T) -> T {
     }
 }
 
-/// Square roots: `libm`'s (hardware instructions where it has them).
+/// Rounding to an integral value: `libm`'s functions, except in size-optimised bare-metal builds (the
+/// `ember_shared_handlers` cfg of `build.rs`), where one routine per width serves all four directions: on a core
+/// without double-precision hardware, `libm`'s eight are separate integer routines of 60–250 bytes each. Only
+/// finite and infinite values reach these (`unary` handles NaNs).
+#[cfg(not(ember_shared_handlers))]
+mod round {
+    pub(crate) use libm::{ceil, ceilf, floor, floorf, rint, rintf, trunc, truncf};
+}
+
+#[cfg(ember_shared_handlers)]
+mod round {
+    pub(crate) use super::round_bits::{ceil, ceilf, floor, floorf, rint, rintf, trunc, truncf};
+}
+
+/// Rounding on the bits (see `round`); compiled for tests too, which hold it to `libm`'s results.
+#[cfg(any(ember_shared_handlers, test))]
+#[cfg_attr(not(ember_shared_handlers), allow(dead_code))]
+mod round_bits {
+    /// Which way a value between two integers goes.
+    #[derive(Clone, Copy)]
+    pub(crate) enum Mode {
+        Ceil,
+        Floor,
+        Trunc,
+        /// To nearest, ties to even.
+        Nearest,
+    }
+
+    macro_rules! round {
+        ($t:ty, $bits:ty, $frac_bits:expr, $round:ident, $ceil:ident, $floor:ident, $trunc:ident, $rint:ident) => {
+            /// `x` rounded to an integral value in direction `mode`, on its bits.
+            #[inline(never)]
+            pub(crate) fn $round(x: $t, mode: Mode) -> $t {
+                const FRAC: u32 = $frac_bits;
+                const SIGN: $bits = 1 << (<$bits>::BITS - 1);
+                const BIAS: i32 = (1 << (<$bits>::BITS - FRAC - 2)) - 1;
+                const ONE: $bits = (BIAS as $bits) << FRAC;
+                const HALF: $bits = ((BIAS - 1) as $bits) << FRAC;
+                let bits = x.to_bits();
+                let negative = bits & SIGN != 0;
+                let exp = ((bits & !SIGN) >> FRAC) as i32 - BIAS;
+                if exp >= FRAC as i32 {
+                    // Integral already (or infinite).
+                    return x;
+                }
+                let magnitude = bits & !SIGN;
+                let (kept, unit, rest, odd) = if exp < 0 {
+                    // |x| < 1: ±0 or ±1, and 0 is even.
+                    if magnitude == 0 {
+                        return x;
+                    }
+                    (bits & SIGN, ONE, magnitude, false)
+                } else {
+                    let unit: $bits = 1 << (FRAC - exp as u32);
+                    let rest = bits & (unit - 1);
+                    if rest == 0 {
+                        return x;
+                    }
+                    // `unit` is the bit of the integer part's ones (for `exp == 0`, the exponent's lowest bit,
+                    // which is set: the integer part is 1).
+                    (bits & !(unit - 1), unit, rest, bits & unit != 0)
+                };
+                // `rest` is the fraction below the integer part in units of `unit` (for |x| < 1, `magnitude`
+                // against `HALF`, 0.5's bits).
+                let half = if exp < 0 { HALF } else { unit / 2 };
+                let away = match mode {
+                    Mode::Ceil => !negative,
+                    Mode::Floor => negative,
+                    Mode::Trunc => false,
+                    Mode::Nearest => rest > half || (rest == half && odd),
+                };
+                // Adding `unit` carries into the exponent where the integer part doubles: still exact.
+                <$t>::from_bits(if away { kept + unit } else { kept })
+            }
+            pub(crate) fn $ceil(x: $t) -> $t {
+                $round(x, Mode::Ceil)
+            }
+            pub(crate) fn $floor(x: $t) -> $t {
+                $round(x, Mode::Floor)
+            }
+            pub(crate) fn $trunc(x: $t) -> $t {
+                $round(x, Mode::Trunc)
+            }
+            pub(crate) fn $rint(x: $t) -> $t {
+                $round(x, Mode::Nearest)
+            }
+        };
+    }
+    round!(f32, u32, 23, round_f32, ceilf, floorf, truncf, rintf);
+    round!(f64, u64, 52, round_f64, ceil, floor, trunc, rint);
+
+    #[cfg(test)]
+    mod tests {
+        /// Against `libm` on values around every exponent, with fractions at, near and off the halves.
+        #[test]
+        fn rounds_as_libm_does() {
+            let fractions = [0.0, 0.1, 0.25, 0.49999, 0.5, 0.50001, 0.75, 0.99999];
+            for e in -30..60 {
+                for f in fractions {
+                    for base in [1.0f64, 1.5, 1.25, 1.75, 3.0] {
+                        for sign in [1.0, -1.0] {
+                            let x = sign * (base * 2f64.powi(e) + f);
+                            for (ours, theirs) in [
+                                (super::ceil(x), libm::ceil(x)),
+                                (super::floor(x), libm::floor(x)),
+                                (super::trunc(x), libm::trunc(x)),
+                                (super::rint(x), libm::rint(x)),
+                            ] {
+                                assert_eq!(ours.to_bits(), theirs.to_bits(), "{x}");
+                            }
+                            let y = x as f32;
+                            for (ours, theirs) in [
+                                (super::ceilf(y), libm::ceilf(y)),
+                                (super::floorf(y), libm::floorf(y)),
+                                (super::truncf(y), libm::truncf(y)),
+                                (super::rintf(y), libm::rintf(y)),
+                            ] {
+                                assert_eq!(ours.to_bits(), theirs.to_bits(), "{y}");
+                            }
+                        }
+                    }
+                }
+            }
+            for x in [
+                0.0f64,
+                -0.0,
+                0.5,
+                -0.5,
+                1.5,
+                2.5,
+                -2.5,
+                f64::INFINITY,
+                f64::NEG_INFINITY,
+                f64::MIN_POSITIVE,
+                4503599627370495.5,
+                4503599627370497.0,
+            ] {
+                assert_eq!(super::rint(x).to_bits(), libm::rint(x).to_bits(), "{x}");
+                assert_eq!(super::ceil(x).to_bits(), libm::ceil(x).to_bits(), "{x}");
+                assert_eq!(super::floor(x).to_bits(), libm::floor(x).to_bits(), "{x}");
+            }
+        }
+    }
+}
+
+/// Square roots: `libm`'s (hardware instructions where it has them), and on hard-float Arm the FPU's
+/// single-precision one, which `libm` does not use there (its integer routine costs ~300 bytes of flash).
 #[cfg(not(miri))]
 mod sqrt {
-    pub(crate) use libm::{sqrt, sqrtf};
+    pub(crate) use libm::sqrt;
+    #[cfg(not(all(target_arch = "arm", target_abi = "eabihf")))]
+    pub(crate) use libm::sqrtf;
+
+    /// `VSQRT.F32`: the correctly rounded IEEE square root, in every FPU a hard-float Arm target has (VFPv2
+    /// and later: Cortex-M4F, M7, M33, Cortex-A).
+    #[cfg(all(target_arch = "arm", target_abi = "eabihf"))]
+    #[inline]
+    pub(crate) fn sqrtf(x: f32) -> f32 {
+        let root: u32;
+        // SAFETY: the hard-float ABI guarantees the FPU these instructions need. (Rust offers no class of FPU
+        // registers on single-precision-only cores, so the value goes through `s0`, which is saved and restored
+        // on the stack around it: no register but the output changes, and the stack is left as it was.)
+        unsafe {
+            core::arch::asm!(
+                "vpush {{s0}}",
+                "vmov s0, {x}",
+                "vsqrt.f32 s0, s0",
+                "vmov {root}, s0",
+                "vpop {{s0}}",
+                x = in(reg) x.to_bits(),
+                root = lateout(reg) root,
+                options(pure, nomem),
+            );
+        }
+        f32::from_bits(root)
+    }
 }
 
 /// Square roots under Miri, which cannot run `libm`'s x86 inline assembly: `std`'s, the same correctly rounded
@@ -296,10 +468,10 @@ float_ops!(
     f32_trunc,
     f32_nearest,
     f32_sqrt,
-    libm::ceilf,
-    libm::floorf,
-    libm::truncf,
-    libm::rintf,
+    round::ceilf,
+    round::floorf,
+    round::truncf,
+    round::rintf,
     sqrt::sqrtf
 );
 float_ops!(
@@ -315,10 +487,10 @@ float_ops!(
     f64_trunc,
     f64_nearest,
     f64_sqrt,
-    libm::ceil,
-    libm::floor,
-    libm::trunc,
-    libm::rint,
+    round::ceil,
+    round::floor,
+    round::trunc,
+    round::rint,
     sqrt::sqrt
 );
 

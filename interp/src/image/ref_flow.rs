@@ -435,6 +435,7 @@ fn transfer(cx: &Context<'_>, flow: &mut Flow, code: &[u16], pc: usize, ty: &Fun
 /// reference flow (see the [module documentation](self)). With `fuel`, also that the code cannot loop
 /// without consuming fuel: every backward branch lands on a `ConsumeFuel` of at least 1, as the translator
 /// emits at each loop header (otherwise an image marked as metered could spin forever under a fuel limit).
+#[inline(never)]
 pub(crate) fn check(info: &ModuleInfo, func_index: u32, func: &CompiledFunc, fuel: bool) -> Result<(), VerifyError> {
     let header = |kind| VerifyError { pc: None, opcode: None, kind };
     let ty =

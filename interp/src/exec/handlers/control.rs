@@ -14,7 +14,7 @@ use crate::ops::op;
 
 /// Goes on at the branch target of the conditional branch `$op` at `$ip` if `$taken`, else after it.
 macro_rules! branch_if {
-    ($op:ident, $taken:expr, $cx:ident, $ip:ident, $sp:ident, $mem:ident) => {
+    ($op:ident, $i:ident, $taken:expr, $cx:ident, $ip:ident, $sp:ident, $mem:ident) => {
         if $taken {
             let offset = $ip.add(op::$op::UNITS - 1).cast::<i16>().read();
             next($cx, $ip.offset(isize::from(offset)), $sp, $mem)
@@ -26,43 +26,39 @@ macro_rules! branch_if {
 
 /// Branch if `f(s[cond])`.
 macro_rules! branch1 {
-    ($($op:ident => |$a:ident: $ta:ty| $e:expr;)*) => {$(
-        handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = op::$op::decode_ptr(ip);
-                let $a = <$ta as FromCell>::from_cell(get(sp, i.cond));
-                branch_if!($op, $e, cx, ip, sp, mem)
-            }
+    ($($op:ident => |$a:ident: $ta:ty| $e:expr;)*) => {
+        super::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i) let cond = get(sp, i.cond); then branch_if;
+            $($op => { let $a = <$ta as FromCell>::from_cell(cond); $e })*
         }
-    )*};
+    };
 }
 
 /// Branch if `f(s[lhs], s[rhs])`.
 macro_rules! branch2 {
-    ($($op:ident => |$a:ident: $ta:ty, $b:ident| $e:expr;)*) => {$(
-        handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = op::$op::decode_ptr(ip);
-                let $a = <$ta as FromCell>::from_cell(get(sp, i.lhs));
-                let $b = <$ta as FromCell>::from_cell(get(sp, i.rhs));
-                branch_if!($op, $e, cx, ip, sp, mem)
-            }
+    ($($op:ident => |$a:ident: $ta:ty, $b:ident| $e:expr;)*) => {
+        super::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i) let (lhs, rhs) = (get(sp, i.lhs), get(sp, i.rhs)); then branch_if;
+            $($op => {
+                let $a = <$ta as FromCell>::from_cell(lhs);
+                let $b = <$ta as FromCell>::from_cell(rhs);
+                $e
+            })*
         }
-    )*};
+    };
 }
 
 /// Branch if `f(s[lhs], imm)`.
 macro_rules! branch_imm {
-    ($($op:ident => |$a:ident: $ta:ty, $b:ident| $e:expr;)*) => {$(
-        handler! {
-            fn $op(cx, ip, sp, mem) {
-                let i = op::$op::decode_ptr(ip);
-                let $a = <$ta as FromCell>::from_cell(get(sp, i.lhs));
-                let $b = i.imm;
-                branch_if!($op, $e, cx, ip, sp, mem)
-            }
+    ($($op:ident => |$a:ident: $ta:ty, $b:ident| $e:expr;)*) => {
+        super::shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, i) let (lhs, imm) = (get(sp, i.lhs), i.imm); then branch_if;
+            $($op => { let $a = <$ta as FromCell>::from_cell(lhs); let $b = imm; $e })*
         }
-    )*};
+    };
 }
 
 handler! {
@@ -131,6 +127,9 @@ branch2! {
     BrIfI32LeU => |a: u32, b| a <= b;
     BrIfI32GeS => |a: i32, b| a >= b;
     BrIfI32GeU => |a: u32, b| a >= b;
+}
+
+branch2! {
     BrIfI64Eq => |a: u64, b| a == b;
     BrIfI64Ne => |a: u64, b| a != b;
     BrIfI64LtS => |a: i64, b| a < b;

@@ -31,76 +31,98 @@ fn write<const N: usize>(cx: &Ctx<'_>, mem: Mem0, ea: u64, bytes: [u8; N]) -> Op
     Some(())
 }
 
-/// `s[dst] = f(N bytes at ea)`, where `$ea` is computed from the decoded instruction `i`.
+/// `s[dst] = f(N bytes at ea)`, `ea` computed from the decoded instruction `i` (the same for every op listed).
 macro_rules! load {
-    ($($op:ident: $n:literal at |$i:ident, $sp:ident| $ea:expr => |$b:ident| $e:expr;)*) => {$(
-        handler! {
-            fn $op(cx, ip, $sp, mem) {
-                let $i = op::$op::decode_ptr(ip);
-                match read::<$n>(cx, mem, $ea) {
-                    Some($b) => {
-                        set($sp, $i.dst, ToCell::to_cell($e));
-                        step!($op, cx, ip, $sp, mem)
-                    }
-                    None => trap(cx, ip, TrapCode::MemoryOutOfBounds),
-                }
-            }
+    (at |$i:ident, $sp:ident| $ea:expr; $($op:ident: $n:literal => |$b:ident| $e:expr;)*) => {
+        super::shape! {
+            [$($op),*]
+            fn(cx, ip, $sp, mem, $i) let ea = $ea; then loaded;
+            $($op => { read::<$n>(cx, mem, ea).map(|$b| ToCell::to_cell($e)) })*
         }
-    )*};
+    };
 }
 
-/// Store `f(v)` at `ea`, where `v` and `$ea` are computed from the decoded instruction `i`.
-macro_rules! store {
-    ($($op:ident at |$i:ident, $sp:ident| $ea:expr, $v:ident = $value:expr => $e:expr;)*) => {$(
-        handler! {
-            fn $op(cx, ip, $sp, mem) {
-                let $i = op::$op::decode_ptr(ip);
-                let $v = $value;
-                match write(cx, mem, $ea, $e) {
-                    Some(()) => step!($op, cx, ip, $sp, mem),
-                    None => trap(cx, ip, TrapCode::MemoryOutOfBounds),
-                }
+/// The end of a load: `s[dst] = value`, or the trap for an access out of bounds (`value` is `None`).
+macro_rules! loaded {
+    ($op:ident, $i:ident, $value:expr, $cx:ident, $ip:ident, $sp:ident, $mem:ident) => {
+        match $value {
+            Some(v) => {
+                set($sp, $i.dst, v);
+                step!($op, $cx, $ip, $sp, $mem)
             }
+            None => trap($cx, $ip, TrapCode::MemoryOutOfBounds),
         }
-    )*};
+    };
+}
+
+/// Store `f(v)` at `ea`, where `v` and `ea` are computed from the decoded instruction `i` (the same for every op
+/// listed).
+macro_rules! store {
+    (at |$i:ident, $sp:ident| $ea:expr, $v:ident = $value:expr; $($op:ident => $e:expr;)*) => {
+        super::shape! {
+            [$($op),*]
+            fn(cx, ip, $sp, mem, $i) let (ea, $v) = ($ea, $value); then stored;
+            $($op => { write(cx, mem, ea, $e) })*
+        }
+    };
+}
+
+/// The end of a store: go on, or trap for an access out of bounds (`outcome` is `None`).
+macro_rules! stored {
+    ($op:ident, $i:ident, $outcome:expr, $cx:ident, $ip:ident, $sp:ident, $mem:ident) => {
+        match $outcome {
+            Some(()) => step!($op, $cx, $ip, $sp, $mem),
+            None => trap($cx, $ip, TrapCode::MemoryOutOfBounds),
+        }
+    };
 }
 
 // `s[addr] + offset`
 load! {
-    I32Load: 4 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| u32::from_le_bytes(b);
-    I64Load: 8 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| u64::from_le_bytes(b);
-    I32Load8S: 1 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| i32::from(b[0] as i8);
-    I32Load8U: 1 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| u32::from(b[0]);
-    I32Load16S: 2 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| i32::from(i16::from_le_bytes(b));
-    I32Load16U: 2 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| u32::from(u16::from_le_bytes(b));
-    I64Load8S: 1 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| i64::from(b[0] as i8);
-    I64Load8U: 1 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| u64::from(b[0]);
-    I64Load16S: 2 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| i64::from(i16::from_le_bytes(b));
-    I64Load16U: 2 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| u64::from(u16::from_le_bytes(b));
-    I64Load32S: 4 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| i64::from(i32::from_le_bytes(b));
-    I64Load32U: 4 at |i, sp| effective(get(sp, i.addr), i.offset.into()) => |b| u64::from(u32::from_le_bytes(b));
-    I32LoadWide: 4 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| u32::from_le_bytes(b);
-    I64LoadWide: 8 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| u64::from_le_bytes(b);
-    I32Load8SWide: 1 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| i32::from(b[0] as i8);
-    I32Load8UWide: 1 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| u32::from(b[0]);
-    I32Load16SWide: 2 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| i32::from(i16::from_le_bytes(b));
-    I32Load16UWide: 2 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| u32::from(u16::from_le_bytes(b));
-    I64Load8SWide: 1 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| i64::from(b[0] as i8);
-    I64Load8UWide: 1 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| u64::from(b[0]);
-    I64Load16SWide: 2 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| i64::from(i16::from_le_bytes(b));
-    I64Load16UWide: 2 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| u64::from(u16::from_le_bytes(b));
-    I64Load32SWide: 4 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| i64::from(i32::from_le_bytes(b));
-    I64Load32UWide: 4 at |i, sp| effective(get(sp, i.addr), i.offset) => |b| u64::from(u32::from_le_bytes(b));
+    at |i, sp| effective(get(sp, i.addr), i.offset.into());
+    I32Load: 4 => |b| u32::from_le_bytes(b);
+    I64Load: 8 => |b| u64::from_le_bytes(b);
+    I32Load8S: 1 => |b| i32::from(b[0] as i8);
+    I32Load8U: 1 => |b| u32::from(b[0]);
+    I32Load16S: 2 => |b| i32::from(i16::from_le_bytes(b));
+    I32Load16U: 2 => |b| u32::from(u16::from_le_bytes(b));
+    I64Load8S: 1 => |b| i64::from(b[0] as i8);
+    I64Load8U: 1 => |b| u64::from(b[0]);
+    I64Load16S: 2 => |b| i64::from(i16::from_le_bytes(b));
+    I64Load16U: 2 => |b| u64::from(u16::from_le_bytes(b));
+    I64Load32S: 4 => |b| i64::from(i32::from_le_bytes(b));
+    I64Load32U: 4 => |b| u64::from(u32::from_le_bytes(b));
+}
+
+load! {
+    at |i, sp| effective(get(sp, i.addr), i.offset);
+    I32LoadWide: 4 => |b| u32::from_le_bytes(b);
+    I64LoadWide: 8 => |b| u64::from_le_bytes(b);
+    I32Load8SWide: 1 => |b| i32::from(b[0] as i8);
+    I32Load8UWide: 1 => |b| u32::from(b[0]);
+    I32Load16SWide: 2 => |b| i32::from(i16::from_le_bytes(b));
+    I32Load16UWide: 2 => |b| u32::from(u16::from_le_bytes(b));
+    I64Load8SWide: 1 => |b| i64::from(b[0] as i8);
+    I64Load8UWide: 1 => |b| u64::from(b[0]);
+    I64Load16SWide: 2 => |b| i64::from(i16::from_le_bytes(b));
+    I64Load16UWide: 2 => |b| u64::from(u16::from_le_bytes(b));
+    I64Load32SWide: 4 => |b| i64::from(i32::from_le_bytes(b));
+    I64Load32UWide: 4 => |b| u64::from(u32::from_le_bytes(b));
 }
 
 // `(s[addr] + imm) as u32 + offset` and `(s[base] + s[index]) as u32 + offset`: the i32 add wraps.
 load! {
-    I32LoadAddImm: 4 at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into()) => |b| u32::from_le_bytes(b);
-    I64LoadAddImm: 8 at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into()) => |b| u64::from_le_bytes(b);
-    I32Load8UAddImm: 1 at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into()) => |b| u32::from(b[0]);
-    I32LoadIdx: 4 at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into()) => |b| u32::from_le_bytes(b);
-    I64LoadIdx: 8 at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into()) => |b| u64::from_le_bytes(b);
-    I32Load8UIdx: 1 at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into()) => |b| u32::from(b[0]);
+    at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into());
+    I32LoadAddImm: 4 => |b| u32::from_le_bytes(b);
+    I64LoadAddImm: 8 => |b| u64::from_le_bytes(b);
+    I32Load8UAddImm: 1 => |b| u32::from(b[0]);
+}
+
+load! {
+    at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into());
+    I32LoadIdx: 4 => |b| u32::from_le_bytes(b);
+    I64LoadIdx: 8 => |b| u64::from_le_bytes(b);
+    I32Load8UIdx: 1 => |b| u32::from(b[0]);
 }
 
 /// `(a + imm) as u32`, the address of a fused `i32.add`.
@@ -116,24 +138,41 @@ fn add(a: u64, b: u64) -> u64 {
 }
 
 store! {
-    I32Store at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = get(sp, i.src) => (v as u32).to_le_bytes();
-    I64Store at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = get(sp, i.src) => v.to_le_bytes();
-    Store8 at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = get(sp, i.src) => [v as u8];
-    Store16 at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = get(sp, i.src) => (v as u16).to_le_bytes();
-    I32StoreWide at |i, sp| effective(get(sp, i.addr), i.offset), v = get(sp, i.src) => (v as u32).to_le_bytes();
-    I64StoreWide at |i, sp| effective(get(sp, i.addr), i.offset), v = get(sp, i.src) => v.to_le_bytes();
-    Store8Wide at |i, sp| effective(get(sp, i.addr), i.offset), v = get(sp, i.src) => [v as u8];
-    Store16Wide at |i, sp| effective(get(sp, i.addr), i.offset), v = get(sp, i.src) => (v as u16).to_le_bytes();
-    I32StoreImm at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = i.value => i32::from(v).to_le_bytes();
-    I64StoreImm at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = i.value => i64::from(v).to_le_bytes();
-    Store8Imm at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = i.value => [v as u8];
-    Store16Imm at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = i.value => v.to_le_bytes();
-    I32StoreAddImm at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into()), v = get(sp, i.src) => (v as u32).to_le_bytes();
-    I64StoreAddImm at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into()), v = get(sp, i.src) => v.to_le_bytes();
-    Store8AddImm at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into()), v = get(sp, i.src) => [v as u8];
-    I32StoreIdx at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into()), v = get(sp, i.src) => (v as u32).to_le_bytes();
-    I64StoreIdx at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into()), v = get(sp, i.src) => v.to_le_bytes();
-    Store8Idx at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into()), v = get(sp, i.src) => [v as u8];
+    at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = get(sp, i.src);
+    I32Store => (v as u32).to_le_bytes();
+    I64Store => v.to_le_bytes();
+    Store8 => [v as u8];
+    Store16 => (v as u16).to_le_bytes();
+}
+
+store! {
+    at |i, sp| effective(get(sp, i.addr), i.offset), v = get(sp, i.src);
+    I32StoreWide => (v as u32).to_le_bytes();
+    I64StoreWide => v.to_le_bytes();
+    Store8Wide => [v as u8];
+    Store16Wide => (v as u16).to_le_bytes();
+}
+
+store! {
+    at |i, sp| effective(get(sp, i.addr), i.offset.into()), v = i.value;
+    I32StoreImm => i32::from(v).to_le_bytes();
+    I64StoreImm => i64::from(v).to_le_bytes();
+    Store8Imm => [v as u8];
+    Store16Imm => v.to_le_bytes();
+}
+
+store! {
+    at |i, sp| effective(add_imm(get(sp, i.addr), i.imm), i.offset.into()), v = get(sp, i.src);
+    I32StoreAddImm => (v as u32).to_le_bytes();
+    I64StoreAddImm => v.to_le_bytes();
+    Store8AddImm => [v as u8];
+}
+
+store! {
+    at |i, sp| effective(add(get(sp, i.base), get(sp, i.index)), i.offset.into()), v = get(sp, i.src);
+    I32StoreIdx => (v as u32).to_le_bytes();
+    I64StoreIdx => v.to_le_bytes();
+    Store8Idx => [v as u8];
 }
 
 /// Runs a bulk operation on memory 0's bytes, then goes on after `$op` with memory 0 loaded again (taking

@@ -12,6 +12,9 @@ unary! {
     I32Clz => |a: u32| a.leading_zeros();
     I32Ctz => |a: u32| a.trailing_zeros();
     I32Popcnt => |a: u32| a.count_ones();
+}
+
+unary! {
     I64Eqz => |a: u64| a == 0;
     I64Clz => |a: u64| u64::from(a.leading_zeros());
     I64Ctz => |a: u64| u64::from(a.trailing_zeros());
@@ -48,6 +51,9 @@ binary! {
     I32ShrU => |a: u32, b: u32| a.wrapping_shr(b);
     I32Rotl => |a: u32, b: u32| a.rotate_left(b % 32);
     I32Rotr => |a: u32, b: u32| a.rotate_right(b % 32);
+}
+
+binary! {
     I64Eq => |a: u64, b: u64| a == b;
     I64Ne => |a: u64, b: u64| a != b;
     I64LtS => |a: i64, b: i64| a < b;
@@ -76,6 +82,9 @@ binary_try! {
     I32DivU => num::i32_div_u;
     I32RemS => num::i32_rem_s;
     I32RemU => num::i32_rem_u;
+}
+
+binary_try! {
     I64DivS => num::i64_div_s;
     I64DivU => num::i64_div_u;
     I64RemS => num::i64_rem_s;
@@ -102,6 +111,9 @@ with_imm! {
     I32LeUImm => |a: u32, b| a <= i32::from(b) as u32;
     I32GeSImm => |a: i32, b| a >= i32::from(b);
     I32GeUImm => |a: u32, b| a >= i32::from(b) as u32;
+}
+
+with_imm! {
     I64AddImm => |a: i64, b| a.wrapping_add(i64::from(b));
     I64MulImm => |a: i64, b| a.wrapping_mul(i64::from(b));
     I64AndImm => |a: i64, b| a & i64::from(b);
