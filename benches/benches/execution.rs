@@ -1,7 +1,8 @@
 //! Execution: one criterion group per workload, every engine (and native code) calling `run(n)` on an
 //! instantiated module that has already run once (so lazy translators have translated what runs). Then a
-//! real program without a native twin: the Lua 5.4 interpreter running a script (`execution/lua`), where the
-//! engines' results are checked against each other.
+//! real programs without a native twin: the Lua 5.4 interpreter running a script (`execution/lua`) and SQLite
+//! running queries on an in-memory database (`execution/sqlite`), where the engines' results are checked against
+//! each other.
 
 use std::time::Duration;
 
@@ -32,6 +33,8 @@ fn execution(c: &mut Criterion) {
         group.finish();
     }
     real_program(c, &workloads::LUA, if quick() { 1 } else { LUA_ROUNDS });
+    // One round is ~150 ms in the interpreter; the smoke run only checks that every engine loads it and agrees.
+    real_program(c, &workloads::SQLITE, if quick() { 0 } else { 1 });
 }
 
 /// Rounds of the Lua script per measured call: tens of milliseconds in an interpreter.

@@ -76,6 +76,10 @@ pub struct Runtime {
 /// state. The base of the huge startup module (see [`crate::inflate`]).
 pub static LUA: Runtime = Runtime { name: "lua", wasm: include_bytes!("../wasm/lua.wasm"), n: 1 };
 
+/// SQLite 3.46 as a reactor with an in-memory database and no imports (`workloads/c/sqlite.c`): `run(n)` runs
+/// `n` rounds of inserts, an index, joins, aggregates, an update and a delete.
+pub static SQLITE: Runtime = Runtime { name: "sqlite", wasm: include_bytes!("../wasm/sqlite.wasm"), n: 1 };
+
 /// The code-section size of the huge startup module: 32 MiB, or 1 MiB in quick mode.
 pub fn huge_code_bytes() -> usize {
     if crate::quick() {

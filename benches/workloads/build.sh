@@ -2,7 +2,8 @@
 # Builds the workloads' wasm into benches/wasm/ (committed, so running the benchmarks needs no C compiler for
 # wasm). Needs clang with the wasm32 target and lld; the zstd workload also needs wasi-libc
 # (`clang --target=wasm32-wasi`) and the zstd sources, taken from the zstd-sys crate that benches/ depends on;
-# the lua workload needs wasi-libc's emulated signals and the Lua sources of the lua-src crate (a dev-dependency).
+# the lua workload needs wasi-libc's emulated signals and the Lua sources of the lua-src crate (a dev-dependency);
+# the sqlite workload, SQLite's amalgamation from the libsqlite3-sys crate (an optional dependency, never built).
 set -euo pipefail
 cd "$(dirname "$0")"
 out=../wasm
@@ -16,7 +17,7 @@ done
 
 # The directory of a crate that benches/ depends on, in Cargo's registry.
 crate_dir() {
-  (cd .. && cargo metadata --format-version 1) | python3 -c '
+  (cd .. && cargo metadata --all-features --format-version 1) | python3 -c '
 import json, os, sys
 print(os.path.dirname(next(p["manifest_path"] for p in json.load(sys.stdin)["packages"] if p["name"] == sys.argv[1])))' "$1"
 }
@@ -37,3 +38,10 @@ clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-debug -w -Ic/lua
   -o "$out/lua.wasm" c/lua.c $(ls "$lua"/*.c | grep -v -E '/(lua|luac|onelua)\.c$') -lwasi-emulated-signal
 
 ls -l "$out"
+
+# sqlite: SQLite's amalgamation from the libsqlite3-sys crate, as a reactor with no file system (see c/sqlite.c).
+sqlite=$(crate_dir libsqlite3-sys)/sqlite3
+clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-debug -w -I"$sqlite" \
+  -DSQLITE_OS_OTHER=1 -DSQLITE_THREADSAFE=0 -DSQLITE_TEMP_STORE=3 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_WAL \
+  -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE -DSQLITE_OMIT_PROGRESS_CALLBACK \
+  -o "$out/sqlite.wasm" c/sqlite.c "$sqlite/sqlite3.c"
