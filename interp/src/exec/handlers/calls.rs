@@ -25,19 +25,23 @@ unsafe fn call(cx: &mut Ctx<'_>, ip: Ip, sp: Sp, mem: Mem0, func: usize, args: S
     let inst_idx = cx.pos.inst_idx;
     // Full frame stacks leave too: the run loop grows them.
     let room = cx.st.frame_room();
-    let entry = cx.st.funcs.get_mut(func).and_then(Option::as_mut);
-    // In place only within the instance, and while a higher tier need not be consulted (`gate`).
-    let Some(entry) = entry.filter(|e| e.instance == inst_idx && e.calls <= e.gate) else {
-        return exit(cx, after, Exit::Call { func, args: args.idx() });
+    // In place only within the instance, and while a higher tier need not be consulted (`gate`). (Plain
+    // matches, no closures: a closure that captures a local by reference, if the optimiser leaves it out of
+    // line, puts that local's address in a call and stops the handler's last call from being a jump, as
+    // `opt-level = "z"` did here on Cortex-M.)
+    let entry = match cx.st.funcs.get_mut(func) {
+        Some(Some(e)) if e.instance == inst_idx && e.calls <= e.gate => e,
+        _ => return exit(cx, after, Exit::Call { func, args: args.idx() }),
     };
     // `args <= frame_size <= MAX_FRAME_SIZE` (verified) and `base + frame_size` is inside the value stack, so
     // this cannot wrap; the callee's end is checked all the same.
     let new_base = cx.pos.base + args.idx();
     let new_size = frame_len(&entry.code);
-    if !room
-        || cx.st.frames.len() >= cx.max_frames
-        || frame_end(new_base, new_size).is_none_or(|end| end > cx.stack_room)
-    {
+    let fits = match frame_end(new_base, new_size) {
+        Some(end) => end <= cx.stack_room,
+        None => false,
+    };
+    if !room || cx.st.frames.len() >= cx.max_frames || !fits {
         return exit(cx, after, Exit::Call { func, args: args.idx() });
     }
     // Tier-up: `calls` is the entry counter a higher tier compares with its threshold.
