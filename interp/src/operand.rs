@@ -64,6 +64,8 @@ pub trait Operand: Copy + fmt::Display {
     const BRANCH: u8 = 0;
     /// Whether it is a frame slot ([`Slot`]), which [`Operand::verify`] checks against the frame size.
     const SLOT: bool = false;
+    /// Whether it is a two-cell frame slot ([`WideSlot`]), both of whose cells [`Operand::verify`] checks.
+    const WIDE_SLOT: bool = false;
 }
 
 /// `*at`.
@@ -117,6 +119,7 @@ impl fmt::Display for WideSlot {
 
 impl Operand for WideSlot {
     const UNITS: usize = 1;
+    const WIDE_SLOT: bool = true;
     #[inline(always)]
     fn read(code: &[u16], at: usize) -> Self {
         WideSlot(code[at])

@@ -700,14 +700,14 @@ const fn branch_at(kinds: &[u8], units: &[usize]) -> u8 {
     0
 }
 
-/// An instruction's operands for [`Opcode::verify_operands`]: one byte per operand, its kind in the top three
-/// bits (`KIND_*`) and for a checked one the index of its name in the table of names below, `KIND_END` after
-/// the last.
-type Layout = [u8; MAX_OPERANDS];
+/// An instruction's operands for [`Opcode::verify_operands`]: one entry per operand, its kind in the high byte
+/// (`KIND_*`) and for a checked one the index of its name in the table of names below, `KIND_END` after the
+/// last.
+type Layout = [u16; MAX_OPERANDS];
 /// The most operands an instruction has.
 const MAX_OPERANDS: usize = 5;
-const KIND_SHIFT: u8 = 5;
-const NAME_MASK: u8 = (1 << KIND_SHIFT) - 1;
+const KIND_SHIFT: u16 = 8;
+const NAME_MASK: u16 = (1 << KIND_SHIFT) - 1;
 const KIND_END: u8 = 0;
 /// A [`Slot`]: inside the frame.
 const KIND_SLOT: u8 = 1;
@@ -717,15 +717,19 @@ const KIND_ARGS: u8 = 2;
 const KIND_OFFSET: u8 = 3;
 /// A [`FarOffset`]: a branch.
 const KIND_FAR_OFFSET: u8 = 4;
+/// A [`WideSlot`]: both its cells inside the frame.
+const KIND_WIDE_SLOT: u8 = 5;
 /// Unchecked operands of one, two and four units (immediates and indices the executor checks itself).
-const KIND_UNITS_1: u8 = 5;
-const KIND_UNITS_2: u8 = 6;
-const KIND_UNITS_4: u8 = 7;
+const KIND_UNITS_1: u8 = 6;
+const KIND_UNITS_2: u8 = 7;
+const KIND_UNITS_4: u8 = 8;
 
 /// An operand's kind (`KIND_*`), from its name and its [`Operand`] constants: what [`Operand::verify`] (and
 /// `verify_field!` for `args`) checks of it.
-const fn field_kind(name: &str, slot: bool, branch: u8, units: usize) -> u8 {
-    if slot && str_eq(name, "args") {
+const fn field_kind(name: &str, slot: bool, wide_slot: bool, branch: u8, units: usize) -> u8 {
+    if wide_slot {
+        KIND_WIDE_SLOT
+    } else if slot && str_eq(name, "args") {
         KIND_ARGS
     } else if slot {
         KIND_SLOT
@@ -755,7 +759,7 @@ fn kind_units(kind: u8) -> u8 {
 
 /// Whether a kind is checked (and its name kept for the error message).
 const fn kind_is_checked(kind: u8) -> bool {
-    kind >= KIND_SLOT && kind <= KIND_FAR_OFFSET
+    kind >= KIND_SLOT && kind <= KIND_WIDE_SLOT
 }
 
 const fn str_eq(a: &str, b: &str) -> bool {
@@ -815,18 +819,18 @@ const fn layouts<const N: usize, const L: usize>(
     fields: &[&[(&str, u8)]],
     names: &[&str; N],
 ) -> ([Layout; L], usize, [u8; Opcode::ALL.len()]) {
-    let mut table = [[KIND_END; MAX_OPERANDS]; L];
+    let mut table = [[KIND_END as u16; MAX_OPERANDS]; L];
     let mut len = 0;
     let mut of = [0u8; Opcode::ALL.len()];
     let mut op = 0;
     while op < fields.len() {
         assert!(fields[op].len() <= MAX_OPERANDS, "an instruction with more operands than the layout table holds");
-        let mut layout = [KIND_END; MAX_OPERANDS];
+        let mut layout = [KIND_END as u16; MAX_OPERANDS];
         let mut k = 0;
         while k < fields[op].len() {
             let (name, kind) = fields[op][k];
             let index = if kind_is_checked(kind) { name_index(names, N, name) } else { 0 };
-            layout[k] = kind << KIND_SHIFT | index as u8;
+            layout[k] = (kind as u16) << KIND_SHIFT | index as u16;
             k += 1;
         }
         let mut found = 0;
@@ -961,6 +965,7 @@ macro_rules! define_ops {
                     field_kind(
                         stringify!($field),
                         <$ty as Operand>::SLOT,
+                        <$ty as Operand>::WIDE_SLOT,
                         <$ty as Operand>::BRANCH,
                         <$ty as Operand>::UNITS,
                     ),
@@ -975,9 +980,11 @@ macro_rules! define_ops {
                 let mut at = pc + 1;
                 for &field in &LAYOUT_TABLE[usize::from(LAYOUT_OF[self as usize])] {
                     let name = NAMES[usize::from(field & NAME_MASK)];
-                    let verified = match field >> KIND_SHIFT {
+                    let kind = (field >> KIND_SHIFT) as u8;
+                    let verified = match kind {
                         KIND_END => break,
                         KIND_SLOT => cx.slot(Slot(code[at]), name),
+                        KIND_WIDE_SLOT => cx.wide_slot(WideSlot(code[at]), name),
                         KIND_ARGS => cx.frame_base(Slot(code[at]), name),
                         KIND_OFFSET => cx.branch(i64::from(Offset::read(code, at).0), name),
                         KIND_FAR_OFFSET => cx.branch(i64::from(FarOffset::read(code, at).0), name),
@@ -986,7 +993,7 @@ macro_rules! define_ops {
                     if let Err(e) = verified {
                         return Some(Err(e));
                     }
-                    at += usize::from(kind_units(field >> KIND_SHIFT));
+                    at += usize::from(kind_units(kind));
                 }
                 Some(Ok(units))
             }
