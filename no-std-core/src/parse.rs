@@ -18,11 +18,16 @@ use crate::module::{
 };
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 
-/// The proposals Ember validates: WebAssembly 2.0, fixed-width SIMD included (the interpreter runs the
-/// instructions that move `v128` values and refuses the others when it translates a function that uses them),
-/// without relaxed SIMD.
+/// The proposals Ember validates: WebAssembly 2.0 without relaxed SIMD. Fixed-width SIMD with the `simd`
+/// feature (the interpreter runs the instructions that move `v128` values and refuses the others when it
+/// translates a function that uses them); without it, SIMD modules are refused here.
 pub fn supported_features() -> WasmFeatures {
-    WasmFeatures::WASM2 & !WasmFeatures::RELAXED_SIMD
+    let features = WasmFeatures::WASM2 & !WasmFeatures::RELAXED_SIMD;
+    if cfg!(feature = "simd") {
+        features
+    } else {
+        features & !WasmFeatures::SIMD
+    }
 }
 
 fn invalid(e: BinaryReaderError) -> Error {
@@ -74,6 +79,7 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, Error> {
             Operator::I64Const { value } => ConstOp::I64(value),
             Operator::F32Const { value } => ConstOp::F32(value.bits()),
             Operator::F64Const { value } => ConstOp::F64(value.bits()),
+            #[cfg(feature = "simd")]
             Operator::V128Const { value } => ConstOp::V128(value.i128() as u128),
             Operator::RefNull { .. } => ConstOp::RefNull,
             Operator::RefFunc { function_index } => ConstOp::RefFunc(function_index),

@@ -510,6 +510,7 @@ impl<'a> Translator<'a> {
     }
 
     /// `v128.const`: written into its two cells at once (there are no pending 128-bit constants).
+    #[cfg(feature = "simd")]
     fn v128_const(&mut self, value: u128) {
         let dst = self.push_temp2();
         self.emit_const(dst, Const::I64(value as u64 as i64));
@@ -721,6 +722,7 @@ impl<'a> Translator<'a> {
             O::I64Const { value } => self.push(Operand::Const(Const::I64(value))),
             O::F32Const { value } => self.push(Operand::Const(Const::F32(value.bits()))),
             O::F64Const { value } => self.push(Operand::Const(Const::F64(value.bits()))),
+            #[cfg(feature = "simd")]
             O::V128Const { value } => self.v128_const(value.i128() as u128),
 
             // ---- i32 ----
