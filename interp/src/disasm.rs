@@ -129,11 +129,11 @@ impl Show for FarOffset {
 }
 
 macro_rules! write_instr {
-    ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
+    ($( #[cfg($cfg:meta)] $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
         /// Writes `Name field=value, ...` for the instruction at `pc`.
         fn write_instr(out: &mut String, instr: &Instr, pc: usize) {
             match instr {
-                $(Instr::$name(_op) => {
+                $(#[cfg($cfg)] Instr::$name(_op) => {
                     out.push_str(stringify!($name));
                     let mut _first = true;
                     $(

@@ -18,15 +18,13 @@ use crate::module::{
 };
 use crate::types::{ExternType, FuncType, GlobalType, MemoryType, Mutability, TableType, ValType};
 
-/// The proposals Ember validates: WebAssembly 2.0 without relaxed SIMD. Fixed-width SIMD with the `simd`
-/// feature (the interpreter runs the instructions that move `v128` values and refuses the others when it
-/// translates a function that uses them); without it, SIMD modules are refused here.
+/// The proposals Ember validates: WebAssembly 2.0, with fixed-width and relaxed SIMD under the `simd` feature
+/// (which the interpreter and the native tier run); without it, SIMD modules are refused here.
 pub fn supported_features() -> WasmFeatures {
-    let features = WasmFeatures::WASM2 & !WasmFeatures::RELAXED_SIMD;
     if cfg!(feature = "simd") {
-        features
+        WasmFeatures::WASM2 | WasmFeatures::RELAXED_SIMD
     } else {
-        features & !WasmFeatures::SIMD
+        WasmFeatures::WASM2 & !(WasmFeatures::SIMD | WasmFeatures::RELAXED_SIMD)
     }
 }
 

@@ -182,10 +182,10 @@ pub(crate) struct Done(());
 pub(crate) struct Done(*const u16);
 
 macro_rules! handler_table {
-    ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
+    ($( #[cfg($cfg:meta)] $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
         /// Every opcode's handler, indexed by opcode. Built from the op table, so an instruction without a
         /// handler in `handlers` does not compile.
-        pub(crate) static HANDLERS: [Handler; crate::ops::Opcode::ALL.len()] = [$(super::handlers::$name),*];
+        pub(crate) static HANDLERS: [Handler; crate::ops::Opcode::ALL.len()] = [$(#[cfg($cfg)] super::handlers::$name),*];
     };
 }
 crate::for_each_op!(handler_table);

@@ -16,6 +16,8 @@ pub mod invariants;
 mod memory;
 pub(crate) mod num;
 mod run;
+#[cfg(feature = "simd")]
+pub(crate) mod simd;
 mod state;
 mod table;
 pub mod tier;

@@ -423,7 +423,9 @@ fn transfer(cx: &Context<'_>, flow: &mut Flow, code: &[u16], pc: usize, ty: &Fun
         }
         other => {
             if let Some(dst) = other.dst_slot(code, pc) {
-                flow.set(dst.idx(), ANY);
+                for cell in 0..other.dst_cells() {
+                    flow.set(dst.idx() + cell, ANY);
+                }
             }
         }
     }

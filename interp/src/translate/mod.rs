@@ -12,6 +12,8 @@
 //! on where each value lives: branch values go to the target's canonical result slots.
 
 mod control;
+#[cfg(feature = "simd")]
+mod simd;
 mod visit;
 
 use alloc::rc::Rc;

@@ -881,7 +881,13 @@ impl<'a> Translator<'a> {
             O::I64TruncSatF64S => self.unary(un!(I64TruncSatF64S)),
             O::I64TruncSatF64U => self.unary(un!(I64TruncSatF64U)),
 
-            other => return Err(unsupported(&other)),
+            other => {
+                #[cfg(feature = "simd")]
+                if self.simd(&other)? {
+                    return Ok(());
+                }
+                return Err(unsupported(&other));
+            }
         }
         Ok(())
     }
@@ -932,7 +938,7 @@ fn check_memory(mem: u32) -> Result<(), Error> {
     }
 }
 
-fn memory_offset(memarg: &MemArg) -> Result<u32, Error> {
+pub(super) fn memory_offset(memarg: &MemArg) -> Result<u32, Error> {
     match memarg.target {
         wasmparser::MemArgTarget::Memory(mem) => check_memory(mem)?,
         wasmparser::MemArgTarget::Array(_) => return Err(Error::Unsupported("GC array accesses".into())),

@@ -170,7 +170,7 @@ const fn meaning(name: &str, encoding: Encoding) -> Meaning {
 }
 
 macro_rules! layouts {
-    ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
+    ($( #[cfg($cfg:meta)] $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
         /// Every instruction's layout, indexed by opcode.
         pub const OPS: &[OpLayout] = &[$(
             OpLayout {

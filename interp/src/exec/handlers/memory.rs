@@ -11,7 +11,7 @@ use crate::ops::op;
 
 /// The `N` bytes at `ea`, if they are inside memory 0.
 #[inline(always)]
-fn read<const N: usize>(cx: &Ctx<'_>, mem: Mem0, ea: u64) -> Option<[u8; N]> {
+pub(super) fn read<const N: usize>(cx: &Ctx<'_>, mem: Mem0, ea: u64) -> Option<[u8; N]> {
     if ea + N as u64 > mem.len(cx) as u64 {
         return None;
     }
@@ -22,7 +22,7 @@ fn read<const N: usize>(cx: &Ctx<'_>, mem: Mem0, ea: u64) -> Option<[u8; N]> {
 
 /// Writes `bytes` at `ea`, if they fit inside memory 0.
 #[inline(always)]
-fn write<const N: usize>(cx: &Ctx<'_>, mem: Mem0, ea: u64, bytes: [u8; N]) -> Option<()> {
+pub(super) fn write<const N: usize>(cx: &Ctx<'_>, mem: Mem0, ea: u64, bytes: [u8; N]) -> Option<()> {
     if ea + N as u64 > mem.len(cx) as u64 {
         return None;
     }

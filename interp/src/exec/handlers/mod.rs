@@ -22,6 +22,8 @@ mod control;
 mod entities;
 mod memory;
 mod numeric;
+#[cfg(feature = "simd")]
+mod simd;
 mod wide;
 
 pub(crate) use basic::*;
@@ -30,6 +32,8 @@ pub(crate) use control::*;
 pub(crate) use entities::*;
 pub(crate) use memory::*;
 pub(crate) use numeric::*;
+#[cfg(feature = "simd")]
+pub(crate) use simd::*;
 pub(crate) use wide::*;
 
 /// `s[slot]`.

@@ -31,11 +31,14 @@ use core::fmt;
 
 pub use crate::operand::{FarOffset, Offset, Operand, Slot, WideSlot};
 
-/// Invokes `$mac!` with the whole instruction table. Each entry: doc comment, name, named typed operands.
+mod simd_table;
+
+/// Invokes `$mac!` with the whole instruction table. Each entry: `#[cfg(...)]` (`all()`, or `feature = "simd"`
+/// for the SIMD instructions of `ops/simd_table.rs`, which come last), doc comment, name, named typed operands.
 #[macro_export]
 macro_rules! for_each_op {
     ($mac:ident) => {
-        $mac! {
+        $crate::for_each_simd_op! { $mac [
             // ---- moves and constants ----
             /// `s[dst] = s[src]`
             Copy { dst: Slot, src: Slot }
@@ -652,7 +655,7 @@ macro_rules! for_each_op {
             GlobalGet128 { dst: WideSlot, global: u32 }
             /// `global[global] = s[src .. src+2]` (a `v128` global: its two cells)
             GlobalSet128 { global: u32, src: WideSlot }
-        }
+        ] }
     };
 }
 
@@ -667,15 +670,15 @@ macro_rules! verify_field {
     };
 }
 
-/// Where the operand named `dst` is, in units from the opcode (0: the instruction has none). `names` and
-/// `units` are the instruction's operands in order.
-const fn dst_at(names: &[&str], units: &[usize]) -> u8 {
+/// Where the operand named `dst` is, in units from the opcode (0: the instruction has none), with bit 7 set if
+/// it is a [`WideSlot`] (two cells). `names`, `units` and `wide` are the instruction's operands in order.
+const fn dst_at(names: &[&str], units: &[usize], wide: &[bool]) -> u8 {
     let mut at = 1;
     let mut k = 0;
     while k < names.len() {
         let name = names[k].as_bytes();
         if name.len() == 3 && name[0] == b'd' && name[1] == b's' && name[2] == b't' {
-            return at as u8;
+            return at as u8 | if wide[k] { 0x80 } else { 0 };
         }
         at += units[k];
         k += 1;
@@ -875,17 +878,17 @@ const fn names_a_float_type(name: &str) -> bool {
 }
 
 macro_rules! define_ops {
-    ($( $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
+    ($( #[cfg($cfg:meta)] $(#[doc = $doc:literal])* $name:ident { $($field:ident : $ty:ty),* $(,)? } )*) => {
         /// Every instruction's opcode.
         #[repr(u16)]
         #[derive(Copy, Clone, Debug, PartialEq, Eq, Hash)]
         pub enum Opcode {
-            $( $(#[doc = $doc])* $name, )*
+            $( #[cfg($cfg)] $(#[doc = $doc])* $name, )*
         }
 
         impl Opcode {
             /// All opcodes, in numbering order.
-            pub const ALL: &'static [Opcode] = &[$(Opcode::$name),*];
+            pub const ALL: &'static [Opcode] = &[$(#[cfg($cfg)] Opcode::$name),*];
 
             /// A hash of the whole table (names, order, operand types): precompiled images record it, so that
             /// code is never run by an interpreter that numbers or encodes instructions differently.
@@ -900,7 +903,7 @@ macro_rules! define_ops {
 
             /// The instruction's name as the disassembler prints it.
             pub fn name(self) -> &'static str {
-                match self { $(Opcode::$name => stringify!($name),)* }
+                match self { $(#[cfg($cfg)] Opcode::$name => stringify!($name),)* }
             }
 
             /// Whether the instruction computes on floats (arithmetic, comparisons, conversions: every
@@ -908,7 +911,7 @@ macro_rules! define_ops {
             /// verification, which leaves the soft-float routines out of the binary. Float loads, stores and
             /// reinterpretations move bits and are not among them.
             pub fn computes_on_floats(self) -> bool {
-                const FLOAT: &[bool] = &[$(names_a_float_type(stringify!($name))),*];
+                const FLOAT: &[bool] = &[$(#[cfg($cfg)] names_a_float_type(stringify!($name))),*];
                 FLOAT[self as usize]
             }
 
@@ -918,18 +921,29 @@ macro_rules! define_ops {
             /// `CopySpan` a span: not covered.) A table lookup, not a decoder per instruction: it serves the
             /// image checks on devices, where code size counts.
             pub fn dst_slot(self, code: &[u16], pc: usize) -> Option<Slot> {
-                const DST_AT: &[u8] = &[$(dst_at(&[$(stringify!($field)),*], &[$(<$ty as Operand>::UNITS),*])),*];
-                match DST_AT[self as usize] {
+                match Self::DST_AT[self as usize] & 0x7f {
                     0 => None,
                     at => code.get(pc + usize::from(at)).map(|&unit| Slot(unit)),
                 }
             }
 
+            /// The cells written from [`Opcode::dst_slot`]: 2 if it is a [`WideSlot`] (a `v128`), else 1.
+            pub fn dst_cells(self) -> usize {
+                if Self::DST_AT[self as usize] & 0x80 != 0 { 2 } else { 1 }
+            }
+
+            /// Per opcode: [`dst_at`].
+            const DST_AT: &[u8] = &[$(#[cfg($cfg)] dst_at(
+                &[$(stringify!($field)),*],
+                &[$(<$ty as Operand>::UNITS),*],
+                &[$(<$ty as Operand>::WIDE_SLOT),*],
+            )),*];
+
             /// The branch offset operand of the instruction at `code[pc]`, whose opcode this is and which fits
             /// in the code, if it has one (`BrTable`'s targets follow the instruction and are not operands). A
             /// table lookup, like [`Opcode::dst_slot`].
             pub fn branch_offset(self, code: &[u16], pc: usize) -> Option<i64> {
-                const BRANCH_AT: &[u8] = &[$(branch_at(&[$(<$ty as Operand>::BRANCH),*], &[$(<$ty as Operand>::UNITS),*])),*];
+                const BRANCH_AT: &[u8] = &[$(#[cfg($cfg)] branch_at(&[$(<$ty as Operand>::BRANCH),*], &[$(<$ty as Operand>::UNITS),*])),*];
                 let at = pc + usize::from(BRANCH_AT[self as usize] & 0x7f);
                 match BRANCH_AT[self as usize] {
                     0 => None,
@@ -940,7 +954,7 @@ macro_rules! define_ops {
 
             /// Length of the fixed part of the instruction in code units.
             pub fn units(self) -> usize {
-                match self { $(Opcode::$name => op::$name::UNITS,)* }
+                match self { $(#[cfg($cfg)] Opcode::$name => op::$name::UNITS,)* }
             }
 
             /// Checks every operand of the instruction at `code[pc]`, whose opcode this is, with
@@ -960,7 +974,7 @@ macro_rules! define_ops {
                 // The operands' checks, driven by the instruction's layout (the kinds and names of its operands)
                 // from a table: the ~290 instructions have about 40 different layouts, so a table of layouts
                 // serves them in a fraction of the flash that a `match` with an arm per instruction takes.
-                const FIELDS: &[&[(&str, u8)]] = &[$(&[$((
+                const FIELDS: &[&[(&str, u8)]] = &[$(#[cfg($cfg)] &[$((
                     stringify!($field),
                     field_kind(
                         stringify!($field),
@@ -1006,9 +1020,11 @@ macro_rules! define_ops {
             use alloc::vec::Vec;
             $(
                 $(#[doc = $doc])*
+                #[cfg($cfg)]
                 #[derive(Copy, Clone, Debug, PartialEq, Eq)]
                 pub struct $name { $(#[allow(missing_docs)] pub $field: $ty),* }
 
+                #[cfg($cfg)]
                 impl $name {
                     /// The opcode unit.
                     pub const OPCODE: u16 = super::Opcode::$name as u16;
@@ -1080,6 +1096,7 @@ macro_rules! define_ops {
                     }
                 }
 
+                #[cfg($cfg)]
                 impl From<$name> for super::Instr {
                     fn from(op: $name) -> super::Instr {
                         super::Instr::$name(op)
@@ -1091,13 +1108,13 @@ macro_rules! define_ops {
         /// Any instruction: for the translator's bookkeeping, the disassembler and image checks.
         #[derive(Copy, Clone, Debug, PartialEq, Eq)]
         pub enum Instr {
-            $( $(#[doc = $doc])* $name(op::$name), )*
+            $( #[cfg($cfg)] $(#[doc = $doc])* $name(op::$name), )*
         }
 
         impl Instr {
             /// Appends the instruction to `out`.
             pub fn encode(&self, out: &mut Vec<u16>) {
-                match self { $(Instr::$name(op) => op.encode(out),)* }
+                match self { $(#[cfg($cfg)] Instr::$name(op) => op.encode(out),)* }
             }
 
             /// Decodes the instruction at `code[pc]`; `None` if the opcode is unknown or it does not fit.
@@ -1106,18 +1123,18 @@ macro_rules! define_ops {
                 if pc + opcode.units() > code.len() {
                     return None;
                 }
-                Some(match opcode { $(Opcode::$name => Instr::$name(op::$name::decode(code, pc)),)* })
+                Some(match opcode { $(#[cfg($cfg)] Opcode::$name => Instr::$name(op::$name::decode(code, pc)),)* })
             }
 
             /// The opcode.
             pub fn opcode(&self) -> Opcode {
-                match self { $(Instr::$name(_) => Opcode::$name,)* }
+                match self { $(#[cfg($cfg)] Instr::$name(_) => Opcode::$name,)* }
             }
 
             /// Writes `Name a, b, c` (operands in table order).
             pub fn fmt_operands(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self {
-                    $(Instr::$name(_op) => {
+                    $(#[cfg($cfg)] Instr::$name(_op) => {
                         f.write_str(stringify!($name))?;
                         let mut _first = true;
                         $(
