@@ -1,7 +1,9 @@
 //! Wasm values as text, the way `ember run --invoke` takes its arguments: integers in decimal (with a sign) or
 //! `0x` hex, in the signed or unsigned range of the type; floats in Rust's syntax plus `inf`, `nan` and
 //! `nan:0xPAYLOAD`; a `v128` as one unsigned 128-bit integer (decimal or `0x` hex, lane 0 in the low bits, as
-//! `Val::V128` holds it); references as `null` (or an extern reference's number). Shared by the CLI and the tools
+//! `Val::V128` holds it, and as results are printed) or as a lane shape and its lanes, lane 0 first, separated by
+//! spaces or commas, each lane written as a scalar of its type (`i32x4 1 2 3 -1`, `f32x4 1.5 nan inf -0`,
+//! `i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15`); references as `null` (or an extern reference's number). Shared by the CLI and the tools
 //! that compare engines, so that the same text means the same value everywhere.
 
 use crate::{Val, ValType};
@@ -19,7 +21,10 @@ pub fn parse_val(text: &str, ty: ValType) -> Option<Val> {
             Some(bits) => bits,
             None => parse_float::<f64>(text)?.to_bits(),
         }),
-        ValType::V128 => Val::V128(parse_int_u128(text)?),
+        ValType::V128 => Val::V128(match parse_lanes(text) {
+            Some(lanes) => lanes?,
+            None => parse_int_u128(text)?,
+        }),
         ValType::FuncRef => match text {
             "null" => Val::FuncRef(None),
             _ => return None,
@@ -56,6 +61,46 @@ pub fn parse_int_u128(text: &str) -> Option<u128> {
         Some(hex) => u128::from_str_radix(hex, 16).ok(),
         None => text.parse().ok(),
     }
+}
+
+/// A `v128` written as a lane shape and its lanes (`i32x4 1 2 3 4`): `None` if `text` does not start with a
+/// shape, `Some(None)` if the lanes are not right for it.
+fn parse_lanes(text: &str) -> Option<Option<u128>> {
+    let mut words = text.split([' ', ',']).filter(|w| !w.is_empty());
+    let shape = words.next()?;
+    let (count, bits) = match shape {
+        "i8x16" => (16, 8),
+        "i16x8" => (8, 16),
+        "i32x4" | "f32x4" => (4, 32),
+        "i64x2" | "f64x2" => (2, 64),
+        _ => return None,
+    };
+    let mut value = 0u128;
+    let mut lanes = 0;
+    for (i, lane) in words.enumerate() {
+        if i >= count {
+            return Some(None);
+        }
+        lanes += 1;
+        let lane_bits = match (shape, bits) {
+            ("f32x4", _) => match parse_val(lane, ValType::F32)? {
+                Val::F32(b) => u128::from(b),
+                _ => return Some(None),
+            },
+            ("f64x2", _) => match parse_val(lane, ValType::F64)? {
+                Val::F64(b) => u128::from(b),
+                _ => return Some(None),
+            },
+            (_, bits) => {
+                let min = -(1i128 << (bits - 1));
+                let max = (1i128 << bits) - 1;
+                let Some(v) = parse_int(lane, min, max) else { return Some(None) };
+                (v as u128) & ((1u128 << bits) - 1)
+            }
+        };
+        value |= lane_bits << (i * bits);
+    }
+    Some((lanes == count).then_some(value))
 }
 
 /// `nan:0xPAYLOAD` or `-nan:0xPAYLOAD` (as `format_val` prints NaNs) as the bits of an f32 (`mantissa_bits`
@@ -104,5 +149,22 @@ mod tests {
         assert_eq!(parse_val("0x", ValType::I32), None);
         assert_eq!(parse_val("0x+5", ValType::I32), None);
         assert_eq!(parse_val("1.5", ValType::I32), None);
+    }
+
+    #[test]
+    fn v128_arguments() {
+        let v128 = |text| parse_val(text, ValType::V128);
+        assert_eq!(v128("0x0102"), Some(Val::V128(0x0102)));
+        assert_eq!(v128("i32x4 1 2 3 -1"), Some(Val::V128(0xffff_ffff_0000_0003_0000_0002_0000_0001)));
+        assert_eq!(v128("i64x2,0x10,-1"), Some(Val::V128(u128::from(u64::MAX) << 64 | 0x10)));
+        assert_eq!(
+            v128("i8x16 0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 255"),
+            Some(Val::V128(0xff0e_0d0c_0b0a_0908_0706_0504_0302_0100))
+        );
+        assert_eq!(v128("f32x4 1 0 0 -0"), Some(Val::V128(0x8000_0000_0000_0000_0000_0000_3f80_0000)));
+        assert_eq!(v128("f64x2 nan 1"), Some(Val::V128(0x3ff0_0000_0000_0000_7ff8_0000_0000_0000)));
+        assert_eq!(v128("i16x8 1 2 3"), None, "too few lanes");
+        assert_eq!(v128("i8x16 256 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0"), None, "a lane out of range");
+        assert_eq!(v128("i32x4 1 2 3 x"), None);
     }
 }
