@@ -5,11 +5,12 @@ use ember_core::TrapCode;
 
 use super::memory::{read, write};
 use super::{get, set, shape, step};
-use crate::exec::dispatch::{trap, Sp};
+use crate::exec::dispatch::{trap, Ctx, Ip, Mem0, Sp};
 use crate::exec::memory::effective;
 use crate::exec::num::{self, ToCell};
 use crate::exec::simd::{self as v, Lane};
 use crate::operand::WideSlot;
+use crate::ops::op;
 
 /// `s[slot .. slot+2]` as one value.
 ///
@@ -36,173 +37,194 @@ unsafe fn set128(sp: Sp, slot: WideSlot, value: u128) {
     }
 }
 
-/// `s[dst..dst+2] = f(s[src..src+2])` for each `Op => |a| f(a)`.
+/// Defines, for each `Op => body`, `op::Op::run(ip, sp)`, which decodes the instruction at `ip` into `i` and
+/// runs `body` in frame `sp`, and the handler, which calls it and goes on. `run` is never inlined: lane code
+/// keeps arrays on the stack, and a handler whose stack objects escape into calls cannot end in a jump to the
+/// next handler (the threaded backend needs every handler to), whatever the optimiser makes of the lanes.
+macro_rules! compute {
+    ($ip:ident, $sp:ident, $i:ident; $($op:ident => $body:block)*) => {
+        $(
+            impl op::$op {
+                /// Runs the instruction at `ip` in frame `sp` (out of line: see `compute!`).
+                ///
+                /// # Safety
+                /// The handler contract (module documentation of `handlers`).
+                #[inline(never)]
+                unsafe fn run($ip: Ip, $sp: Sp) {
+                    // SAFETY: the handler contract: `ip` points to this instruction of verified code, whose slot
+                    // operands are inside frame `sp`.
+                    unsafe {
+                        let $i = Self::decode_ptr($ip);
+                        $body
+                    }
+                }
+            }
+        )*
+        shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, _i) let () = ();
+            $($op => {
+                op::$op::run(ip, sp);
+                step!($op, cx, ip, sp, mem)
+            })*
+        }
+    };
+}
+
+/// As [`compute!`] for memory accesses: `op::Op::run(cx, mem, ip, sp)` returns whether the access was inside
+/// memory 0, and the handler traps if it was not.
+macro_rules! access {
+    ($cx:ident, $mem:ident, $ip:ident, $sp:ident, $i:ident; $($op:ident => $body:block)*) => {
+        $(
+            impl op::$op {
+                /// Runs the instruction at `ip` in frame `sp`; whether its access was in bounds (out of line: see
+                /// `compute!`).
+                ///
+                /// # Safety
+                /// The handler contract (module documentation of `handlers`).
+                #[inline(never)]
+                unsafe fn run($cx: &Ctx<'_>, $mem: Mem0, $ip: Ip, $sp: Sp) -> bool {
+                    // SAFETY: the handler contract: `ip` points to this instruction of verified code, whose slot
+                    // operands are inside frame `sp`, and `mem` is memory 0 as loaded.
+                    unsafe {
+                        let $i = Self::decode_ptr($ip);
+                        $body
+                    }
+                }
+            }
+        )*
+        shape! {
+            [$($op),*]
+            fn(cx, ip, sp, mem, _i) let () = ();
+            $($op => {
+                if op::$op::run(cx, mem, ip, sp) {
+                    step!($op, cx, ip, sp, mem)
+                } else {
+                    trap(cx, ip, TrapCode::MemoryOutOfBounds)
+                }
+            })*
+        }
+    };
+}
+
+/// `s[dst..dst+2] = f(s[src..src+2])` for each `Op => f(a)`.
 macro_rules! unary {
     (|$a:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let $a = get128(sp, i.src);
-            $($op => {
-                set128(sp, i.dst, $e);
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let $a = get128(sp, i.src);
+            set128(sp, i.dst, $e);
+        })* }
     };
 }
 
-/// `s[dst..dst+2] = f(s[lhs..lhs+2], s[rhs..rhs+2])` for each `Op => |a, b| f(a, b)`.
+/// `s[dst..dst+2] = f(s[lhs..lhs+2], s[rhs..rhs+2])` for each `Op => f(a, b)`.
 macro_rules! binary {
     (|$a:ident, $b:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let ($a, $b) = (get128(sp, i.lhs), get128(sp, i.rhs));
-            $($op => {
-                set128(sp, i.dst, $e);
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let ($a, $b) = (get128(sp, i.lhs), get128(sp, i.rhs));
+            set128(sp, i.dst, $e);
+        })* }
     };
 }
 
-/// `s[dst..dst+2] = f(a, b, c)`, each a `v128` operand, for each `Op => |a, b, c| f(a, b, c)`.
+/// `s[dst..dst+2] = f(a, b, c)`, each a `v128` operand, for each `Op => f(a, b, c)`.
 macro_rules! ternary {
     (|$a:ident, $b:ident, $c:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let ($a, $b, $c) = (get128(sp, i.a), get128(sp, i.b), get128(sp, i.c));
-            $($op => {
-                set128(sp, i.dst, $e);
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let ($a, $b, $c) = (get128(sp, i.a), get128(sp, i.b), get128(sp, i.c));
+            set128(sp, i.dst, $e);
+        })* }
     };
 }
 
-/// `s[dst..dst+2] = f(s[lhs..lhs+2], s[rhs] as u32)` for each `Op => |a, n| f(a, n)` (shifts).
+/// `s[dst..dst+2] = f(s[lhs..lhs+2], s[rhs] as u32)` for each `Op => f(a, n)` (shifts).
 macro_rules! shift {
     (|$a:ident, $n:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let ($a, $n) = (get128(sp, i.lhs), get(sp, i.rhs) as u32);
-            $($op => {
-                set128(sp, i.dst, $e);
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let ($a, $n) = (get128(sp, i.lhs), get(sp, i.rhs) as u32);
+            set128(sp, i.dst, $e);
+        })* }
     };
 }
 
-/// `s[dst] = f(s[src..src+2])`, a scalar, for each `Op => |a| f(a)`.
-macro_rules! to_scalar {
+/// `s[dst] = f(s[src..src+2])`, a scalar, for each `Op => f(a)`.
+macro_rules! reduce {
     (|$a:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let $a = get128(sp, i.src);
-            $($op => {
-                set(sp, i.dst, ToCell::to_cell($e));
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let $a = get128(sp, i.src);
+            set(sp, i.dst, ToCell::to_cell($e));
+        })* }
     };
 }
 
-/// `s[dst] = f(s[src..src+2], lane)` for each `Op => |a, lane| f(a, lane)` (extract lane).
+/// `s[dst] = f(s[src..src+2], lane)` for each `Op => f(a, lane)` (extract lane).
 macro_rules! extract {
     (|$a:ident, $l:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let ($a, $l) = (get128(sp, i.src), i.lane);
-            $($op => {
-                set(sp, i.dst, ToCell::to_cell($e));
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let ($a, $l) = (get128(sp, i.src), i.lane);
+            set(sp, i.dst, ToCell::to_cell($e));
+        })* }
     };
 }
 
-/// `s[dst..dst+2] = f(s[src..src+2], s[value], lane)` for each `Op => |a, x, lane| f(a, x, lane)`.
+/// `s[dst..dst+2] = f(s[src..src+2], s[value], lane)` for each `Op => f(a, x, lane)`.
 macro_rules! replace {
     (|$a:ident, $x:ident, $l:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let ($a, $x, $l) = (get128(sp, i.src), get(sp, i.value), i.lane);
-            $($op => {
-                set128(sp, i.dst, $e);
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let ($a, $x, $l) = (get128(sp, i.src), get(sp, i.value), i.lane);
+            set128(sp, i.dst, $e);
+        })* }
     };
 }
 
-/// `s[dst..dst+2] = f(s[src])` for each `Op => |x| f(x)` (splat).
+/// `s[dst..dst+2] = f(s[src])` for each `Op => f(x)` (splat).
 macro_rules! from_scalar {
     (|$x:ident| $($op:ident => $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let $x = get(sp, i.src);
-            $($op => {
-                set128(sp, i.dst, $e);
-                step!($op, cx, ip, sp, mem)
-            })*
-        }
+        compute! { ip, sp, i; $($op => {
+            let $x = get(sp, i.src);
+            set128(sp, i.dst, $e);
+        })* }
     };
 }
 
-/// `s[dst..dst+2] = f(N bytes at ea)` for each `Op: N => |bytes| f(bytes)`.
+/// `s[dst..dst+2] = f(N bytes at ea)` for each `Op: N => f(bytes)`.
 macro_rules! load {
-    ($($op:ident: $n:literal => |$b:ident| $e:expr;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let ea = effective(get(sp, i.addr), i.offset); then loaded;
-            $($op => { read::<$n>(cx, mem, ea).map(|$b| $e) })*
-        }
-    };
-}
-
-/// The end of a load: `s[dst..dst+2] = value`, or the trap for an access out of bounds (`value` is `None`).
-macro_rules! loaded {
-    ($op:ident, $i:ident, $value:expr, $cx:ident, $ip:ident, $sp:ident, $mem:ident) => {
-        match $value {
-            Some(v) => {
-                set128($sp, $i.dst, v);
-                step!($op, $cx, $ip, $sp, $mem)
+    (|$b:ident| $($op:ident: $n:literal => $e:expr;)*) => {
+        access! { cx, mem, ip, sp, i; $($op => {
+            match read::<$n>(cx, mem, effective(get(sp, i.addr), i.offset)) {
+                Some($b) => {
+                    set128(sp, i.dst, $e);
+                    true
+                }
+                None => false,
             }
-            None => trap($cx, $ip, TrapCode::MemoryOutOfBounds),
-        }
+        })* }
     };
 }
 
 /// Load lane: `s[dst..dst+2] = s[src..src+2]` with lane `lane` replaced by the `N` bytes at `ea`.
 macro_rules! load_lane {
     ($($op:ident: $t:ty, $n:literal;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let (ea, src) = (effective(get(sp, i.addr), i.offset), get128(sp, i.src)); then loaded;
-            $($op => {
-                read::<$n>(cx, mem, ea).map(|b| v::replace::<$t, { 16 / $n }>(src, i.lane, <$t>::from_le_bytes(b)))
-            })*
-        }
-    };
-}
-
-/// The end of a store: go on, or trap for an access out of bounds (`outcome` is `None`).
-macro_rules! stored {
-    ($op:ident, $i:ident, $outcome:expr, $cx:ident, $ip:ident, $sp:ident, $mem:ident) => {
-        match $outcome {
-            Some(()) => step!($op, $cx, $ip, $sp, $mem),
-            None => trap($cx, $ip, TrapCode::MemoryOutOfBounds),
-        }
+        access! { cx, mem, ip, sp, i; $($op => {
+            match read::<$n>(cx, mem, effective(get(sp, i.addr), i.offset)) {
+                Some(b) => {
+                    let value = v::replace::<$t, { 16 / $n }>(get128(sp, i.src), i.lane, <$t>::from_le_bytes(b));
+                    set128(sp, i.dst, value);
+                    true
+                }
+                None => false,
+            }
+        })* }
     };
 }
 
 /// Store lane: the `N`-byte lane `lane` of `s[src..src+2]` stored at `ea`.
 macro_rules! store_lane {
     ($($op:ident: $t:ty, $n:literal;)*) => {
-        shape! {
-            [$($op),*]
-            fn(cx, ip, sp, mem, i) let (ea, src) = (effective(get(sp, i.addr), i.offset), get128(sp, i.src)); then stored;
-            $($op => { write(cx, mem, ea, v::extract::<$t, { 16 / $n }>(src, i.lane).to_le_bytes()) })*
-        }
+        access! { cx, mem, ip, sp, i; $($op => {
+            let lane = v::extract::<$t, { 16 / $n }>(get128(sp, i.src), i.lane);
+            write(cx, mem, effective(get(sp, i.addr), i.offset), lane.to_le_bytes()).is_some()
+        })* }
     };
 }
 
@@ -213,25 +235,24 @@ fn extend<T: Lane, W: Lane, const H: usize>(bytes: [u8; 8], f: impl Fn(T) -> W) 
 }
 
 load! {
-    V128Load: 16 => |b| u128::from_le_bytes(b);
-    V128Load8x8S: 8 => |b| extend::<i8, i16, 8>(b, i16::from);
-    V128Load8x8U: 8 => |b| extend::<u8, u16, 8>(b, u16::from);
-    V128Load16x4S: 8 => |b| extend::<i16, i32, 4>(b, i32::from);
-    V128Load16x4U: 8 => |b| extend::<u16, u32, 4>(b, u32::from);
-    V128Load32x2S: 8 => |b| extend::<i32, i64, 2>(b, i64::from);
-    V128Load32x2U: 8 => |b| extend::<u32, u64, 2>(b, u64::from);
-    V128Load8Splat: 1 => |b| v::splat::<u8, 16>(b[0]);
-    V128Load16Splat: 2 => |b| v::splat::<u16, 8>(u16::from_le_bytes(b));
-    V128Load32Splat: 4 => |b| v::splat::<u32, 4>(u32::from_le_bytes(b));
-    V128Load64Splat: 8 => |b| v::splat::<u64, 2>(u64::from_le_bytes(b));
-    V128Load32Zero: 4 => |b| u128::from(u32::from_le_bytes(b));
-    V128Load64Zero: 8 => |b| u128::from(u64::from_le_bytes(b));
+    |b|
+    V128Load: 16 => u128::from_le_bytes(b);
+    V128Load8x8S: 8 => extend::<i8, i16, 8>(b, i16::from);
+    V128Load8x8U: 8 => extend::<u8, u16, 8>(b, u16::from);
+    V128Load16x4S: 8 => extend::<i16, i32, 4>(b, i32::from);
+    V128Load16x4U: 8 => extend::<u16, u32, 4>(b, u32::from);
+    V128Load32x2S: 8 => extend::<i32, i64, 2>(b, i64::from);
+    V128Load32x2U: 8 => extend::<u32, u64, 2>(b, u64::from);
+    V128Load8Splat: 1 => v::splat::<u8, 16>(b[0]);
+    V128Load16Splat: 2 => v::splat::<u16, 8>(u16::from_le_bytes(b));
+    V128Load32Splat: 4 => v::splat::<u32, 4>(u32::from_le_bytes(b));
+    V128Load64Splat: 8 => v::splat::<u64, 2>(u64::from_le_bytes(b));
+    V128Load32Zero: 4 => u128::from(u32::from_le_bytes(b));
+    V128Load64Zero: 8 => u128::from(u64::from_le_bytes(b));
 }
 
-shape! {
-    [V128Store]
-    fn(cx, ip, sp, mem, i) let (ea, value) = (effective(get(sp, i.addr), i.offset), get128(sp, i.src)); then stored;
-    V128Store => { write(cx, mem, ea, value.to_le_bytes()) }
+access! { cx, mem, ip, sp, i;
+    V128Store => { write(cx, mem, effective(get(sp, i.addr), i.offset), get128(sp, i.src).to_le_bytes()).is_some() }
 }
 
 load_lane! {
@@ -248,12 +269,10 @@ store_lane! {
     V128Store64Lane: u64, 8;
 }
 
-shape! {
-    [I8x16Shuffle]
-    fn(cx, ip, sp, mem, i) let (a, b) = (get128(sp, i.lhs), get128(sp, i.rhs));
+compute! { ip, sp, i;
     I8x16Shuffle => {
-        set128(sp, i.dst, v::shuffle(a, b, u128::from(i.lanes_low) | u128::from(i.lanes_high) << 64));
-        step!(I8x16Shuffle, cx, ip, sp, mem)
+        let lanes = u128::from(i.lanes_low) | u128::from(i.lanes_high) << 64;
+        set128(sp, i.dst, v::shuffle(get128(sp, i.lhs), get128(sp, i.rhs), lanes));
     }
 }
 
@@ -283,7 +302,7 @@ from_scalar! {
     I64x2Splat => v::splat::<u64, 2>(x);
 }
 
-to_scalar! {
+reduce! {
     |a|
     V128AnyTrue => (a != 0) as u32;
     I8x16AllTrue => v::all_true::<u8, 16>(a);
