@@ -1,7 +1,7 @@
 //! Compiles the workloads' C natively (`-O2`), the zstd workload against the zstd-sys crate's library.
 
 fn main() {
-    let kernels = ["fib", "sieve", "crc32", "matmul", "sort", "nbody", "mandelbrot", "sha256", "coremark"];
+    let kernels = ["fib", "sieve", "crc32", "matmul", "sort", "nbody", "mandelbrot", "sha256", "coremark", "blur"];
     let mut build = cc::Build::new();
     build.opt_level(2).include("workloads/c");
     for k in kernels {

@@ -14,6 +14,7 @@ extern "C" {
     fn bench_sha256(n: u32) -> u32;
     fn bench_coremark(n: u32) -> u32;
     fn bench_zstd(n: u32) -> u32;
+    fn bench_blur(n: u32) -> u32;
 }
 
 macro_rules! safe {
@@ -39,4 +40,5 @@ safe! {
     sha256 => bench_sha256,
     coremark => bench_coremark,
     zstd => bench_zstd,
+    blur => bench_blur,
 }

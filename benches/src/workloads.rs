@@ -16,6 +16,8 @@ pub struct Workload {
     pub quick_n: u32,
     /// The same kernel compiled natively.
     pub native: fn(u32) -> u32,
+    /// Built with `-msimd128`: engines without SIMD (wasm3) are left out.
+    pub simd: bool,
 }
 
 impl Workload {
@@ -36,6 +38,9 @@ impl Workload {
 
 macro_rules! workload {
     ($name:literal, $shape:literal, $n:expr, $quick:expr, $native:path) => {
+        workload!($name, $shape, $n, $quick, $native, false)
+    };
+    ($name:literal, $shape:literal, $n:expr, $quick:expr, $native:path, $simd:expr) => {
         Workload {
             name: $name,
             shape: $shape,
@@ -43,6 +48,7 @@ macro_rules! workload {
             n: $n,
             quick_n: $quick,
             native: $native,
+            simd: $simd,
         }
     };
 }
@@ -59,6 +65,10 @@ pub static ALL: &[Workload] = &[
     workload!("sha256", "hash", 200_000, 256, native::sha256),
     workload!("coremark", "mixed", 60, 1, native::coremark),
     workload!("zstd", "large program", 100_000, 1000, native::zstd),
+    // SIMD: the image filter written with wasm_simd128.h and its scalar twin, and zstd built with -msimd128.
+    workload!("blur", "image filter, scalar", 4, 1, native::blur),
+    workload!("blur-simd", "image filter, SIMD", 4, 1, native::blur, true),
+    workload!("zstd-simd", "large program, -msimd128", 100_000, 1000, native::zstd, true),
 ];
 
 /// A program without a native twin, measured by startup only: engines' checksums are checked against each

@@ -10,7 +10,7 @@ out=../wasm
 mkdir -p "$out"
 
 # Kernels: freestanding, no libc, memory functions from mem.c.
-for k in fib sieve crc32 matmul sort nbody mandelbrot sha256 coremark; do
+for k in fib sieve crc32 matmul sort nbody mandelbrot sha256 coremark blur; do
   clang --target=wasm32 -O2 -nostdlib -ffreestanding -Wl,--no-entry -Wl,--strip-debug \
     -Wl,-z,stack-size=65536 -o "$out/$k.wasm" "c/$k.c" c/mem.c
 done
@@ -36,6 +36,15 @@ lua=$(crate_dir lua-src)/lua-5.4.9
 clang --target=wasm32-wasi -O2 -mexec-model=reactor -Wl,--strip-debug -w -Ic/lua-shim -I"$lua" \
   '-DLUAI_THROW(L,c)=__builtin_trap()' '-DLUAI_TRY(L,c,a)={a}' '-Dluai_jmpbuf=int' -D_WASI_EMULATED_SIGNAL \
   -o "$out/lua.wasm" c/lua.c $(ls "$lua"/*.c | grep -v -E '/(lua|luac|onelua)\.c$') -lwasi-emulated-signal
+
+# SIMD: the image filter with wasm_simd128.h (its scalar twin is blur.wasm, above), and zstd built with
+# -msimd128 (the compiler's vectorised loops in a real library).
+clang --target=wasm32 -O2 -msimd128 -nostdlib -ffreestanding -Wl,--no-entry -Wl,--strip-debug \
+  -Wl,-z,stack-size=65536 -o "$out/blur-simd.wasm" c/blur.c c/mem.c
+clang --target=wasm32-wasi -O2 -msimd128 -mexec-model=reactor -Wl,--strip-debug \
+  -DZSTD_DISABLE_ASM -DZSTD_TRACE=0 -DDEBUGLEVEL=0 -DZSTD_LEGACY_SUPPORT=0 -DXXH_NAMESPACE=ZSTD_ \
+  -I"$lib" -I"$lib/common" -o "$out/zstd-simd.wasm" \
+  c/zstd.c "$lib"/common/*.c "$lib"/compress/*.c "$lib"/decompress/*.c
 
 ls -l "$out"
 

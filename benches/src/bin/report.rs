@@ -93,8 +93,20 @@ fn ms(ns: f64) -> String {
 /// Rows of (workload, time per engine); prints the time table and the ratio table (peer time / Ember time:
 /// above 1 means Ember is faster).
 fn execution_table(results: &Results, engines: &[String]) -> Vec<(String, Vec<Option<f64>>)> {
+    let rows = execution_rows(results, engines, false);
+    println!("## SIMD workloads, with the scalar twin of the image filter\n");
+    let simd = execution_rows(results, engines, true);
+    for base in [EMBER, "ember-auto"] {
+        ratio_table(&simd, engines, base);
+    }
+    rows
+}
+
+/// The execution rows of the workloads that are (`simd`) or are not SIMD workloads (the scalar twin of a SIMD
+/// kernel counts with them), after printing their time table.
+fn execution_rows(results: &Results, engines: &[String], simd: bool) -> Vec<(String, Vec<Option<f64>>)> {
     let mut rows = Vec::new();
-    for w in workloads::ALL {
+    for w in workloads::ALL.iter().filter(|w| (w.simd || w.name == "blur") == simd) {
         let group = format!("execution/{}", w.name);
         let times: Vec<Option<f64>> =
             engines.iter().map(|e| results.get(&(group.clone(), e.clone())).copied()).collect();
@@ -109,8 +121,10 @@ fn execution_table(results: &Results, engines: &[String]) -> Vec<(String, Vec<Op
         let cells: Vec<String> = times.iter().map(|t| t.map(ms).unwrap_or_default()).collect();
         println!("| {name} | {} |", cells.join(" | "));
     }
-    for base in [EMBER, "ember-auto"] {
-        ratio_table(&rows, engines, base);
+    if !simd {
+        for base in [EMBER, "ember-auto"] {
+            ratio_table(&rows, engines, base);
+        }
     }
     rows
 }
