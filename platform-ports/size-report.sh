@@ -78,8 +78,9 @@ for target in "${targets[@]}"; do
     "precompiled + wasi-min + ports:wasi,ports,float")
   # On-device validation is measured on the M4F board (4 MB of flash): it does not fit the M3 board's 256 KB
   # (wasmparser's validator), and the M0 cannot build it (no atomic compare-and-swap).
+  # SIMD (ember-interp's `simd` feature) is measured on the M4F too.
   [ "$target" != thumbv7em-none-eabihf ] ||
-    variants+=("validation + translation:validate,float" "validation + translation + wasi-min + ports:validate,wasi,ports,float")
+    variants+=("precompiled only, with SIMD:float,simd" "validation + translation:validate,float" "validation + translation + wasi-min + ports:validate,wasi,ports,float")
   for v in "${variants[@]}"; do
     name=${v%%:*}; feats=${v#*:}
     IFS=, read -r -a fs <<<"$feats"
