@@ -622,7 +622,16 @@ impl<'a> Translator<'a> {
             }
             Operand::Temp2 => {
                 let src = self.canonical(depth);
-                self.emit(op::CopySpan { dst: local, src, len: 2 });
+                match self.last {
+                    // A `v128` result just computed (its `WideSlot` destination first, like every `dst`).
+                    Some(last) if !pending_reads && last.dst == src => {
+                        self.code[last.start + 1] = local.0;
+                        self.last = None;
+                    }
+                    _ => {
+                        self.emit(op::CopySpan { dst: local, src, len: 2 });
+                    }
+                }
             }
             Operand::Const(c) => {
                 self.emit_const(local, c);
